@@ -1,0 +1,26 @@
+# relorm: PGXS build.  `make && make install`, then `make installcheck` against a
+# running server (scripts/test does all of it on a throwaway cluster).
+
+EXTENSION = relorm
+MODULE_big = relorm
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+DATA = $(sort $(wildcard relorm--*.sql))
+PGFILEDESC = "relorm - relationships inside PostgreSQL"
+
+# Every test is self-contained (its own schema), so the list is the directory.
+REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=relorm
+ISOLATION = $(sort $(basename $(notdir $(wildcard specs/*.spec))))
+ISOLATION_OPTS = --load-extension=relorm
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Warnings that PostgreSQL's own headers do not trip; scripts/test adds -Werror.
+override CFLAGS += -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
+
+.PHONY: bench
+bench:
+	$(MAKE) -C bench run

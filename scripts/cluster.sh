@@ -1,0 +1,75 @@
+# scripts/cluster.sh: sourced by scripts/test, scripts/demo and bench/; installs what
+# relorm needs from Debian's packages, builds and installs it, and runs a throwaway
+# PostgreSQL cluster on a private socket directory (no TCP listener, so it cannot
+# clash with another server on the machine).  The cluster stops when the caller exits.
+
+set -euo pipefail
+
+RELORM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the server, its headers and a compiler when any is missing.
+relorm_deps() {
+	local need=""
+	[ -x "$PG_CONFIG" ] || need=1
+	[ -n "$need" ] || [ -f "$("$PG_CONFIG" --includedir-server)/postgres.h" ] || need=1
+	command -v gcc >/dev/null && command -v make >/dev/null || need=1
+	[ -x "$("$PG_CONFIG" --bindir 2>/dev/null)/initdb" ] || need=1
+	if [ -n "$need" ]; then
+		echo "relorm: installing postgresql-15, its server headers and a compiler" >&2
+		as_root apt-get update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			postgresql-15 postgresql-server-dev-15 libpq-dev gcc make >/dev/null
+	fi
+	PG_BINDIR=$("$PG_CONFIG" --bindir)
+	export PATH="$PG_BINDIR:$PATH"
+}
+
+# Builds with warnings as errors and installs into the server's directories.
+relorm_build() {
+	make -C "$RELORM_ROOT" -s PG_CONFIG="$PG_CONFIG" COPT=-Werror >/dev/null
+	if [ -w "$("$PG_CONFIG" --pkglibdir)" ]; then
+		make -C "$RELORM_ROOT" -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+	else
+		as_root make -C "$RELORM_ROOT" -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+	fi
+}
+
+# Runs a command as the cluster's owner: postgres when we are root (the server
+# refuses to run as root), ourselves otherwise.
+as_owner() {
+	if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+relorm_stop_cluster() {
+	if [ -n "${RELORM_PGDATA:-}" ] && [ -f "$RELORM_PGDATA/postmaster.pid" ]; then
+		as_owner "$PG_BINDIR/pg_ctl" -D "$RELORM_PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	[ -n "${RELORM_TMP:-}" ] && rm -rf "$RELORM_TMP"
+	return 0
+}
+
+# Starts the cluster and exports PGHOST/PGPORT/PGUSER/PGDATABASE for psql,
+# pg_regress and the benchmark clients.
+relorm_start_cluster() {
+	RELORM_TMP=$(mktemp -d /tmp/relorm.XXXXXX)
+	RELORM_PGDATA="$RELORM_TMP/data"
+	trap relorm_stop_cluster EXIT
+	trap 'exit 130' INT TERM
+	chmod 755 "$RELORM_TMP"
+	[ "$(id -u)" = 0 ] && chown postgres "$RELORM_TMP"
+	local user
+	user=$( [ "$(id -u)" = 0 ] && echo postgres || id -un )
+	as_owner "$PG_BINDIR/initdb" -D "$RELORM_PGDATA" -U "$user" -A trust --no-sync \
+		-E UTF8 --locale=C >"$RELORM_TMP/initdb.log" 2>&1 ||
+		{ cat "$RELORM_TMP/initdb.log"; return 1; }
+	RELORM_PORT=${RELORM_PORT:-$((20000 + RANDOM % 20000))}
+	as_owner "$PG_BINDIR/pg_ctl" -D "$RELORM_PGDATA" -l "$RELORM_TMP/server.log" -w \
+		-o "-c listen_addresses='' -k $RELORM_TMP -p $RELORM_PORT -c fsync=off ${RELORM_SERVER_OPTS:-}" \
+		start >/dev/null || { cat "$RELORM_TMP/server.log"; return 1; }
+	export PGHOST="$RELORM_TMP" PGPORT="$RELORM_PORT" PGUSER="$user" PGDATABASE=postgres
+}

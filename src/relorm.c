@@ -1,0 +1,37 @@
+/*
+ * relorm.c
+ *		Module entry point: the library magic block and relorm's settings.
+ */
+#include "relorm.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+int			relorm_batch_size = 500;
+bool		relorm_auto_reflect = false;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("relorm.batch_size",
+							"Number of root rows a fetch loads and emits together.",
+							"Each relationship level is loaded with one query per batch of parent keys.",
+							&relorm_batch_size,
+							500, 1, 1000000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("relorm.auto_reflect",
+							 "Registers foreign keys added by hand as relationships.",
+							 "When on, a foreign key created by CREATE TABLE or ALTER TABLE is registered as relorm.reflect would.",
+							 &relorm_auto_reflect,
+							 false,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("relorm");
+}

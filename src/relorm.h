@@ -1,0 +1,17 @@
+/*
+ * relorm.h
+ *		Declarations shared by every part of relorm: GUC variables and the
+ *		names of relorm's own schema and catalogs.
+ */
+#ifndef RELORM_H
+#define RELORM_H
+
+#include "postgres.h"
+
+#define RELORM_SCHEMA "relorm"
+
+/* GUCs (src/relorm.c) */
+extern int	relorm_batch_size;
+extern bool relorm_auto_reflect;
+
+#endif							/* RELORM_H */
