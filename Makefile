@@ -10,8 +10,10 @@ PGFILEDESC = "relorm - relationships inside PostgreSQL"
 # Every test is self-contained (its own schema), so the list is the directory.
 REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --load-extension=relorm
+ifneq ($(wildcard specs/*.spec),)
 ISOLATION = $(sort $(basename $(notdir $(wildcard specs/*.spec))))
 ISOLATION_OPTS = --load-extension=relorm
+endif
 
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CONFIG ?= pg_config
