@@ -269,3 +269,148 @@ SELECT r.source,
   FROM relorm.relationship r;
 COMMENT ON VIEW relorm.relationships IS 'relorm: every declared relationship direction';
 GRANT SELECT ON relorm.relationships TO PUBLIC;
+
+-------------------------------------------------------------------------------
+-- Event triggers, reflect, check, diagram
+-------------------------------------------------------------------------------
+
+-- Event triggers keep the catalogs true (src/event_triggers.c).  They are
+-- SECURITY DEFINER because a user dropping a table must be able to remove
+-- the relationships on it, and the catalogs are writable only by the
+-- extension owner.
+--   sql_drop: a dropped table or column removes the relationships using it,
+--     a dropped FK constraint marks them 'constraint dropped'.
+--   ddl_command_end (CREATE/ALTER TABLE): follows column renames, re-marks
+--     relationships whose FK is back, and, with relorm.auto_reflect = on,
+--     registers hand-made foreign keys as relorm.reflect would.
+CREATE FUNCTION relorm._on_sql_drop() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'relorm_on_sql_drop' LANGUAGE C
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+CREATE FUNCTION relorm._on_ddl_command_end() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'relorm_on_ddl_command_end' LANGUAGE C
+    SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+CREATE EVENT TRIGGER relorm_sql_drop ON sql_drop
+    EXECUTE FUNCTION relorm._on_sql_drop();
+CREATE EVENT TRIGGER relorm_ddl_command_end ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+    EXECUTE FUNCTION relorm._on_ddl_command_end();
+
+-- The foreign keys relorm.reflect may register: those of the tables of one
+-- schema (or of the given tables), not yet behind any relationship, each with
+-- the facts the naming rules need (src/reflect.c names them).  A junction is
+-- a table whose primary key is exactly the columns of two of its foreign keys
+-- (and no other pair): a surrogate key plus two FKs is not one.  A junction
+-- with no other columns yields one many_to_many unit and no FK units; one
+-- with extra columns (an association object) yields the many_to_many and a
+-- unit per FK, so its extra columns can be reached too.
+CREATE FUNCTION relorm._reflect_candidates(schema pg_catalog.name, tables pg_catalog.oid[])
+RETURNS TABLE (unit pg_catalog.text, child pg_catalog.regclass, conname pg_catalog.name,
+               parent pg_catalog.regclass, fk_columns pg_catalog.name[], ref_columns pg_catalog.name[],
+               parent2 pg_catalog.regclass, fk2_columns pg_catalog.name[], ref2_columns pg_catalog.name[],
+               on_delete pg_catalog.text, on_update pg_catalog.text, siblings pg_catalog.int8)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH fk AS (
+    SELECT c.oid, c.conname, c.conrelid, c.confrelid, c.conkey,
+           ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(n, o)
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid AND a.attnum OPERATOR(pg_catalog.=) k.n
+                  ORDER BY k.o) AS cols,
+           ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY AS k(n, o)
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) c.confrelid AND a.attnum OPERATOR(pg_catalog.=) k.n
+                  ORDER BY k.o) AS refs,
+           CASE c.confdeltype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'
+                              WHEN 'd' THEN 'set default' ELSE 'no action' END AS del,
+           CASE c.confupdtype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'
+                              WHEN 'd' THEN 'set default' ELSE 'no action' END AS upd
+      FROM pg_catalog.pg_constraint c
+      JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) c.conrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.relnamespace
+     WHERE c.contype OPERATOR(pg_catalog.=) 'f'
+       -- partitions' clones of a partitioned table's FK are not FKs of their own
+       AND c.conparentid OPERATOR(pg_catalog.=) 0
+       AND CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
+                ELSE c.conrelid OPERATOR(pg_catalog.=) ANY (tables) END
+),
+registered AS (
+    SELECT x.tbl, x.con
+      FROM relorm.relationship r
+     CROSS JOIN LATERAL (VALUES
+           (CASE r.fk_side WHEN 'source' THEN r.source WHEN 'target' THEN r.target ELSE r.secondary END,
+            CASE r.fk_side
+              WHEN 'source' THEN relorm.constraint_of(r.source, r.local_columns, r.target, r.remote_columns)
+              WHEN 'target' THEN relorm.constraint_of(r.target, r.remote_columns, r.source, r.local_columns)
+              WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
+            END),
+           (r.secondary,
+            CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'secondary'
+                 THEN relorm.constraint_of(r.secondary, r.secondary_remote_columns, r.target, r.remote_columns) END)
+           ) AS x(tbl, con)
+     WHERE x.con IS NOT NULL
+),
+free AS (
+    SELECT f.*
+      FROM fk f
+     WHERE NOT EXISTS (SELECT 1 FROM registered g
+                        WHERE g.tbl OPERATOR(pg_catalog.=) f.conrelid AND g.con OPERATOR(pg_catalog.=) f.conname)
+),
+pair AS (
+    SELECT a.conrelid, a.oid AS a_oid, b.oid AS b_oid,
+           pg_catalog.count(*) OVER (PARTITION BY a.conrelid) AS pairs,
+           EXISTS (SELECT 1 FROM pg_catalog.pg_attribute x
+                    WHERE x.attrelid OPERATOR(pg_catalog.=) a.conrelid AND x.attnum OPERATOR(pg_catalog.>) 0
+                      AND NOT x.attisdropped
+                      AND x.attnum OPERATOR(pg_catalog.<>) ALL (a.conkey OPERATOR(pg_catalog.||) b.conkey)) AS extra
+      FROM fk a
+      JOIN fk b ON b.conrelid OPERATOR(pg_catalog.=) a.conrelid AND a.conname OPERATOR(pg_catalog.<) b.conname
+      JOIN pg_catalog.pg_index i ON i.indrelid OPERATOR(pg_catalog.=) a.conrelid AND i.indisprimary
+     WHERE NOT (a.conkey OPERATOR(pg_catalog.&&) b.conkey)
+       AND ARRAY(SELECT k FROM pg_catalog.unnest(a.conkey OPERATOR(pg_catalog.||) b.conkey) AS k ORDER BY k)
+           OPERATOR(pg_catalog.=)
+           ARRAY(SELECT k FROM pg_catalog.unnest(pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]) AS k ORDER BY k)
+),
+junction AS (
+    SELECT p.*, a.confrelid AS p1, b.confrelid AS p2
+      FROM pair p
+      JOIN fk a ON a.oid OPERATOR(pg_catalog.=) p.a_oid
+      JOIN fk b ON b.oid OPERATOR(pg_catalog.=) p.b_oid
+     WHERE p.pairs OPERATOR(pg_catalog.=) 1
+)
+SELECT u.* FROM (
+SELECT 'many_to_many', a.conrelid::pg_catalog.regclass, a.conname,
+       a.confrelid::pg_catalog.regclass, a.cols, a.refs,
+       b.confrelid::pg_catalog.regclass, b.cols, b.refs, a.del, a.upd,
+       (SELECT pg_catalog.count(*) FROM junction o
+         WHERE LEAST(o.p1, o.p2) OPERATOR(pg_catalog.=) LEAST(j.p1, j.p2)
+           AND GREATEST(o.p1, o.p2) OPERATOR(pg_catalog.=) GREATEST(j.p1, j.p2))
+  FROM junction j
+  JOIN free a ON a.oid OPERATOR(pg_catalog.=) j.a_oid
+  JOIN free b ON b.oid OPERATOR(pg_catalog.=) j.b_oid
+UNION ALL
+SELECT CASE WHEN EXISTS (
+                SELECT 1 FROM pg_catalog.pg_index i
+                 WHERE i.indrelid OPERATOR(pg_catalog.=) f.conrelid AND i.indisunique
+                   AND i.indpred IS NULL AND i.indexprs IS NULL
+                   AND ARRAY(SELECT k FROM pg_catalog.unnest(pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]) AS k ORDER BY k)
+                       OPERATOR(pg_catalog.=) ARRAY(SELECT k FROM pg_catalog.unnest(f.conkey) AS k ORDER BY k))
+            THEN 'one_to_one' ELSE 'many_to_one' END,
+       f.conrelid::pg_catalog.regclass, f.conname, f.confrelid::pg_catalog.regclass, f.cols, f.refs,
+       NULL, NULL, NULL, f.del, f.upd,
+       (SELECT pg_catalog.count(*) FROM fk o
+         WHERE o.conrelid OPERATOR(pg_catalog.=) f.conrelid AND o.confrelid OPERATOR(pg_catalog.=) f.confrelid)
+  FROM free f
+ WHERE NOT EXISTS (SELECT 1 FROM junction j
+                    WHERE NOT j.extra AND f.oid OPERATOR(pg_catalog.=) ANY (ARRAY[j.a_oid, j.b_oid]))
+) AS u(unit, child, conname, parent, fk_columns, ref_columns, parent2, fk2_columns, ref2_columns,
+       on_delete, on_update, siblings)
+ORDER BY u.child::pg_catalog.text, u.conname
+$$;
+
+-- relorm.reflect (src/reflect.c): registers every foreign key of the schema's
+-- tables not yet behind a relationship, both directions, under the naming
+-- rules documented in src/reflect.c.  Creates nothing in the schema.
+CREATE FUNCTION relorm.reflect(schema pg_catalog.name DEFAULT 'public')
+RETURNS TABLE (source pg_catalog.regclass, name pg_catalog.text, target pg_catalog.regclass, kind pg_catalog.text)
+AS 'MODULE_PATHNAME', 'relorm_reflect' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
