@@ -307,7 +307,9 @@ CREATE FUNCTION relorm._reflect_candidates(schema pg_catalog.name, tables pg_cat
 RETURNS TABLE (unit pg_catalog.text, child pg_catalog.regclass, conname pg_catalog.name,
                parent pg_catalog.regclass, fk_columns pg_catalog.name[], ref_columns pg_catalog.name[],
                parent2 pg_catalog.regclass, fk2_columns pg_catalog.name[], ref2_columns pg_catalog.name[],
-               on_delete pg_catalog.text, on_update pg_catalog.text, siblings pg_catalog.int8)
+               on_delete pg_catalog.text, on_update pg_catalog.text,
+               on_delete2 pg_catalog.text, on_update2 pg_catalog.text, siblings pg_catalog.int8,
+               conname2 pg_catalog.name)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -381,10 +383,11 @@ junction AS (
 SELECT u.* FROM (
 SELECT 'many_to_many', a.conrelid::pg_catalog.regclass, a.conname,
        a.confrelid::pg_catalog.regclass, a.cols, a.refs,
-       b.confrelid::pg_catalog.regclass, b.cols, b.refs, a.del, a.upd,
+       b.confrelid::pg_catalog.regclass, b.cols, b.refs, a.del, a.upd, b.del, b.upd,
        (SELECT pg_catalog.count(*) FROM junction o
          WHERE LEAST(o.p1, o.p2) OPERATOR(pg_catalog.=) LEAST(j.p1, j.p2)
-           AND GREATEST(o.p1, o.p2) OPERATOR(pg_catalog.=) GREATEST(j.p1, j.p2))
+           AND GREATEST(o.p1, o.p2) OPERATOR(pg_catalog.=) GREATEST(j.p1, j.p2)),
+       b.conname
   FROM junction j
   JOIN free a ON a.oid OPERATOR(pg_catalog.=) j.a_oid
   JOIN free b ON b.oid OPERATOR(pg_catalog.=) j.b_oid
@@ -397,14 +400,15 @@ SELECT CASE WHEN EXISTS (
                        OPERATOR(pg_catalog.=) ARRAY(SELECT k FROM pg_catalog.unnest(f.conkey) AS k ORDER BY k))
             THEN 'one_to_one' ELSE 'many_to_one' END,
        f.conrelid::pg_catalog.regclass, f.conname, f.confrelid::pg_catalog.regclass, f.cols, f.refs,
-       NULL, NULL, NULL, f.del, f.upd,
+       NULL, NULL, NULL, f.del, f.upd, NULL, NULL,
        (SELECT pg_catalog.count(*) FROM fk o
-         WHERE o.conrelid OPERATOR(pg_catalog.=) f.conrelid AND o.confrelid OPERATOR(pg_catalog.=) f.confrelid)
+         WHERE o.conrelid OPERATOR(pg_catalog.=) f.conrelid AND o.confrelid OPERATOR(pg_catalog.=) f.confrelid),
+       NULL
   FROM free f
  WHERE NOT EXISTS (SELECT 1 FROM junction j
                     WHERE NOT j.extra AND f.oid OPERATOR(pg_catalog.=) ANY (ARRAY[j.a_oid, j.b_oid]))
 ) AS u(unit, child, conname, parent, fk_columns, ref_columns, parent2, fk2_columns, ref2_columns,
-       on_delete, on_update, siblings)
+       on_delete, on_update, on_delete2, on_update2, siblings, conname2)
 ORDER BY u.child::pg_catalog.text, u.conname
 $$;
 
@@ -418,7 +422,7 @@ AS 'MODULE_PATHNAME', 'relorm_reflect' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
 -- The declaration call that (re)declares a stored direction as it is, with
 -- back_populates and lazy overridden when given: the fix_sql of relorm.check.
 -- Redeclaring an existing edge updates its options and recreates a missing
--- foreign key.
+-- foreign key (and the index on its columns, when there is none).
 CREATE FUNCTION relorm._declaration_sql(r relorm.relationship, back pg_catalog.text, lazy pg_catalog.text)
 RETURNS pg_catalog.text
 LANGUAGE sql STABLE
@@ -447,9 +451,7 @@ SELECT pg_catalog.format('SELECT relorm.%s(%L, %L, %L%s)', r.kind, r.source::pg_
                   THEN pg_catalog.format(', on_update => %L', r.on_update) END,
              CASE WHEN COALESCE(lazy, r.lazy) OPERATOR(pg_catalog.<>) 'select'
                   THEN pg_catalog.format(', lazy => %L', COALESCE(lazy, r.lazy)) END,
-             CASE WHEN r.order_by IS NOT NULL THEN pg_catalog.format(', order_by => %L', r.order_by) END,
-             CASE WHEN r.kind OPERATOR(pg_catalog.<>) ALL ('{many_to_many,viewonly}'::pg_catalog.text[])
-                  THEN ', index => false' END))
+             CASE WHEN r.order_by IS NOT NULL THEN pg_catalog.format(', order_by => %L', r.order_by) END))
   FROM (SELECT (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.local_columns) x) AS l,
                (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.remote_columns) x) AS r,
                (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.secondary_local_columns) x) AS sl,
@@ -527,7 +529,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
   FROM (
     -- relationships naming columns that are gone (only possible with the event triggers disabled)
     SELECT 'error' AS severity, pg_catalog.format('relationship %I of %s', e.name, e.source) AS object,
-           pg_catalog.format('columns %s are gone; fetching it fails', g.cols) AS problem,
+           pg_catalog.format('it names columns that are gone (%s); fetching it fails', g.cols) AS problem,
            pg_catalog.format('SELECT relorm.drop_relationship(%L, %L)', e.source::pg_catalog.text, e.name) AS fix_sql
       FROM edge e JOIN gone g ON g.rsource OPERATOR(pg_catalog.=) e.source AND g.rname OPERATOR(pg_catalog.=) e.name
     UNION ALL
@@ -561,7 +563,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
     UNION ALL
     -- one-direction relationships (SQLAlchemy's "missing back_populates")
     SELECT 'warning', pg_catalog.format('relationship %I of %s', e.name, e.source),
-           'it has no back_populates: the other side cannot navigate back, and the two directions are declared apart',
+           'it has no back_populates: its other direction is missing, or declared apart and not linked to it',
            relorm._declaration_sql(e, COALESCE(
                -- the reverse direction declared on its own
                (SELECT p.name FROM relorm.relationship p

@@ -34,6 +34,8 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "access/xact.h"
+#include "catalog/pg_constraint.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -51,6 +53,7 @@ typedef struct Candidate
 	char	   *unit;			/* many_to_one, one_to_one or many_to_many */
 	Oid			child;			/* table holding the FK, or the junction */
 	char	   *conname;
+	char	   *conname2;		/* many_to_many: the FK to parent2 */
 	Oid			parent;
 	List	   *fk_columns;
 	List	   *ref_columns;
@@ -59,6 +62,8 @@ typedef struct Candidate
 	List	   *ref2_columns;
 	char	   *on_delete;
 	char	   *on_update;
+	char	   *on_delete2;		/* many_to_many: the FK to parent2 */
+	char	   *on_update2;
 	int64		siblings;
 } Candidate;
 
@@ -196,8 +201,8 @@ directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
 		/* a direction's ON DELETE is that of the junction's FK to its source */
 		fwd->on_delete = c->on_delete;
 		fwd->on_update = c->on_update;
-		back->on_delete = NULL;
-		back->on_update = NULL;
+		back->on_delete = c->on_delete2;
+		back->on_update = c->on_update2;
 	}
 	else
 	{
@@ -261,7 +266,8 @@ read_candidates(const char *schema, List *tables)
 													sizeof(Oid), true, TYPALIGN_INT));
 	}
 	if (SPI_execute_with_args("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
-							  " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update, c.siblings"
+							  " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
+							  " c.on_delete2, c.on_update2, c.siblings, c.conname2"
 							  "  FROM relorm._reflect_candidates($1, $2) c",
 							  2, types, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the foreign keys to reflect");
@@ -289,9 +295,30 @@ read_candidates(const char *schema, List *tables)
 		}
 		c->on_delete = SPI_getvalue(tup, desc, 10);
 		c->on_update = SPI_getvalue(tup, desc, 11);
-		c->siblings = DatumGetInt64(SPI_getbinval(tup, desc, 12, &isnull));
+		c->on_delete2 = SPI_getvalue(tup, desc, 12);
+		c->on_update2 = SPI_getvalue(tup, desc, 13);
+		c->siblings = DatumGetInt64(SPI_getbinval(tup, desc, 14, &isnull));
+		c->conname2 = SPI_getvalue(tup, desc, 15);
 		result = lappend(result, c);
 	}
+	return result;
+}
+
+/* Was this FK constraint created by the current transaction? */
+static bool
+created_now(Oid relid, const char *conname)
+{
+	Oid			conoid = get_relation_constraint_oid(relid, conname, true);
+	HeapTuple	tup;
+	bool		result;
+
+	if (!OidIsValid(conoid))
+		return false;
+	tup = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+	if (!HeapTupleIsValid(tup))
+		return false;
+	result = TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tup->t_data));
+	ReleaseSysCache(tup);
 	return result;
 }
 
@@ -312,6 +339,14 @@ relorm_reflect_foreign_keys(const char *schema, List *tables, Oid as_user,
 		bool		owned = true;
 
 		CHECK_FOR_INTERRUPTS();
+
+		/*
+		 * auto_reflect (notify) registers the FKs the command added, not those
+		 * an unrelated ALTER TABLE happens to find on the table.
+		 */
+		if (notify && !created_now(c->child, c->conname) &&
+			(c->conname2 == NULL || !created_now(c->child, c->conname2)))
+			continue;
 		/* a declaration needs to own every table involved; so does reflect */
 		for (int i = 0; i < 3; i++)
 		{
