@@ -108,6 +108,24 @@ catalog_present(void)
 	return OidIsValid(nsp) && OidIsValid(get_relname_relid("relationship", nsp));
 }
 
+/*
+ * Does the query (SELECT EXISTS ...) say yes?  Writes to relorm's catalogs
+ * are asked for first: their statement triggers invalidate every backend's
+ * relationship cache, even when a write changes no row.
+ */
+static bool
+spi_exists(const char *sql, int nargs, Oid *types, Datum *values)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (SPI_execute_with_args(sql, nargs, types, values, NULL, false, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "could not run \"%s\"", sql);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return !isnull && DatumGetBool(d);
+}
+
 static void
 require_event_trigger(FunctionCallInfo fcinfo, const char *name)
 {
@@ -143,6 +161,16 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+
+	/* most drops (functions, types, indexes, empty catalogs) concern nothing of ours */
+	if (!spi_exists("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o"
+					"  WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{table,\"table column\",\"table constraint\"}'::pg_catalog.text[]))"
+					" AND (EXISTS (SELECT 1 FROM relorm.relationship) OR EXISTS (SELECT 1 FROM relorm.polymorphic_base))",
+					0, NULL, NULL))
+	{
+		SPI_finish();
+		PG_RETURN_NULL();
+	}
 
 	if (SPI_execute(affected_by_drop, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the relationships affected by a drop");
@@ -189,7 +217,11 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 		}
 	}
 
-	relorm_exec_as_owner(polymorphic_drop, 0, NULL, NULL, NULL);
+	if (spi_exists("SELECT EXISTS (SELECT 1 FROM relorm.polymorphic_base b"
+				   "  JOIN pg_catalog.pg_event_trigger_dropped_objects() o ON o.objid OPERATOR(pg_catalog.=) b.base"
+				   " WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{table,\"table column\"}'::pg_catalog.text[]))",
+				   0, NULL, NULL))
+		relorm_exec_as_owner(polymorphic_drop, 0, NULL, NULL, NULL);
 	relorm_follow_drop();
 
 	SPI_finish();
@@ -243,27 +275,38 @@ follow_column_rename(RenameStmt *stmt)
 	values[1] = DirectFunctionCall1(namein, CStringGetDatum(stmt->subname));
 	values[2] = DirectFunctionCall1(namein, CStringGetDatum(stmt->newname));
 
-	relorm_exec_as_owner("UPDATE relorm.relationship r SET"
-						 " local_columns = CASE WHEN r.source OPERATOR(pg_catalog.=) ANY ($1)"
-						 "   THEN pg_catalog.array_replace(r.local_columns, $2, $3) ELSE r.local_columns END,"
-						 " remote_columns = CASE WHEN r.target OPERATOR(pg_catalog.=) ANY ($1)"
-						 "   THEN pg_catalog.array_replace(r.remote_columns, $2, $3) ELSE r.remote_columns END,"
-						 " secondary_local_columns = CASE WHEN r.secondary OPERATOR(pg_catalog.=) ANY ($1)"
-						 "   THEN pg_catalog.array_replace(r.secondary_local_columns, $2, $3) ELSE r.secondary_local_columns END,"
-						 " secondary_remote_columns = CASE WHEN r.secondary OPERATOR(pg_catalog.=) ANY ($1)"
-						 "   THEN pg_catalog.array_replace(r.secondary_remote_columns, $2, $3) ELSE r.secondary_remote_columns END"
-						 " WHERE (r.source OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (r.local_columns))"
-						 "    OR (r.target OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (r.remote_columns))"
-						 "    OR (r.secondary OPERATOR(pg_catalog.=) ANY ($1)"
-						 "        AND ($2 OPERATOR(pg_catalog.=) ANY (r.secondary_local_columns)"
-						 "             OR $2 OPERATOR(pg_catalog.=) ANY (r.secondary_remote_columns)))",
-						 3, types, values, NULL);
-	relorm_exec_as_owner("UPDATE relorm.polymorphic_base b SET discriminator = $3"
-						 " WHERE b.base OPERATOR(pg_catalog.=) ANY ($1) AND b.discriminator OPERATOR(pg_catalog.=) $2",
-						 3, types, values, NULL);
-	relorm_exec_as_owner("UPDATE relorm.subtype s SET columns = pg_catalog.array_replace(s.columns, $2, $3)"
-						 " WHERE s.base OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (s.columns)",
-						 3, types, values, NULL);
+	if (spi_exists("SELECT EXISTS (SELECT 1 FROM relorm.relationship r"
+				   " WHERE (r.source OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (r.local_columns))"
+				   "    OR (r.target OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (r.remote_columns))"
+				   "    OR (r.secondary OPERATOR(pg_catalog.=) ANY ($1)"
+				   "        AND ($2 OPERATOR(pg_catalog.=) ANY (r.secondary_local_columns)"
+				   "             OR $2 OPERATOR(pg_catalog.=) ANY (r.secondary_remote_columns))))",
+				   3, types, values))
+		relorm_exec_as_owner("UPDATE relorm.relationship r SET"
+							 " local_columns = CASE WHEN r.source OPERATOR(pg_catalog.=) ANY ($1)"
+							 "   THEN pg_catalog.array_replace(r.local_columns, $2, $3) ELSE r.local_columns END,"
+							 " remote_columns = CASE WHEN r.target OPERATOR(pg_catalog.=) ANY ($1)"
+							 "   THEN pg_catalog.array_replace(r.remote_columns, $2, $3) ELSE r.remote_columns END,"
+							 " secondary_local_columns = CASE WHEN r.secondary OPERATOR(pg_catalog.=) ANY ($1)"
+							 "   THEN pg_catalog.array_replace(r.secondary_local_columns, $2, $3) ELSE r.secondary_local_columns END,"
+							 " secondary_remote_columns = CASE WHEN r.secondary OPERATOR(pg_catalog.=) ANY ($1)"
+							 "   THEN pg_catalog.array_replace(r.secondary_remote_columns, $2, $3) ELSE r.secondary_remote_columns END"
+							 " WHERE (r.source OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (r.local_columns))"
+							 "    OR (r.target OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (r.remote_columns))"
+							 "    OR (r.secondary OPERATOR(pg_catalog.=) ANY ($1)"
+							 "        AND ($2 OPERATOR(pg_catalog.=) ANY (r.secondary_local_columns)"
+							 "             OR $2 OPERATOR(pg_catalog.=) ANY (r.secondary_remote_columns)))",
+							 3, types, values, NULL);
+	if (spi_exists("SELECT EXISTS (SELECT 1 FROM relorm.polymorphic_base b WHERE b.base OPERATOR(pg_catalog.=) ANY ($1))",
+				   3, types, values))
+	{
+		relorm_exec_as_owner("UPDATE relorm.polymorphic_base b SET discriminator = $3"
+							 " WHERE b.base OPERATOR(pg_catalog.=) ANY ($1) AND b.discriminator OPERATOR(pg_catalog.=) $2",
+							 3, types, values, NULL);
+		relorm_exec_as_owner("UPDATE relorm.subtype s SET columns = pg_catalog.array_replace(s.columns, $2, $3)"
+							 " WHERE s.base OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (s.columns)",
+							 3, types, values, NULL);
+	}
 	relorm_follow_column_rename(relids, stmt->subname, stmt->newname);
 }
 
