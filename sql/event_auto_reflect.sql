@@ -31,6 +31,19 @@ CREATE TABLE comments (id int PRIMARY KEY);
 SELECT count(*) AS ddl FROM relorm.one_to_many('posts', 'replies', 'comments', back_populates => 'parent_post');
 SELECT * FROM rels;
 
+-- An FK whose table's owner does not own the referenced table is not
+-- registered (a declaration would need both), with a NOTICE.
+CREATE ROLE relorm_ar_user;
+GRANT USAGE, CREATE ON SCHEMA evt_ar TO relorm_ar_user;
+GRANT REFERENCES ON authors TO relorm_ar_user;
+SET ROLE relorm_ar_user;
+CREATE TABLE evt_ar.reviews (id int PRIMARY KEY, author_id int REFERENCES evt_ar.authors);
+DROP TABLE evt_ar.reviews;
+RESET ROLE;
+REVOKE ALL ON SCHEMA evt_ar FROM relorm_ar_user;
+REVOKE ALL ON authors FROM relorm_ar_user;
+DROP ROLE relorm_ar_user;
+
 -- Off again: nothing.
 RESET relorm.auto_reflect;
 CREATE TABLE likes (id int PRIMARY KEY, post_id int REFERENCES posts);

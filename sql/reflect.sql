@@ -46,6 +46,9 @@ CREATE TABLE regions (country text, code text, PRIMARY KEY (country, code));
 CREATE TABLE offices (id int PRIMARY KEY, country text, code text, FOREIGN KEY (country, code) REFERENCES regions);
 -- A name clashing with a column is skipped with a NOTICE.
 CREATE TABLE books (id int PRIMARY KEY, author text, author_id int REFERENCES authors);
+-- A partitioned table's FK is one FK (its partitions' clones are not FKs of their own).
+CREATE TABLE events (id int, author_id int REFERENCES authors) PARTITION BY RANGE (id);
+CREATE TABLE events_low PARTITION OF events FOR VALUES FROM (0) TO (100);
 -- An FK already declared is left alone.
 CREATE TABLE comments (id int PRIMARY KEY, post_id int REFERENCES posts);
 SELECT count(*) AS ddl FROM relorm.many_to_one('comments', 'on_post', 'posts', back_populates => 'remarks',
