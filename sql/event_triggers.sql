@@ -36,7 +36,7 @@ CREATE TABLE tags (id int PRIMARY KEY, label text);
 SELECT count(*) AS ddl FROM relorm.one_to_many('authors', 'posts', 'posts', back_populates => 'author',
                                                order_by => 'created_at DESC, lower(title)');
 SELECT count(*) AS ddl FROM relorm.many_to_many('posts', 'tags', 'tags', back_populates => 'posts',
-                                                order_by => 'label');
+                                                order_by => 'tags.label');
 SELECT count(*) AS ddl FROM relorm.viewonly('authors', 'titled', 'posts',
                                             join_on => 'posts.author_id = authors.id AND posts.title = authors.name',
                                             order_by => 'posts.created_at');
@@ -60,6 +60,8 @@ SELECT * FROM rels;
 ALTER TABLE posts RENAME TO articles;
 ALTER TABLE articles RENAME CONSTRAINT posts_author_id_fkey TO articles_writer_fkey;
 ALTER TABLE post_tags RENAME TO article_labels;
+-- An order_by qualified with the target's name follows it too.
+ALTER TABLE tags RENAME TO labels;
 SELECT * FROM rels;
 SELECT * FROM broken;
 
@@ -100,7 +102,7 @@ SELECT * FROM rels;
 -- relationship is removed rather than marked.
 SELECT count(*) AS ddl FROM relorm.one_to_many('authors', 'posts', 'articles', back_populates => 'author',
                                                fk => 'author_id');
-SELECT count(*) AS ddl FROM relorm.one_to_one('authors', 'profile', 'tags', back_populates => 'owner',
+SELECT count(*) AS ddl FROM relorm.one_to_one('authors', 'profile', 'labels', back_populates => 'owner',
                                               fk => 'owner_id');
 DROP TABLE authors CASCADE;
 SELECT * FROM rels;

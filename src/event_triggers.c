@@ -127,12 +127,13 @@ spi_exists(const char *sql, int nargs, Oid *types, Datum *values)
 }
 
 static void
-require_event_trigger(FunctionCallInfo fcinfo, const char *name)
+require_event_trigger(FunctionCallInfo fcinfo, const char *name, const char *trigger)
 {
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s must be called as an event trigger", name)));
+				 errmsg("%s must be called as an event trigger", name),
+				 errhint("It is run by event trigger %s after DDL.", trigger)));
 }
 
 /* One relationship direction a drop affects, copied out of SPI's memory. */
@@ -156,7 +157,7 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 	 * which sees the catalogs as the drop left them (a read-only query would
 	 * use the statement's snapshot, from before the drop).
 	 */
-	require_event_trigger(fcinfo, "relorm._on_sql_drop()");
+	require_event_trigger(fcinfo, "relorm._on_sql_drop()", "relorm_sql_drop");
 	if (!catalog_present())
 		PG_RETURN_NULL();
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -373,7 +374,7 @@ relorm_on_ddl_command_end(PG_FUNCTION_ARGS)
 	EventTriggerData *trigdata;
 	Node	   *parsetree;
 
-	require_event_trigger(fcinfo, "relorm._on_ddl_command_end()");
+	require_event_trigger(fcinfo, "relorm._on_ddl_command_end()", "relorm_ddl_command_end");
 	trigdata = (EventTriggerData *) fcinfo->context;
 	parsetree = trigdata->parsetree;
 	if (!catalog_present())

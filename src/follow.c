@@ -345,6 +345,11 @@ relorm_follow_column_rename(List *relids, const char *oldname, const char *newna
 	}
 }
 
+/*
+ * A table rename: a viewonly's join_on names both its tables, an order_by
+ * may qualify the target's columns with its name (source/target instead when
+ * a viewonly joins a table to itself; those need nothing).
+ */
 void
 relorm_follow_table_rename(Oid relid, const char *oldname, const char *newname)
 {
@@ -355,21 +360,22 @@ relorm_follow_table_rename(Oid relid, const char *oldname, const char *newname)
 	foreach(lc, stored_fragments(oid_array(list_make1_oid(relid))))
 	{
 		Stored	   *s = lfirst(lc);
-		List	   *tokens;
-		char	   *join_on;
+		bool		aliased = s->viewonly && s->source == s->target;
+		char	   *join_on = s->join_on;
 		char	   *order_by = s->order_by;
+		List	   *tokens;
 
-		/* only a viewonly's fragments name tables, and not when it is self-referential */
-		if (!s->viewonly || s->source == s->target)
-			continue;
-		tokens = tokenize(s->join_on);
-		join_on = replace_tokens(s->join_on, tokens, qualifier_refs(tokens, oldname), newname);
-		if (order_by != NULL && s->target == relid)
+		if (join_on != NULL && s->viewonly && !aliased)
+		{
+			tokens = tokenize(join_on);
+			join_on = replace_tokens(join_on, tokens, qualifier_refs(tokens, oldname), newname);
+		}
+		if (order_by != NULL && s->target == relid && !aliased)
 		{
 			tokens = tokenize(order_by);
 			order_by = replace_tokens(order_by, tokens, qualifier_refs(tokens, oldname), newname);
 		}
-		if (strcmp(join_on, s->join_on) != 0 || (order_by && strcmp(order_by, s->order_by) != 0))
+		if ((join_on && strcmp(join_on, s->join_on) != 0) || (order_by && strcmp(order_by, s->order_by) != 0))
 			save_fragments(s, join_on, order_by);
 	}
 }
