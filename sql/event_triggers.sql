@@ -70,7 +70,8 @@ SELECT * FROM broken;
 -------------------------------------------------------------------------------
 
 -- Dropping the FK constraint marks both directions; they still fetch by their
--- columns and check() reports them.  Adding the FK back clears the mark.
+-- columns, and check() reports the relationship (once, not per direction).
+-- Adding the FK back clears the mark.
 ALTER TABLE articles DROP CONSTRAINT articles_writer_fkey;
 SELECT name, constraint_name, status FROM rels WHERE kind IN ('one_to_many', 'many_to_one');
 SELECT * FROM broken;
@@ -82,10 +83,10 @@ SELECT name, constraint_name, status FROM rels WHERE kind IN ('one_to_many', 'ma
 
 -- Dropping a column an order_by names clears that order_by.
 ALTER TABLE articles DROP COLUMN published_at;
-SELECT name, order_by FROM rels WHERE order_by IS NOT NULL OR name IN ('posts', 'titled');
+SELECT source, name, order_by FROM rels WHERE order_by IS NOT NULL OR name IN ('posts', 'titled');
 -- Dropping a column a viewonly's join_on names removes the viewonly.
 ALTER TABLE authors DROP COLUMN "Full Name";
-SELECT name FROM rels;
+SELECT source, name FROM rels;
 
 -- Dropping either FK of an association table marks both many-to-many directions.
 ALTER TABLE article_labels DROP CONSTRAINT post_tags_tag_id_fkey;
