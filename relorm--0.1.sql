@@ -483,7 +483,7 @@ WITH fk AS (
       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.relnamespace
      WHERE c.contype OPERATOR(pg_catalog.=) 'f' AND c.conparentid OPERATOR(pg_catalog.=) 0
        AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema,relorm}'::pg_catalog.name[])
-       AND n.nspname::pg_catalog.text NOT LIKE 'pg\_%'
+       AND NOT pg_catalog.starts_with(n.nspname::pg_catalog.text, 'pg_')
 ),
 edge AS (
     -- one direction per edge: drop the partner that sorts after its direction
@@ -578,7 +578,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                     WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_many' THEN t.relname::pg_catalog.text
                     WHEN e.fk_side OPERATOR(pg_catalog.=) 'target'
                      AND pg_catalog.cardinality(e.remote_columns) OPERATOR(pg_catalog.=) 1
-                     AND e.remote_columns[1]::pg_catalog.text LIKE '%\_id'
+                     AND pg_catalog.right(e.remote_columns[1]::pg_catalog.text, 3) OPERATOR(pg_catalog.=) '_id'
                     THEN pg_catalog.left(e.remote_columns[1]::pg_catalog.text, -3)
                     ELSE t.relname::pg_catalog.text END), NULL)
       FROM edge e
@@ -758,10 +758,11 @@ BEGIN
                    SELECT pg_catalog.string_agg(pg_catalog.format(E'    "%s" -> "%s" [label="%s", dir=both, arrowtail=%s, arrowhead=%s%s];\n',
                               pg_catalog.replace(l.qual, '"', '\"'), pg_catalog.replace(r.qual, '"', '\"'),
                               pg_catalog.replace(d.label, '"', '\"'),
-                              CASE WHEN d.card LIKE 'one:%' THEN 'teetee' WHEN d.card LIKE 'zero-or-one:%' THEN 'teeodot'
+                              CASE WHEN pg_catalog.starts_with(d.card, 'one:') THEN 'teetee'
+                                   WHEN pg_catalog.starts_with(d.card, 'zero-or-one:') THEN 'teeodot'
                                    WHEN d.card OPERATOR(pg_catalog.=) 'many:many' THEN 'crowodot' ELSE 'none' END,
-                              CASE WHEN d.card LIKE '%:one' THEN 'teeodot' ELSE 'crowodot' END,
-                              CASE WHEN d.card LIKE 'view:%' THEN ', style=dashed' ELSE '' END),
+                              CASE WHEN pg_catalog.right(d.card, 4) OPERATOR(pg_catalog.=) ':one' THEN 'teeodot' ELSE 'crowodot' END,
+                              CASE WHEN pg_catalog.starts_with(d.card, 'view:') THEN ', style=dashed' ELSE '' END),
                           '' ORDER BY l.qual, r.qual, d.label)
                      FROM relorm._diagram_edges() d
                      JOIN ent l ON l.relid OPERATOR(pg_catalog.=) d.lhs
