@@ -662,7 +662,7 @@ $$;
 -- relorm.diagram(format): the declared relationships as a Mermaid erDiagram
 -- or a Graphviz digraph.  Entities are the tables relationships join (an
 -- association table shows as the label of its many-to-many edge), with their
--- columns, types and PK/FK markers; each edge is drawn once, from the side
+-- columns, types and PK/FK/UK markers; each edge is drawn once, from the side
 -- without the foreign key, labelled with the names of both directions.
 -- Everything is sorted by name, so the text is stable for tests and diffs.
 CREATE FUNCTION relorm.diagram(format pg_catalog.text DEFAULT 'mermaid')
@@ -697,7 +697,9 @@ BEGIN
                        (SELECT pg_catalog.string_agg(pg_catalog.format(E'        %s %s%s\n',
                                    pg_catalog.regexp_replace(pg_catalog.format_type(a.atttypid, NULL), '[^A-Za-z0-9_\[\]]', '_', 'g'),
                                    pg_catalog.regexp_replace(a.attname, '[^A-Za-z0-9_]', '_', 'g'),
-                                   CASE WHEN k.pk AND k.fk THEN ' PK, FK' WHEN k.pk THEN ' PK' WHEN k.fk THEN ' FK' ELSE '' END),
+                                   COALESCE(' ' OPERATOR(pg_catalog.||) NULLIF(pg_catalog.array_to_string(ARRAY[
+                                       CASE WHEN k.pk THEN 'PK' END, CASE WHEN k.fk THEN 'FK' END,
+                                       CASE WHEN k.uk THEN 'UK' END], ', '), '') /* NULLs are left out */, '')),
                                    '' ORDER BY a.attnum)
                           FROM pg_catalog.pg_attribute a
                          CROSS JOIN LATERAL (
@@ -706,7 +708,10 @@ BEGIN
                                                  AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS pk,
                                       EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
                                                WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'f'
-                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS fk) AS k
+                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS fk,
+                                      EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
+                                               WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'u'
+                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS uk) AS k
                          WHERE a.attrelid OPERATOR(pg_catalog.=) e.relid AND a.attnum OPERATOR(pg_catalog.>) 0
                            AND NOT a.attisdropped)) AS block
               FROM ent e
@@ -738,7 +743,9 @@ BEGIN
                        pg_catalog.replace(e.qual, '"', '\"'), relorm._html(e.qual),
                        (SELECT pg_catalog.string_agg(pg_catalog.format('<tr><td align="left">%s %s%s</td></tr>',
                                    relorm._html(a.attname), relorm._html(pg_catalog.format_type(a.atttypid, a.atttypmod)),
-                                   CASE WHEN k.pk AND k.fk THEN ' PK, FK' WHEN k.pk THEN ' PK' WHEN k.fk THEN ' FK' ELSE '' END),
+                                   COALESCE(' ' OPERATOR(pg_catalog.||) NULLIF(pg_catalog.array_to_string(ARRAY[
+                                       CASE WHEN k.pk THEN 'PK' END, CASE WHEN k.fk THEN 'FK' END,
+                                       CASE WHEN k.uk THEN 'UK' END], ', '), '') /* NULLs are left out */, '')),
                                    '' ORDER BY a.attnum)
                           FROM pg_catalog.pg_attribute a
                          CROSS JOIN LATERAL (
@@ -747,7 +754,10 @@ BEGIN
                                                  AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS pk,
                                       EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
                                                WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'f'
-                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS fk) AS k
+                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS fk,
+                                      EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
+                                               WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'u'
+                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS uk) AS k
                          WHERE a.attrelid OPERATOR(pg_catalog.=) e.relid AND a.attnum OPERATOR(pg_catalog.>) 0
                            AND NOT a.attisdropped)) AS node
               FROM ent e
