@@ -599,7 +599,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
       FROM fk k
      WHERE NOT EXISTS (
              SELECT 1 FROM pg_catalog.pg_index i
-              WHERE i.indrelid OPERATOR(pg_catalog.=) k.child AND i.indpred IS NULL
+              WHERE i.indrelid OPERATOR(pg_catalog.=) k.child AND i.indpred IS NULL AND i.indisvalid
                 AND ARRAY(SELECT x FROM pg_catalog.unnest((pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[])[1:pg_catalog.cardinality(k.conkey)]) AS x ORDER BY x)
                     OPERATOR(pg_catalog.=) ARRAY(SELECT x FROM pg_catalog.unnest(k.conkey) AS x ORDER BY x))
     UNION ALL
