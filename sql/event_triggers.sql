@@ -81,6 +81,17 @@ SELECT name, constraint_name, status FROM rels WHERE kind IN ('one_to_many', 'ma
 ALTER TABLE articles DROP CONSTRAINT articles_writer_id_fkey, ADD FOREIGN KEY (writer_id) REFERENCES authors;
 SELECT name, constraint_name, status FROM rels WHERE kind IN ('one_to_many', 'many_to_one');
 
+-- Changing a key column's type rebuilds its FK within the command: no mark.
+ALTER TABLE articles ALTER COLUMN writer_id TYPE bigint;
+SELECT name, constraint_name, status FROM rels WHERE kind IN ('one_to_many', 'many_to_one');
+-- A drop rolled back takes its catalog changes with it.
+BEGIN;
+SET LOCAL client_min_messages = warning;
+DROP TABLE labels CASCADE;
+SELECT count(*) FROM rels;
+ROLLBACK;
+SELECT count(*) FROM rels;
+
 -- Dropping a column an order_by names clears that order_by.
 ALTER TABLE articles DROP COLUMN published_at;
 SELECT source, name, order_by FROM rels WHERE order_by IS NOT NULL OR name IN ('posts', 'titled');
