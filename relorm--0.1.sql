@@ -451,6 +451,7 @@ SELECT pg_catalog.format('SELECT relorm.%s(%L, %L, %L%s)', r.kind, r.source::pg_
                   THEN pg_catalog.format(', on_update => %L', r.on_update) END,
              CASE WHEN COALESCE(lazy, r.lazy) OPERATOR(pg_catalog.<>) 'select'
                   THEN pg_catalog.format(', lazy => %L', COALESCE(lazy, r.lazy)) END,
+             CASE WHEN r.orphans IS NOT NULL THEN pg_catalog.format(', orphans => %L', r.orphans) END,
              CASE WHEN r.order_by IS NOT NULL THEN pg_catalog.format(', order_by => %L', r.order_by) END))
   FROM (SELECT (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.local_columns) x) AS l,
                (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.remote_columns) x) AS r,
