@@ -130,11 +130,17 @@ SELECT count(*) AS left_over FROM relorm.relationship r
  WHERE r.source::text LIKE '%users%' OR r.target::text LIKE '%users%';
 SELECT * FROM rels;
 
--- Unrelated DDL says nothing.
+-- Unrelated DDL says nothing and writes nothing: the catalogs' change
+-- trigger (which invalidates every backend's relationship cache) never fires.
+BEGIN;
+SET LOCAL track_functions = 'all';
 CREATE TABLE scratch (id int PRIMARY KEY, note text);
 ALTER TABLE scratch RENAME COLUMN note TO remark;
 ALTER TABLE scratch DROP COLUMN remark;
 DROP TABLE scratch;
+SELECT funcname, calls FROM pg_stat_xact_user_functions
+ WHERE schemaname = 'relorm' ORDER BY funcname;
+COMMIT;
 
 -------------------------------------------------------------------------------
 -- Ownership: a table owner who cannot write relorm's catalogs can still drop
