@@ -278,9 +278,11 @@ GRANT SELECT ON relorm.relationships TO PUBLIC;
 -- SECURITY DEFINER because a user dropping a table must be able to remove
 -- the relationships on it, and the catalogs are writable only by the
 -- extension owner.
---   sql_drop: a dropped table or column removes the relationships using it,
---     a dropped FK constraint marks them 'constraint dropped'.
---   ddl_command_end (CREATE/ALTER TABLE): follows column renames, re-marks
+--   sql_drop: a dropped table or column (or the view a viewonly targets)
+--     removes the relationships using it, a dropped FK constraint marks them
+--     'constraint dropped'.
+--   ddl_command_end (CREATE/ALTER TABLE, ALTER VIEW...): follows column
+--     renames (and table renames in join_on/order_by fragments), re-marks
 --     relationships whose FK is back, and, with relorm.auto_reflect = on,
 --     registers hand-made foreign keys as relorm.reflect would.
 CREATE FUNCTION relorm._on_sql_drop() RETURNS event_trigger
@@ -292,7 +294,7 @@ CREATE FUNCTION relorm._on_ddl_command_end() RETURNS event_trigger
 CREATE EVENT TRIGGER relorm_sql_drop ON sql_drop
     EXECUTE FUNCTION relorm._on_sql_drop();
 CREATE EVENT TRIGGER relorm_ddl_command_end ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION relorm._on_ddl_command_end();
 
 -- The foreign keys relorm.reflect may register: those of the tables of one

@@ -143,6 +143,22 @@ SELECT funcname, calls FROM pg_stat_xact_user_functions
 COMMIT;
 
 -------------------------------------------------------------------------------
+-- A view a viewonly targets: its renames are followed in the fragments, and
+-- dropping it removes the viewonly.
+-------------------------------------------------------------------------------
+CREATE TABLE people (id int PRIMARY KEY, name text);
+CREATE VIEW adults AS SELECT id AS person_id, name FROM people;
+SELECT count(*) AS ddl FROM relorm.viewonly('people', 'same', 'adults',
+                                            join_on => 'adults.person_id = people.id', many => false,
+                                            order_by => 'adults.name');
+ALTER VIEW adults RENAME COLUMN name TO full_name;
+ALTER VIEW adults RENAME TO grown_ups;
+SELECT source, name, target, join_on, order_by FROM rels WHERE source = 'people'::regclass;
+DROP VIEW grown_ups;
+SELECT count(*) FROM rels WHERE source = 'people'::regclass;
+DROP TABLE people;
+
+-------------------------------------------------------------------------------
 -- Ownership: a table owner who cannot write relorm's catalogs can still drop
 -- and rename; the triggers write the catalog with the extension owner's rights.
 -------------------------------------------------------------------------------

@@ -31,6 +31,14 @@ PG_FUNCTION_INFO_V1(relorm_on_sql_drop);
 PG_FUNCTION_INFO_V1(relorm_on_ddl_command_end);
 
 /*
+ * The object types of pg_event_trigger_dropped_objects() and
+ * pg_event_trigger_ddl_commands() that relationships use: tables, and the
+ * views, materialized views and foreign tables a viewonly may target.
+ */
+#define RELATION_TYPES "table,view,\"materialized view\",\"foreign table\""
+#define COLUMN_TYPES "\"table column\",\"view column\",\"materialized view column\",\"foreign table column\""
+
+/*
  * The relationships a drop affects, at most one row per direction: a dropped
  * table or column removes it, a dropped FK constraint (the table and columns
  * staying) marks it.  A DROP TABLE also reports the table's columns and
@@ -42,12 +50,14 @@ static const char *const affected_by_drop =
 "WITH d AS ("
 "    SELECT o.object_type, o.objid, o.address_names, o.object_identity"
 "      FROM pg_catalog.pg_event_trigger_dropped_objects() o"
-"     WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{table,\"table column\",\"table constraint\"}'::pg_catalog.text[])"
+"     WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{" RELATION_TYPES "," COLUMN_TYPES ",\"table constraint\"}'::pg_catalog.text[])"
 "), dt AS ("
-"    SELECT d.objid, d.object_identity FROM d WHERE d.object_type OPERATOR(pg_catalog.=) 'table'"
+"    SELECT d.objid, d.object_identity,"
+"           pg_catalog.upper(pg_catalog.left(d.object_type, 1)) OPERATOR(pg_catalog.||) pg_catalog.substr(d.object_type, 2) AS what"
+"      FROM d WHERE d.object_type OPERATOR(pg_catalog.=) ANY ('{" RELATION_TYPES "}'::pg_catalog.text[])"
 "), dc AS ("
 "    SELECT d.objid AS relid, d.address_names[3]::pg_catalog.name AS col, d.object_identity"
-"      FROM d WHERE d.object_type OPERATOR(pg_catalog.=) 'table column'"
+"      FROM d WHERE d.object_type OPERATOR(pg_catalog.=) ANY ('{" COLUMN_TYPES "}'::pg_catalog.text[])"
 "       AND d.objid OPERATOR(pg_catalog.<>) ALL (ARRAY(SELECT dt.objid FROM dt))"
 "), dk AS ("
 "    SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', d.address_names[1], d.address_names[2]))::pg_catalog.oid AS relid,"
@@ -55,7 +65,7 @@ static const char *const affected_by_drop =
 "      FROM d WHERE d.object_type OPERATOR(pg_catalog.=) 'table constraint'"
 "), hit AS ("
 "    SELECT r.source, r.name, 1 AS prio, 'remove' AS action,"
-"           pg_catalog.format('Table %s was dropped.', t.object_identity) AS detail"
+"           pg_catalog.format('%s %s was dropped.', t.what, t.object_identity) AS detail"
 "      FROM relorm.relationship r"
 "      JOIN dt t ON t.objid OPERATOR(pg_catalog.=) ANY (ARRAY[r.source, r.target, r.secondary]::pg_catalog.oid[])"
 "    UNION ALL"
@@ -165,7 +175,7 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 
 	/* most drops (functions, types, indexes, empty catalogs) concern nothing of ours */
 	if (!spi_exists("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o"
-					"  WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{table,\"table column\",\"table constraint\"}'::pg_catalog.text[]))"
+					"  WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{" RELATION_TYPES "," COLUMN_TYPES ",\"table constraint\"}'::pg_catalog.text[]))"
 					" AND (EXISTS (SELECT 1 FROM relorm.relationship) OR EXISTS (SELECT 1 FROM relorm.polymorphic_base))",
 					0, NULL, NULL))
 	{
@@ -246,7 +256,7 @@ renamed_table(void)
 	Datum		d;
 
 	if (SPI_execute("SELECT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c"
-					" WHERE c.object_type OPERATOR(pg_catalog.=) ANY ('{table,\"table column\"}'::pg_catalog.text[])",
+					" WHERE c.object_type OPERATOR(pg_catalog.=) ANY ('{" RELATION_TYPES "," COLUMN_TYPES "}'::pg_catalog.text[])",
 					false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_event_trigger_ddl_commands()");
 	if (SPI_processed == 0)
@@ -384,7 +394,9 @@ relorm_on_ddl_command_end(PG_FUNCTION_ARGS)
 	{
 		RenameStmt *stmt = (RenameStmt *) parsetree;
 
-		if (stmt->renameType != OBJECT_COLUMN && stmt->renameType != OBJECT_TABLE)
+		if (stmt->renameType != OBJECT_COLUMN && stmt->renameType != OBJECT_TABLE &&
+			stmt->renameType != OBJECT_VIEW && stmt->renameType != OBJECT_MATVIEW &&
+			stmt->renameType != OBJECT_FOREIGN_TABLE)
 			PG_RETURN_NULL();
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");

@@ -398,9 +398,9 @@ relorm_follow_drop(void)
 
 	if (SPI_execute("SELECT o.objid, o.address_names[3], o.object_identity"
 					"  FROM pg_catalog.pg_event_trigger_dropped_objects() o"
-					" WHERE o.object_type OPERATOR(pg_catalog.=) 'table column'"
+					" WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{\"table column\",\"foreign table column\"}'::pg_catalog.text[])"
 					"   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() t"
-					"                    WHERE t.object_type OPERATOR(pg_catalog.=) 'table'"
+					"                    WHERE t.object_type OPERATOR(pg_catalog.=) ANY ('{table,\"foreign table\"}'::pg_catalog.text[])"
 					"                      AND t.objid OPERATOR(pg_catalog.=) o.objid)"
 					" ORDER BY 3", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_event_trigger_dropped_objects()");
