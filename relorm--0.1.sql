@@ -618,6 +618,29 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
       JOIN pg_catalog.pg_attribute ca ON ca.attrelid OPERATOR(pg_catalog.=) k.child AND ca.attnum OPERATOR(pg_catalog.=) u.c
       JOIN pg_catalog.pg_attribute pa ON pa.attrelid OPERATOR(pg_catalog.=) k.parent AND pa.attnum OPERATOR(pg_catalog.=) u.p
      WHERE ca.atttypid OPERATOR(pg_catalog.<>) pa.atttypid
+    UNION ALL
+    -- the same for a relationship whose constraint is gone: nothing stops its types drifting apart
+    SELECT 'warning', pg_catalog.format('column %s.%I', p.child, ca.attname),
+           pg_catalog.format('it is %s but relationship %I of %s joins it to %s.%I, which is %s',
+                             pg_catalog.format_type(ca.atttypid, ca.atttypmod), p.name, p.source, p.parent, pa.attname,
+                             pg_catalog.format_type(pa.atttypid, pa.atttypmod)),
+           pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE %s', p.child, ca.attname,
+                             pg_catalog.format_type(pa.atttypid, pa.atttypmod))
+      FROM (SELECT e.source, e.name,
+                   CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.source ELSE e.target END AS child,
+                   CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.target ELSE e.source END AS parent,
+                   u.c, u.p
+              FROM edge e
+              JOIN fk_of f ON f.source OPERATOR(pg_catalog.=) e.source AND f.name OPERATOR(pg_catalog.=) e.name
+             CROSS JOIN LATERAL ROWS FROM (
+                   pg_catalog.unnest(CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.local_columns ELSE e.remote_columns END),
+                   pg_catalog.unnest(CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.remote_columns ELSE e.local_columns END)) AS u(c, p)
+             WHERE f.con IS NULL AND e.fk_side OPERATOR(pg_catalog.=) ANY ('{source,target}'::pg_catalog.text[])) AS p
+      JOIN pg_catalog.pg_attribute ca
+        ON ca.attrelid OPERATOR(pg_catalog.=) p.child AND ca.attname OPERATOR(pg_catalog.=) p.c AND NOT ca.attisdropped
+      JOIN pg_catalog.pg_attribute pa
+        ON pa.attrelid OPERATOR(pg_catalog.=) p.parent AND pa.attname OPERATOR(pg_catalog.=) p.p AND NOT pa.attisdropped
+     WHERE ca.atttypid OPERATOR(pg_catalog.<>) pa.atttypid
   ) AS x
  ORDER BY CASE x.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END, x.object, x.problem
 $$;

@@ -35,8 +35,9 @@ CREATE INDEX ON drafts (author_id);
 -- Declared cascade, but the constraint was replaced by one without ON DELETE.
 ALTER TABLE comments DROP CONSTRAINT comments_post_id_fkey,
     ADD FOREIGN KEY (post_id) REFERENCES posts;
--- A relationship whose constraint is gone.
+-- A relationship whose constraint is gone, and whose column types then drifted apart.
 ALTER TABLE posts DROP CONSTRAINT posts_author_id_fkey;
+ALTER TABLE posts ALTER COLUMN author_id TYPE numeric;
 -- A relationship whose columns are gone (only with the event trigger disabled).
 ALTER EVENT TRIGGER relorm_sql_drop DISABLE;
 ALTER TABLE reviews DROP COLUMN post_id;
