@@ -146,6 +146,28 @@ require_event_trigger(FunctionCallInfo fcinfo, const char *name, const char *tri
 				 errhint("It is run by event trigger %s after DDL.", trigger)));
 }
 
+static Datum
+oid_array(List *oids)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(oids), 1));
+	ListCell   *lc;
+
+	foreach(lc, oids)
+		elems[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
+	return PointerGetDatum(construct_array(elems, list_length(oids), OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+}
+
+static Datum
+text_array(List *strings)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(strings), 1));
+	ListCell   *lc;
+
+	foreach(lc, strings)
+		elems[foreach_current_index(lc)] = CStringGetTextDatum(lfirst(lc));
+	return PointerGetDatum(construct_array(elems, list_length(strings), TEXTOID, -1, false, TYPALIGN_INT));
+}
+
 /* One relationship direction a drop affects, copied out of SPI's memory. */
 typedef struct Affected
 {
@@ -200,31 +222,43 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 		affected = lappend(affected, a);
 	}
 
-	foreach(lc, affected)
+	/* one statement per action, however many tables a DROP SCHEMA took */
+	for (int pass = 0; pass < 2; pass++)
 	{
-		Affected   *a = lfirst(lc);
-		Oid			types[2] = {OIDOID, TEXTOID};
-		Datum		values[2] = {ObjectIdGetDatum(a->source), CStringGetTextDatum(a->name)};
+		const char *action = pass == 0 ? "remove" : "mark";
+		List	   *sources = NIL;
+		List	   *names = NIL;
 
-		if (strcmp(a->action, "remove") == 0)
+		foreach(lc, affected)
 		{
-			relorm_exec_as_owner("DELETE FROM relorm.relationship r"
-								 " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
-								 2, types, values, NULL);
-			ereport(NOTICE,
-					(errmsg("relationship \"%s\" of %s removed", a->name, a->label),
-					 errdetail_internal("%s", a->detail)));
+			Affected   *a = lfirst(lc);
+
+			if (strcmp(a->action, action) != 0)
+				continue;
+			sources = lappend_oid(sources, a->source);
+			names = lappend(names, a->name);
+			if (pass == 0)
+				ereport(NOTICE,
+						(errmsg("relationship \"%s\" of %s removed", a->name, a->label),
+						 errdetail_internal("%s", a->detail)));
+			else
+				ereport(NOTICE,
+						(errmsg("relationship \"%s\" of %s lost its foreign key", a->name, a->label),
+						 errdetail("%s The relationship is still fetched by its columns; relorm.check() reports it.",
+								   a->detail),
+						 errhint("Declare the relationship again to recreate the constraint, or drop it with relorm.drop_relationship.")));
 		}
-		else
+		if (sources != NIL)
 		{
-			relorm_exec_as_owner("UPDATE relorm.relationship r SET status = 'constraint dropped'"
-								 " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
+			Oid			types[2] = {OIDARRAYOID, TEXTARRAYOID};
+			Datum		values[2] = {oid_array(sources), text_array(names)};
+
+			relorm_exec_as_owner(pass == 0
+								 ? "DELETE FROM relorm.relationship r"
+								 "  WHERE (r.source::pg_catalog.oid, r.name) IN (SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)))"
+								 : "UPDATE relorm.relationship r SET status = 'constraint dropped'"
+								 "  WHERE (r.source::pg_catalog.oid, r.name) IN (SELECT * FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)))",
 								 2, types, values, NULL);
-			ereport(NOTICE,
-					(errmsg("relationship \"%s\" of %s lost its foreign key", a->name, a->label),
-					 errdetail("%s The relationship is still fetched by its columns; relorm.check() reports it.",
-							   a->detail),
-					 errhint("Declare the relationship again to recreate the constraint, or drop it with relorm.drop_relationship.")));
 		}
 	}
 
@@ -270,19 +304,13 @@ follow_column_rename(RenameStmt *stmt)
 {
 	Oid			relid = renamed_table();
 	List	   *relids;
-	Datum	   *elems;
-	ListCell   *lc;
 	Oid			types[3] = {OIDARRAYOID, NAMEOID, NAMEOID};
 	Datum		values[3];
 
 	if (!OidIsValid(relid))
 		return;
 	relids = stmt->relation->inh ? find_all_inheritors(relid, NoLock, NULL) : list_make1_oid(relid);
-	elems = palloc(sizeof(Datum) * list_length(relids));
-	foreach(lc, relids)
-		elems[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
-	values[0] = PointerGetDatum(construct_array(elems, list_length(relids), OIDOID,
-												sizeof(Oid), true, TYPALIGN_INT));
+	values[0] = oid_array(relids);
 	values[1] = DirectFunctionCall1(namein, CStringGetDatum(stmt->subname));
 	values[2] = DirectFunctionCall1(namein, CStringGetDatum(stmt->newname));
 
