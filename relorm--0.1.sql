@@ -421,6 +421,11 @@ CREATE FUNCTION relorm.reflect(schema pg_catalog.name DEFAULT 'public')
 RETURNS TABLE (source pg_catalog.regclass, name pg_catalog.text, target pg_catalog.regclass, kind pg_catalog.text)
 AS 'MODULE_PATHNAME', 'relorm_reflect' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
 
+-- The singular of a table name, as relorm names a to-one side after a table
+-- (src/names.c: posts -> post, categories -> category, addresses -> address).
+CREATE FUNCTION relorm._singular(word pg_catalog.text) RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'relorm_singular_sql' LANGUAGE C IMMUTABLE STRICT;
+
 -- The declaration call that (re)declares a stored direction as it is, with
 -- back_populates and lazy overridden when given: the fix_sql of relorm.check.
 -- Redeclaring an existing edge updates its options and recreates a missing
@@ -583,7 +588,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                      AND pg_catalog.cardinality(e.remote_columns) OPERATOR(pg_catalog.=) 1
                      AND pg_catalog.right(e.remote_columns[1]::pg_catalog.text, 3) OPERATOR(pg_catalog.=) '_id'
                     THEN pg_catalog.left(e.remote_columns[1]::pg_catalog.text, -3)
-                    ELSE t.relname::pg_catalog.text END), NULL)
+                    ELSE relorm._singular(t.relname) END), NULL)
       FROM edge e
       JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) e.source
      WHERE e.back_populates IS NULL AND e.kind OPERATOR(pg_catalog.<>) 'viewonly'

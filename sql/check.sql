@@ -49,6 +49,8 @@ SELECT count(*) AS ddl FROM relorm.many_to_one('posts', 'editor', 'editors');
 CREATE TABLE notes (id int PRIMARY KEY);
 SELECT count(*) AS ddl FROM relorm.many_to_one('notes', 'writer', 'authors', fk => 'writer_id');
 SELECT count(*) AS ddl FROM relorm.one_to_many('authors', 'notes', 'notes', fk => 'writer_id');
+CREATE TABLE badges (id int PRIMARY KEY);
+SELECT count(*) AS ddl FROM relorm.one_to_one('badges', 'holder', 'authors', fk_on => 'source', fk => 'holder_id');
 -- A collection loaded with 'joined' (declarations refuse it; a catalog edited
 -- by hand, or restored from elsewhere, may hold it).
 UPDATE relorm.relationship SET lazy = 'joined' WHERE source = 'chk.tags'::regclass AND name = 'posts';

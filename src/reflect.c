@@ -46,6 +46,7 @@
 #include "reflect.h"
 
 PG_FUNCTION_INFO_V1(relorm_reflect);
+PG_FUNCTION_INFO_V1(relorm_singular_sql);
 
 /* One row of relorm._reflect_candidates. */
 typedef struct Candidate
@@ -395,4 +396,11 @@ relorm_reflect(PG_FUNCTION_ARGS)
 	relorm_reflect_foreign_keys(schema, NIL, GetUserId(), rsinfo->setResult, rsinfo->setDesc, false);
 	SPI_finish();
 	return (Datum) 0;
+}
+
+/* relorm._singular(text): the naming rule, for relorm.check's suggestions */
+Datum
+relorm_singular_sql(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(relorm_singular(text_to_cstring(PG_GETARG_TEXT_PP(0)))));
 }
