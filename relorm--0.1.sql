@@ -291,6 +291,8 @@ CREATE FUNCTION relorm._on_sql_drop() RETURNS event_trigger
 CREATE FUNCTION relorm._on_ddl_command_end() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'relorm_on_ddl_command_end' LANGUAGE C
     SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+-- Only the event triggers call them (they refuse any other caller anyway).
+REVOKE ALL ON FUNCTION relorm._on_sql_drop(), relorm._on_ddl_command_end() FROM PUBLIC;
 CREATE EVENT TRIGGER relorm_sql_drop ON sql_drop
     EXECUTE FUNCTION relorm._on_sql_drop();
 CREATE EVENT TRIGGER relorm_ddl_command_end ON ddl_command_end
