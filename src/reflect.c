@@ -4,7 +4,10 @@
  *		relationship, both directions, under conventional names.  The event
  *		trigger calls the same code for relorm.auto_reflect.  Nothing in the
  *		schema changes: the directions are written straight to the catalog,
- *		as a declaration adopting the constraint would write them.
+ *		as a declaration adopting the constraint would write them (calling
+ *		the declarations would not do: relorm.many_to_many insists on ON
+ *		DELETE CASCADE and adds an index, and every FK constraint's actions
+ *		are kept as they are).
  *
  * Naming rules (each direction is skipped, with its partner, with a NOTICE
  * when its name is invalid, clashes with a column or is already taken):
