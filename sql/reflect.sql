@@ -32,6 +32,10 @@ CREATE TABLE post_tags (post_id int REFERENCES posts ON DELETE CASCADE, tag_id i
 -- many-to-many, and the one-to-manys that reach its extra columns.
 CREATE TABLE memberships (author_id int REFERENCES authors, tag_id int REFERENCES tags, since date,
                           PRIMARY KEY (author_id, tag_id));
+-- A second junction between the same two tables: both many-to-manys are
+-- named "<other table>_via_<junction>".
+CREATE TABLE tag_follows (author_id int REFERENCES authors, tag_id int REFERENCES tags,
+                          PRIMARY KEY (author_id, tag_id));
 -- A surrogate key plus two FKs is not a junction (PostgREST's false positive).
 CREATE TABLE likes (id int PRIMARY KEY, post_id int REFERENCES posts, author_id int REFERENCES authors);
 -- Unique FK columns: one-to-one; the other side is the child table, singular.
