@@ -19,12 +19,29 @@
 
 #include "ddl.h"
 
+/*
+ * Nesting depth of declaration DDL.  The ddl_command_end trigger reads it so
+ * that relorm.auto_reflect does not register, under conventional names, the
+ * foreign key a declaration is creating under the names it was given.
+ */
+int			relorm_ddl_depth = 0;
+
 /* Runs one DDL statement as the caller and remembers it for the result. */
 void
 relorm_ddl_exec(RelormDdl *ddl, const char *sql)
 {
-	int			rc = SPI_execute(sql, false, 0);
+	volatile int rc = 0;
 
+	relorm_ddl_depth++;
+	PG_TRY();
+	{
+		rc = SPI_execute(sql, false, 0);
+	}
+	PG_FINALLY();
+	{
+		relorm_ddl_depth--;
+	}
+	PG_END_TRY();
 	if (rc < 0)
 		elog(ERROR, "SPI_execute failed for \"%s\": %s", sql, SPI_result_code_string(rc));
 	ddl->statements = lappend(ddl->statements, pstrdup(sql));

@@ -32,6 +32,8 @@ typedef struct RelormFk
 	bool		index;
 } RelormFk;
 
+extern int	relorm_ddl_depth;
+
 extern void relorm_ddl_exec(RelormDdl *ddl, const char *sql);
 extern const char *relorm_fk_action(const char *value, const char *argname, bool on_delete);
 extern void relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk);
