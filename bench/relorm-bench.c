@@ -1207,6 +1207,10 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
 	return true;
 }
 
+/* Medians by workload and contender, for the targets; < 0 when not measured. */
+static double medians[16][8];
+static long peaks_kb[16][8];
+
 static bool quick;
 static double rounds_factor = 1.0;
 static FILE *tsv;
@@ -1330,7 +1334,12 @@ run_workload(const Workload *w, Conn *check)
 		}
 	}
 
-	/* backend memory during one more call, on the warm connection */
+	/*
+	 * Backend memory: one more call on a fresh backend, whose private memory
+	 * (RssAnon: anonymous pages, so shared buffers are not counted) is sampled
+	 * every millisecond from /proc.  A fresh backend, because freed memory stays
+	 * with a backend's heap and would hide the peak of a later call.
+	 */
 	if (w->memory)
 		for (i = 0; i < NCONTENDERS; i++)
 		{
@@ -1338,22 +1347,28 @@ run_workload(const Workload *w, Conn *check)
 			Sampler		s = {0};
 			pthread_t	th;
 			Output		o;
+			Conn	   *mc;
 
 			if (!ct->available || ct->failed || ct->mismatch)
 				continue;
-			s.pid = PQbackendPID(ct->conn->pg);
+			mc = conn_open();
+			s.pid = PQbackendPID(mc->pg);
 			ct->base_anon_kb = proc_status_kb(s.pid, "RssAnon");
 			if (ct->base_anon_kb < 0)
+			{
+				conn_close(mc);
 				break;			/* /proc of the server not readable by us */
+			}
 			s.peak_kb = ct->base_anon_kb;
 			if (pthread_create(&th, NULL, sampler_main, &s) != 0)
 				die("pthread_create: %s", strerror(errno));
 			output_init(&o, false);
-			if (!run_once(ct, ct->conn, w, params, &o, &ct->failure))
+			if (!run_once(ct, mc, w, params, &o, &ct->failure))
 				die("%s failed during the memory run: %s", ct->name, ct->failure.message);
 			s.stop = true;
 			pthread_join(th, NULL);
 			ct->peak_anon_kb = s.peak_kb;
+			conn_close(mc);
 		}
 
 	/* report */
@@ -1389,6 +1404,8 @@ run_workload(const Workload *w, Conn *check)
 				continue;
 			}
 			med = median(ct->times, ct->ntimes);
+			medians[w - workloads][i] = med;
+			peaks_kb[w - workloads][i] = ct->peak_anon_kb;
 			printf("%9.3f %s %9.3f %s %9.3f %s ", med, unit, ct->times[0], unit,
 				   ct->times[ct->ntimes - 1], unit);
 			if (base > 0)
@@ -1412,6 +1429,62 @@ run_workload(const Workload *w, Conn *check)
 	}
 	fflush(stdout);
 	return ok;
+}
+
+static int
+workload_index(const char *name)
+{
+	int			i;
+
+	for (i = 0; i < NWORKLOADS; i++)
+		if (strcmp(workloads[i].name, name) == 0)
+			return i;
+	die("no workload named %s", name);
+	return -1;
+}
+
+/* One target: relorm's median over a contender's must be <= limit (or >= for a speed-up). */
+static void
+target(const char *wname, int contender, double limit, bool speedup)
+{
+	int			wi = workload_index(wname);
+	double		rel,
+				other,
+				ratio;
+	char		label[96];
+
+	rel = medians[wi][0];
+	other = medians[wi][contender];
+	snprintf(label, sizeof(label), speedup ? "relorm >= %.0fx faster than %s" : "relorm <= %.1fx %s",
+			 limit, contenders[contender].name);
+	printf("   %-9s %-40s ", wname, label);
+	if (rel < 0 || other < 0)
+	{
+		printf("not measured\n");
+		return;
+	}
+	ratio = speedup ? other / rel : rel / other;
+	printf("%6.2fx  %s\n", ratio, (speedup ? ratio >= limit : ratio <= limit) ? "met" : "MISSED");
+}
+
+static void
+print_targets(void)
+{
+	long		kb = peaks_kb[workload_index("full")][0];
+
+	printf("\n== targets (relorm's median against the contender's)\n");
+	target("full", REFERENCE, 0.5, false);
+	target("page", REFERENCE, 1.0, false);
+	target("page", 2, 10.0, true);
+	target("one", REFERENCE, 1.0, false);
+	target("one", 2, 10.0, true);
+	target("one_cold", REFERENCE, 1.0, false);
+	target("one_cold", 2, 10.0, true);
+	printf("   %-9s %-40s ", "full", "relorm backend RssAnon peak < 64 MB");
+	if (kb < 0)
+		printf("not measured\n");
+	else
+		printf("%6.1f MB %s\n", kb / 1024.0, kb < 64 * 1024 ? "met" : "MISSED");
 }
 
 static void
@@ -1501,8 +1574,12 @@ main(int argc, char **argv)
 	PQclear(res);
 
 	for (i = 0; i < NWORKLOADS; i++)
+		for (j = 0; j < NCONTENDERS; j++)
+			medians[i][j] = peaks_kb[i][j] = -1;
+	for (i = 0; i < NWORKLOADS; i++)
 		if (!any || selected[i])
 			ok &= run_workload(&workloads[i], check);
+	print_targets();
 	conn_close(check);
 	fclose(tsv);
 	if (!ok)
