@@ -1495,7 +1495,7 @@ usage(void)
 			"  connects with the PG* environment; runs every workload unless some are named\n"
 			"  --quick          one warm-up and one round per workload (smoke test)\n"
 			"  --rounds-factor  multiplies the warm-up and round counts\n"
-			"  --tsv FILE       also writes workload, contender, median, min, max (ms) there\n"
+			"  --tsv FILE       also writes the results there, tab-separated\n"
 			"  --sql            prints each contender's statements and exits\n");
 	exit(2);
 }
@@ -1539,6 +1539,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < NWORKLOADS; i++)
 		number_rels(workloads[i].root);
+	fprintf(tsv, "workload\tcontender\tmedian_ms\tmin_ms\tmax_ms\tx_relorm\tpeak_rss_anon_kb\tbase_rss_anon_kb\n");
 
 	if (print_sql)
 	{
