@@ -210,6 +210,8 @@ typedef struct Rel
 	const char *secondary;		/* association table, NULL when the FK is on the child */
 	const char *secondary_target;	/* secondary's column equal to the child's id */
 	const Node *node;
+	const char *order;			/* "column" or "column DESC", one of the node's; NULL: id */
+	int			limit;			/* top-N per parent; 0: all children */
 	int			id;				/* index of its prepared statements, set at start */
 } Rel;
 
@@ -224,13 +226,14 @@ struct Node
 /* The dataset's tree: users with profile, posts, each post's comments and tags. */
 static const Node comment_node = {"comments", {"id", "post_id", "body", "created_at"}, {NULL}};
 static const Node tag_node = {"tags", {"id", "name"}, {NULL}};
-static Rel	post_comments = {"comments", true, "post_id", NULL, NULL, &comment_node, 0};
-static Rel	post_tags = {"tags", true, "post_id", "post_tags", "tag_id", &tag_node, 0};
+static Rel	post_comments = {.name = "comments", .many = true, .fk = "post_id", .node = &comment_node};
+static Rel	post_tags = {.name = "tags", .many = true, .fk = "post_id", .secondary = "post_tags",
+.secondary_target = "tag_id", .node = &tag_node};
 static const Node post_node = {"posts", {"id", "author_id", "title", "body", "created_at"},
 {&post_comments, &post_tags}};
 static const Node profile_node = {"profiles", {"id", "user_id", "bio", "website"}, {NULL}};
-static Rel	user_profile = {"profile", false, "user_id", NULL, NULL, &profile_node, 0};
-static Rel	user_posts = {"posts", true, "author_id", NULL, NULL, &post_node, 0};
+static Rel	user_profile = {.name = "profile", .many = false, .fk = "user_id", .node = &profile_node};
+static Rel	user_posts = {.name = "posts", .many = true, .fk = "author_id", .node = &post_node};
 static const Node user_node = {"users", {"id", "name", "email"}, {&user_profile, &user_posts}};
 
 typedef enum Mode
@@ -245,6 +248,7 @@ typedef struct Workload
 	const char *name;
 	const char *title;
 	const Node *root;
+	const char *relorm_shape;	/* NULL: derived from the tree */
 	const char *filter;			/* condition on the root table with $1.. */
 	int			nparams;
 	Mode		mode;
@@ -259,14 +263,17 @@ typedef struct Workload
  * a different one each round (the same for every contender within a round).
  */
 static const Workload workloads[] = {
-	{"full", "full tree: every user with profile, posts, comments, tags",
-	 &user_node, NULL, 0, MODE_BATCH, 1, 5, true},
-	{"page", "page: 50 users by id range, same tree",
-	 &user_node, "id BETWEEN $1 AND $2", 2, MODE_BATCH, 5, 30, false},
-	{"one", "one: one user's tree by primary key, warm connection",
-	 &user_node, "id = $1", 1, MODE_LATENCY, 50, 500, false},
-	{"one_cold", "one, first call of a fresh connection",
-	 &user_node, "id = $1", 1, MODE_FIRST_CALL, 0, 30, false},
+	{.name = "full", .title = "full tree: every user with profile, posts, comments, tags",
+	.root = &user_node, .mode = MODE_BATCH, .warmup = 1, .rounds = 5, .memory = true},
+	{.name = "page", .title = "page: 50 users by id range, same tree",
+		.root = &user_node, .filter = "id BETWEEN $1 AND $2", .nparams = 2,
+	.mode = MODE_BATCH, .warmup = 5, .rounds = 30},
+	{.name = "one", .title = "one: one user's tree by primary key, warm connection",
+		.root = &user_node, .filter = "id = $1", .nparams = 1,
+	.mode = MODE_LATENCY, .warmup = 50, .rounds = 500},
+	{.name = "one_cold", .title = "one, first call of a fresh connection",
+		.root = &user_node, .filter = "id = $1", .nparams = 1,
+	.mode = MODE_FIRST_CALL, .rounds = 30},
 };
 #define NWORKLOADS ((int) (sizeof(workloads) / sizeof(workloads[0])))
 
@@ -296,6 +303,13 @@ workload_params(const Workload *w, int round, char bufs[2][32], const char *para
 /* SQL derived from a tree                                                   */
 /* ------------------------------------------------------------------------ */
 
+/* The relationship's ordering on alias: "t1.created_at DESC". */
+static void
+order_by(Buf *b, const Rel *r, const char *alias)
+{
+	buf_printf(b, "%s.%s", alias, r->order ? r->order : "id");
+}
+
 /* relorm's shape: "id,name,email,profile(id,user_id,bio,website),posts(...)". */
 static void
 shape_text(Buf *b, const Node *n)
@@ -319,21 +333,38 @@ static void
 hw_rel(Buf *b, const Rel *r, int depth)
 {
 	int			d = depth + 1;
+	char		alias[16];
 
-	if (r->many)
-		buf_puts(b, "COALESCE((SELECT json_agg(");
-	else
+	snprintf(alias, sizeof(alias), "t%d", d);
+	if (!r->many)
 		buf_puts(b, "(SELECT ");
+	else if (r->limit)
+		buf_puts(b, "COALESCE((SELECT json_agg(x.j) FROM (SELECT ");
+	else
+		buf_puts(b, "COALESCE((SELECT json_agg(");
 	hw_object(b, r->node, d);
-	if (r->many)
-		buf_printf(b, " ORDER BY t%d.id)", d);
+	if (r->many && r->limit)
+		buf_puts(b, " AS j");
+	else if (r->many)
+	{
+		buf_puts(b, " ORDER BY ");
+		order_by(b, r, alias);
+		buf_putc(b, ')');
+	}
 	buf_printf(b, " FROM %s t%d", r->node->table, d);
 	if (r->secondary)
 		buf_printf(b, " JOIN %s s%d ON s%d.%s = t%d.id WHERE s%d.%s = t%d.id",
 				   r->secondary, d, d, r->secondary_target, d, d, r->fk, depth);
 	else
 		buf_printf(b, " WHERE t%d.%s = t%d.id", d, r->fk, depth);
-	buf_puts(b, r->many ? "), '[]')" : ")");
+	if (r->many && r->limit)
+	{
+		buf_puts(b, " ORDER BY ");
+		order_by(b, r, alias);
+		buf_printf(b, " LIMIT %d) x), '[]')", r->limit);
+	}
+	else
+		buf_puts(b, r->many ? "), '[]')" : ")");
 }
 
 static void
@@ -374,7 +405,10 @@ relorm_sql(const Workload *w)
 	Buf			shape = {0};
 	int			i;
 
-	shape_text(&shape, w->root);
+	if (w->relorm_shape)
+		buf_puts(&shape, w->relorm_shape);
+	else
+		shape_text(&shape, w->root);
 	if (w->mode != MODE_BATCH)
 		buf_printf(&b, "SELECT relorm.fetch_one('%s', '%s', to_jsonb($1::bigint))",
 				   w->root->table, shape.data);
@@ -419,26 +453,46 @@ root_sql(const Workload *w)
 	return b.data;
 }
 
-/* The children of one parent ($1 = its id) or, with any, of many ($1 = an array). */
+/*
+ * The children of one parent ($1 = its id) or, with any, of many ($1 = an array of
+ * ids): those come first ordered by parent key, in a _parent column.  A top-N
+ * relationship loads many parents' children through a LATERAL subquery per key.
+ */
 static char *
 child_sql(const Rel *r, bool any)
 {
 	Buf			b = {0};
 	char		key[64];
+	bool		lateral = any && r->limit;
 
 	if (r->secondary)
 		snprintf(key, sizeof(key), "s.%s", r->fk);
 	else
 		snprintf(key, sizeof(key), "t.%s", r->fk);
 	buf_puts(&b, "SELECT ");
-	if (any)
+	if (lateral)
+	{
+		buf_puts(&b, "k.p AS _parent, ");
+		select_list(&b, r->node, "t");
+		buf_puts(&b, " FROM unnest($1::bigint[]) k(p) CROSS JOIN LATERAL (SELECT ");
+	}
+	else if (any)
 		buf_printf(&b, "%s AS _parent, ", key);
 	select_list(&b, r->node, "t");
 	buf_printf(&b, " FROM %s t", r->node->table);
 	if (r->secondary)
 		buf_printf(&b, " JOIN %s s ON s.%s = t.id", r->secondary, r->secondary_target);
-	buf_printf(&b, " WHERE %s = %s", key, any ? "ANY($1)" : "$1");
-	buf_printf(&b, " ORDER BY %s%st.id", any ? key : "", any ? ", " : "");
+	buf_printf(&b, " WHERE %s = %s ORDER BY ", key, lateral ? "k.p" : any ? "ANY($1)" : "$1");
+	if (any && !lateral)
+		buf_printf(&b, "%s, ", key);
+	order_by(&b, r, "t");
+	if (r->limit)
+		buf_printf(&b, " LIMIT %d", r->limit);
+	if (lateral)
+	{
+		buf_puts(&b, ") t ORDER BY k.p, ");
+		order_by(&b, r, "t");
+	}
 	return b.data;
 }
 
@@ -1488,6 +1542,22 @@ print_targets(void)
 }
 
 static void
+print_child_sql(const Node *n)
+{
+	int			i;
+	char	   *s;
+
+	for (i = 0; n->rels[i]; i++)
+	{
+		printf("-- n+1: %s\n%s;\n", n->rels[i]->name, (s = child_sql(n->rels[i], false)));
+		free(s);
+		printf("-- selectin: %s\n%s;\n", n->rels[i]->name, (s = child_sql(n->rels[i], true)));
+		free(s);
+		print_child_sql(n->rels[i]->node);
+	}
+}
+
+static void
 usage(void)
 {
 	fprintf(stderr,
@@ -1556,13 +1626,7 @@ main(int argc, char **argv)
 			free(s);
 			printf("-- n+1 and selectin: roots\n%s;\n", (s = root_sql(w)));
 			free(s);
-			for (j = 0; j < nrels; j++)
-			{
-				printf("-- n+1: %s\n%s;\n", all_rels[j]->name, (s = child_sql(all_rels[j], false)));
-				free(s);
-				printf("-- selectin: %s\n%s;\n", all_rels[j]->name, (s = child_sql(all_rels[j], true)));
-				free(s);
-			}
+			print_child_sql(w->root);
 		}
 		return 0;
 	}
