@@ -1217,6 +1217,34 @@ print_excerpt(const char *label, const char *doc)
 	fprintf(stderr, "    %s (%zu bytes): %.400s%s\n", label, n, doc, n > 400 ? " ..." : "");
 }
 
+/* Both documents as canonical jsonb text, around their first difference. */
+static void
+print_difference(Conn *check, const char *ref, const char *got, const char *name)
+{
+	const char *params[2] = {ref, got};
+	PGresult   *res = PQexecParams(check->pg, "SELECT $1::jsonb::text, $2::jsonb::text", 2,
+								   NULL, params, NULL, NULL, 0);
+	const char *a,
+			   *b;
+	size_t		at = 0,
+				from;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		PQclear(res);
+		return;
+	}
+	a = PQgetvalue(res, 0, 0);
+	b = PQgetvalue(res, 0, 1);
+	while (a[at] && a[at] == b[at])
+		at++;
+	from = at > 160 ? at - 160 : 0;
+	fprintf(stderr, "    as jsonb, from character %zu (first difference at %zu):\n", from, at);
+	fprintf(stderr, "    %-12s ...%.320s\n", contenders[REFERENCE].name, a + from);
+	fprintf(stderr, "    %-12s ...%.320s\n", name, b + from);
+	PQclear(res);
+}
+
 /* Compares every contender's output with the reference's, as jsonb. */
 static bool
 check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
@@ -1253,8 +1281,7 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
 		{
 			fprintf(stderr, "  MISMATCH %s: root %d differs from %s\n", ct->name, i + 1,
 					contenders[REFERENCE].name);
-			print_excerpt(contenders[REFERENCE].name, ref->docs[i]);
-			print_excerpt(ct->name, got->docs[i]);
+			print_difference(check, ref->docs[i], got->docs[i], ct->name);
 			return false;
 		}
 	}
