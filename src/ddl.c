@@ -394,10 +394,13 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
 			fk->on_delete = "no action";
 		if (fk->on_update == NULL)
 			fk->on_update = "no action";
-		relorm_ddl_exec(ddl, psprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE %s ON UPDATE %s",
+		relorm_ddl_exec(ddl, psprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s (%s)%s%s%s%s",
 									  fk->child->qualname, relorm_quote_columns(fk->columns, NULL),
 									  fk->parent->qualname, relorm_quote_columns(fk->key, NULL),
-									  action_sql(fk->on_delete), action_sql(fk->on_update)));
+									  strcmp(fk->on_delete, "no action") ? " ON DELETE " : "",
+									  strcmp(fk->on_delete, "no action") ? action_sql(fk->on_delete) : "",
+									  strcmp(fk->on_update, "no action") ? " ON UPDATE " : "",
+									  strcmp(fk->on_update, "no action") ? action_sql(fk->on_update) : ""));
 	}
 
 	/*

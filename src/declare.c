@@ -336,8 +336,6 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 		to_target.columns = relorm_parse_columns(TEXT_ARG_OR_NULL(M2M_TARGET_FK), "target_fk");
 	else
 		to_target.columns = relorm_prefixed_columns(relorm_singular(target.relname), to_target.key);
-	if (list_length(to_source.columns) == list_length(to_target.columns) &&
-		list_length(list_intersection(to_source.columns, to_target.columns)) > 0)
 	{
 		bool		clash = false;
 		ListCell   *a,
@@ -534,9 +532,8 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 	values[0] = ObjectIdGetDatum(source.relid);
 	values[1] = CStringGetTextDatum(name);
 	if (SPI_execute_with_args("SELECT r.back_populates, r.target, r.secondary,"
-							  " CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'secondary' THEN pg_catalog.format('%s', r.secondary)"
-							  "      WHEN r.fk_side OPERATOR(pg_catalog.=) 'source' THEN pg_catalog.format('%s', r.source)"
-							  "      ELSE pg_catalog.format('%s', r.target) END,"
+							  " CASE r.fk_side WHEN 'secondary' THEN r.secondary WHEN 'source' THEN r.source"
+							  "      ELSE r.target END::pg_catalog.oid,"
 							  " s.constraint_name::pg_catalog.text,"
 							  " CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'secondary' THEN"
 							  "   relorm.constraint_of(r.secondary, r.secondary_remote_columns, r.target, r.remote_columns)::pg_catalog.text END"
@@ -559,7 +556,9 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 	}
 	if (drop_constraint)
 	{
-		char	   *table = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4);
+		Oid			fkrel = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+		char	   *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(fkrel)),
+													   get_rel_name(fkrel));
 
 		for (int col = 5; col <= 6; col++)
 		{

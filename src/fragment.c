@@ -16,14 +16,14 @@
 
 /* Parses text as a PL/pgSQL expression, turning syntax errors into ours. */
 static SelectStmt *
-parse_fragment(const char *text, const char *what, const char *kind)
+parse_fragment(const char *parsed, const char *text, const char *what, const char *kind)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	List	   *raw = NIL;
 
 	PG_TRY();
 	{
-		raw = raw_parser(text, RAW_PARSE_PLPGSQL_EXPR);
+		raw = raw_parser(parsed, RAW_PARSE_PLPGSQL_EXPR);
 	}
 	PG_CATCH();
 	{
@@ -36,8 +36,10 @@ parse_fragment(const char *text, const char *what, const char *kind)
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("invalid %s in %s: %s", kind, what, edata->message),
 				 errdetail("The text was: %s", text),
-				 errhint("Give %s, as it would appear in a WHERE or ORDER BY clause.",
-						 strcmp(kind, "expression") == 0 ? "one boolean SQL expression" : "one ORDER BY list")));
+				 errhint("%s",
+						 strcmp(kind, "expression") == 0
+						 ? "Give one SQL expression, as it would appear in a WHERE clause."
+						 : "Give one ordering list, as it would appear after ORDER BY.")));
 	}
 	PG_END_TRY();
 
@@ -89,7 +91,7 @@ check_bare_select(SelectStmt *stmt, const char *what, const char *kind, const ch
 void
 relorm_check_expression(const char *text, const char *what)
 {
-	SelectStmt *stmt = parse_fragment(text, what, "expression");
+	SelectStmt *stmt = parse_fragment(text, text, what, "expression");
 
 	check_bare_select(stmt, what, "expression", text);
 	if (stmt->sortClause)
@@ -100,7 +102,7 @@ void
 relorm_check_order_list(const char *text, const char *what)
 {
 	/* the newline ends a trailing comment before nothing is appended */
-	SelectStmt *stmt = parse_fragment(psprintf("NULL ORDER BY %s\n", text), what, "ordering list");
+	SelectStmt *stmt = parse_fragment(psprintf("NULL ORDER BY %s\n", text), text, what, "ordering list");
 
 	check_bare_select(stmt, what, "ordering list", text);
 	if (stmt->sortClause == NIL)

@@ -64,8 +64,8 @@ relorm_table_open(Oid relid, const char *argname, bool owned, RelormTable *table
 	if (owned && !pg_class_ownercheck(relid, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be owner of table %s to declare a relationship on it", table->qualname),
-				 errhint("Declare the relationship as the table's owner (or a member of the owning role).")));
+				 errmsg("must be owner of table %s to change its relationships", table->qualname),
+				 errhint("Run it as the table's owner (or a member of the owning role).")));
 }
 
 /*
