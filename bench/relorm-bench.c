@@ -1568,6 +1568,30 @@ print_targets(void)
 		printf("%6.1f MB %s\n", kb / 1024.0, kb < 64 * 1024 ? "met" : "MISSED");
 }
 
+/* The floor under every call: one prepared "SELECT 1" on the Unix socket. */
+static void
+print_round_trip(Conn *c)
+{
+	double		t[200];
+	int			i;
+	Failure		f = {{0}, NULL};
+	PGresult   *res;
+
+	if (!prepare(c, 2 * MAXRELS, "q", "SELECT 1", &f))
+		die("cannot prepare SELECT 1: %s", f.message);
+	for (i = -20; i < 200; i++)
+	{
+		double		t0 = now_ms();
+
+		if (!(res = exec_prepared(c, "q", 0, NULL, &f)))
+			die("SELECT 1 failed: %s", f.message);
+		PQclear(res);
+		if (i >= 0)
+			t[i] = now_ms() - t0;
+	}
+	printf("round trip of a prepared SELECT 1: median %.3f ms\n", median(t, 200));
+}
+
 static void
 print_child_sql(const Node *n)
 {
@@ -1664,6 +1688,7 @@ main(int argc, char **argv)
 		die("no users: %s", PQresultErrorMessage(res));
 	nusers = atol(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	print_round_trip(check);
 
 	for (i = 0; i < NWORKLOADS; i++)
 		for (j = 0; j < NCONTENDERS; j++)
