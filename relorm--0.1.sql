@@ -94,14 +94,14 @@ CREATE FUNCTION relorm.one_to_many(
     source pg_catalog.regclass, name pg_catalog.text, target pg_catalog.regclass,
     back_populates pg_catalog.text DEFAULT NULL,
     fk pg_catalog.text DEFAULT NULL,
-    on_delete pg_catalog.text DEFAULT 'no action',
-    on_update pg_catalog.text DEFAULT 'no action',
-    nullable pg_catalog.bool DEFAULT false,
+    on_delete pg_catalog.text DEFAULT NULL,
+    on_update pg_catalog.text DEFAULT NULL,
+    nullable pg_catalog.bool DEFAULT NULL,
     parent_key pg_catalog.text DEFAULT NULL,
     index pg_catalog.bool DEFAULT true,
-    lazy pg_catalog.text DEFAULT 'select',
+    lazy pg_catalog.text DEFAULT NULL,
     order_by pg_catalog.text DEFAULT NULL,
-    back_lazy pg_catalog.text DEFAULT 'select',
+    back_lazy pg_catalog.text DEFAULT NULL,
     back_order_by pg_catalog.text DEFAULT NULL)
 RETURNS SETOF pg_catalog.text
 AS 'MODULE_PATHNAME', 'relorm_one_to_many' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
@@ -110,14 +110,14 @@ CREATE FUNCTION relorm.many_to_one(
     source pg_catalog.regclass, name pg_catalog.text, target pg_catalog.regclass,
     back_populates pg_catalog.text DEFAULT NULL,
     fk pg_catalog.text DEFAULT NULL,
-    on_delete pg_catalog.text DEFAULT 'no action',
-    on_update pg_catalog.text DEFAULT 'no action',
-    nullable pg_catalog.bool DEFAULT false,
+    on_delete pg_catalog.text DEFAULT NULL,
+    on_update pg_catalog.text DEFAULT NULL,
+    nullable pg_catalog.bool DEFAULT NULL,
     parent_key pg_catalog.text DEFAULT NULL,
     index pg_catalog.bool DEFAULT true,
-    lazy pg_catalog.text DEFAULT 'select',
+    lazy pg_catalog.text DEFAULT NULL,
     order_by pg_catalog.text DEFAULT NULL,
-    back_lazy pg_catalog.text DEFAULT 'select',
+    back_lazy pg_catalog.text DEFAULT NULL,
     back_order_by pg_catalog.text DEFAULT NULL)
 RETURNS SETOF pg_catalog.text
 AS 'MODULE_PATHNAME', 'relorm_many_to_one' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
@@ -126,14 +126,14 @@ CREATE FUNCTION relorm.one_to_one(
     source pg_catalog.regclass, name pg_catalog.text, target pg_catalog.regclass,
     back_populates pg_catalog.text DEFAULT NULL,
     fk pg_catalog.text DEFAULT NULL,
-    on_delete pg_catalog.text DEFAULT 'no action',
-    on_update pg_catalog.text DEFAULT 'no action',
-    nullable pg_catalog.bool DEFAULT false,
+    on_delete pg_catalog.text DEFAULT NULL,
+    on_update pg_catalog.text DEFAULT NULL,
+    nullable pg_catalog.bool DEFAULT NULL,
     parent_key pg_catalog.text DEFAULT NULL,
     index pg_catalog.bool DEFAULT true,
-    lazy pg_catalog.text DEFAULT 'select',
+    lazy pg_catalog.text DEFAULT NULL,
     order_by pg_catalog.text DEFAULT NULL,
-    back_lazy pg_catalog.text DEFAULT 'select',
+    back_lazy pg_catalog.text DEFAULT NULL,
     back_order_by pg_catalog.text DEFAULT NULL,
     fk_on pg_catalog.text DEFAULT 'target')
 RETURNS SETOF pg_catalog.text
@@ -146,9 +146,9 @@ CREATE FUNCTION relorm.many_to_many(
     source_fk pg_catalog.text DEFAULT NULL,
     target_fk pg_catalog.text DEFAULT NULL,
     orphans pg_catalog.text DEFAULT NULL,
-    lazy pg_catalog.text DEFAULT 'select',
+    lazy pg_catalog.text DEFAULT NULL,
     order_by pg_catalog.text DEFAULT NULL,
-    back_lazy pg_catalog.text DEFAULT 'select',
+    back_lazy pg_catalog.text DEFAULT NULL,
     back_order_by pg_catalog.text DEFAULT NULL)
 RETURNS SETOF pg_catalog.text
 AS 'MODULE_PATHNAME', 'relorm_many_to_many' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
@@ -157,7 +157,7 @@ CREATE FUNCTION relorm.viewonly(
     source pg_catalog.regclass, name pg_catalog.text, target pg_catalog.regclass,
     join_on pg_catalog.text,
     many pg_catalog.bool DEFAULT true,
-    lazy pg_catalog.text DEFAULT 'select',
+    lazy pg_catalog.text DEFAULT NULL,
     order_by pg_catalog.text DEFAULT NULL)
 RETURNS SETOF pg_catalog.text
 AS 'MODULE_PATHNAME', 'relorm_viewonly' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
@@ -177,6 +177,38 @@ CREATE FUNCTION relorm.subtype(
     base pg_catalog.regclass, identity pg_catalog.text, columns pg_catalog.name[])
 RETURNS void
 AS 'MODULE_PATHNAME', 'relorm_subtype' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+
+-- delete-orphan for many-to-many: fired by statement triggers on an association
+-- table (created by relorm.many_to_many(..., orphans => 'delete')) with the rows
+-- that went; deletes the targets they leave without any association.  The
+-- catalog is read at fire time, so renames need no change to the trigger.
+CREATE FUNCTION relorm._delete_orphans() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    gone_keys text;
+    live text;
+BEGIN
+    FOR r IN SELECT x.target, x.remote_columns, x.secondary_remote_columns
+               FROM relorm.relationship x
+              WHERE x.secondary OPERATOR(pg_catalog.=) TG_RELID AND x.orphans OPERATOR(pg_catalog.=) 'delete'
+    LOOP
+        SELECT pg_catalog.string_agg(pg_catalog.format('g.%I', c), ', ' ORDER BY o)
+          INTO gone_keys FROM pg_catalog.unnest(r.secondary_remote_columns) WITH ORDINALITY AS u(c, o);
+        SELECT pg_catalog.string_agg(pg_catalog.format('s.%I = t.%I', u.s, u.t), ' AND ')
+          INTO live FROM ROWS FROM (pg_catalog.unnest(r.secondary_remote_columns), pg_catalog.unnest(r.remote_columns)) AS u(s, t);
+        EXECUTE pg_catalog.format(
+            'DELETE FROM %s t WHERE (%s) IN (SELECT %s FROM relorm_gone g) AND NOT EXISTS (SELECT 1 FROM %s s WHERE %s)',
+            r.target,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('t.%I', c), ', ' ORDER BY o)
+               FROM pg_catalog.unnest(r.remote_columns) WITH ORDINALITY AS u(c, o)),
+            gone_keys, TG_RELID::pg_catalog.regclass, live);
+    END LOOP;
+    RETURN NULL;
+END
+$$;
 
 -------------------------------------------------------------------------------
 -- The relationships view
@@ -198,7 +230,7 @@ AS $$
        AND pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.=) pg_catalog.cardinality(fk_columns)
        AND NOT EXISTS (
              SELECT 1
-               FROM pg_catalog.unnest(c.conkey, c.confkey) AS k(fkatt, refatt)
+               FROM ROWS FROM (pg_catalog.unnest(c.conkey), pg_catalog.unnest(c.confkey)) AS k(fkatt, refatt)
                JOIN pg_catalog.pg_attribute fa
                  ON fa.attrelid OPERATOR(pg_catalog.=) fk_table AND fa.attnum OPERATOR(pg_catalog.=) k.fkatt
                JOIN pg_catalog.pg_attribute ra

@@ -1,14 +1,23 @@
 /*
  * catalog.c
- *		Change notification for relorm's catalog tables: any write to them
+ *		Writes to relorm's catalog tables (with the extension owner's rights,
+ *		after checking names and clashes) and the change notification that
  *		invalidates the per-backend relationship cache in every backend.
  */
 #include "relorm.h"
 
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "fmgr.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
+
+#include "catalog.h"
+#include "names.h"
 
 PG_FUNCTION_INFO_V1(relorm_catalog_changed);
 
@@ -30,4 +39,201 @@ relorm_catalog_changed(PG_FUNCTION_ARGS)
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * Runs a write to relorm's catalogs with the extension owner's rights: the
+ * catalogs are read-only for everybody else, so that declarations (which
+ * check ownership of the tables and run their DDL as the caller) are the only
+ * way to change them.
+ */
+void
+relorm_exec_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			owner;
+	bool		isnull;
+	int			rc;
+
+	if (SPI_execute("SELECT e.extowner FROM pg_catalog.pg_extension e"
+					" WHERE e.extname OPERATOR(pg_catalog.=) 'relorm'", true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		elog(ERROR, "extension relorm is not installed");
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	PG_TRY();
+	{
+		rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+		if (rc < 0)
+			elog(ERROR, "catalog write failed: %s", SPI_result_code_string(rc));
+	}
+	PG_FINALLY();
+	{
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+	}
+	PG_END_TRY();
+}
+
+/*
+ * A relationship name is used as a JSON key next to the table's columns, so
+ * it may not be empty, too long, or the name of one of them.
+ */
+void
+relorm_check_relationship_name(Oid source, const char *name, const char *argname)
+{
+	if (name == NULL || name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_NAME),
+				 errmsg("argument \"%s\" must be a non-empty relationship name", argname),
+				 errhint("Name the relationship as its attribute would be named, e.g. 'posts' or 'author'.")));
+	if (strlen(name) >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("relationship name \"%s\" is too long", name),
+				 errdetail("Names are limited to %d bytes, as identifiers are.", NAMEDATALEN - 1)));
+	if (strpbrk(name, "(),:!*.\"' \t\n") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_NAME),
+				 errmsg("invalid relationship name \"%s\"", name),
+				 errdetail("Relationship names appear in fetch shapes, where parentheses, commas, colons, dots, quotes, '!', '*' and spaces have meanings."),
+				 errhint("Use letters, digits and underscores.")));
+	if (get_attnum(source, name) != InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_COLUMN),
+				 errmsg("relationship name \"%s\" clashes with a column of %s", name,
+						format_type_be(get_rel_type_id(source))),
+				 errdetail("A fetched row holds its columns and its relationships under one set of keys."),
+				 errhint("Choose another name; a many-to-one is usually named after its FK column without \"_id\".")));
+}
+
+/* The stored direction with this source and name, compared with dir. */
+typedef enum
+{
+	DIRECTION_ABSENT,
+	DIRECTION_SAME,
+	DIRECTION_OTHER
+} DirectionState;
+
+static DirectionState
+stored_direction(const RelormDirection *dir, char **what)
+{
+	Oid			types[2] = {REGCLASSOID, TEXTOID};
+	Datum		values[2] = {ObjectIdGetDatum(dir->source), CStringGetTextDatum(dir->name)};
+	HeapTuple	tup;
+	TupleDesc	desc;
+	bool		isnull;
+	Oid			target;
+	char	   *kind;
+	Datum		d;
+	bool		same;
+
+	if (SPI_execute_with_args("SELECT r.target, r.kind, r.local_columns, r.remote_columns, r.secondary,"
+							  " r.target::pg_catalog.text"
+							  "  FROM relorm.relationship r"
+							  " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
+							  2, types, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read relorm.relationship");
+	if (SPI_processed == 0)
+		return DIRECTION_ABSENT;
+	tup = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	target = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+	kind = SPI_getvalue(tup, desc, 2);
+	*what = psprintf("a %s relationship to %s", kind, SPI_getvalue(tup, desc, 6));
+	same = target == dir->target && strcmp(kind, dir->kind) == 0;
+	if (same && strcmp(kind, "viewonly") != 0)
+	{
+		same = relorm_columns_equal(relorm_name_list(SPI_getbinval(tup, desc, 3, &isnull)), dir->local_columns) &&
+			relorm_columns_equal(relorm_name_list(SPI_getbinval(tup, desc, 4, &isnull)), dir->remote_columns);
+		d = SPI_getbinval(tup, desc, 5, &isnull);
+		same = same && (isnull ? InvalidOid : DatumGetObjectId(d)) == dir->secondary;
+	}
+	return same ? DIRECTION_SAME : DIRECTION_OTHER;
+}
+
+/*
+ * Checks a direction before any DDL runs: its name is free, or it names this
+ * very edge (declaring both sides, as SQLAlchemy users do, is idempotent).
+ */
+void
+relorm_check_direction(const RelormDirection *dir)
+{
+	char	   *what = NULL;
+
+	relorm_check_relationship_name(dir->source, dir->name, "name");
+	if (stored_direction(dir, &what) == DIRECTION_OTHER)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("relationship \"%s\" of %s already exists", dir->name,
+						format_type_be(get_rel_type_id(dir->source))),
+				 errdetail("It is %s.", what),
+				 errhint("Choose another name, or drop it first with relorm.drop_relationship(%s, %s).",
+						 quote_literal_cstr(format_type_be(get_rel_type_id(dir->source))),
+						 quote_literal_cstr(dir->name))));
+}
+
+#define NARGS 18
+
+/* Inserts the direction, or updates the options of the same stored edge. */
+void
+relorm_save_direction(const RelormDirection *dir)
+{
+	Oid			types[NARGS] = {REGCLASSOID, TEXTOID, REGCLASSOID, TEXTOID, BOOLOID, NAMEARRAYOID,
+	NAMEARRAYOID, TEXTOID, REGCLASSOID, NAMEARRAYOID, NAMEARRAYOID, TEXTOID, TEXTOID, TEXTOID,
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[NARGS];
+	char		nulls[NARGS];
+	char	   *what = NULL;
+	const char *texts[] = {dir->fk_side, NULL, NULL, NULL, dir->join_on, dir->back_populates,
+	dir->on_delete, dir->on_update, dir->orphans, dir->lazy, dir->order_by};
+
+	relorm_check_direction(dir);
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = ObjectIdGetDatum(dir->source);
+	values[1] = CStringGetTextDatum(dir->name);
+	values[2] = ObjectIdGetDatum(dir->target);
+	values[3] = CStringGetTextDatum(dir->kind);
+	values[4] = BoolGetDatum(dir->many);
+	values[5] = relorm_name_array(dir->local_columns);
+	values[6] = relorm_name_array(dir->remote_columns);
+	values[8] = ObjectIdGetDatum(dir->secondary);
+	nulls[8] = OidIsValid(dir->secondary) ? ' ' : 'n';
+	values[9] = relorm_name_array(dir->secondary_local_columns);
+	nulls[9] = OidIsValid(dir->secondary) ? ' ' : 'n';
+	values[10] = relorm_name_array(dir->secondary_remote_columns);
+	nulls[10] = OidIsValid(dir->secondary) ? ' ' : 'n';
+	for (int i = 7; i < NARGS; i++)
+	{
+		if (i >= 8 && i <= 10)
+			continue;
+		if (texts[i - 7] == NULL)
+			nulls[i] = 'n';
+		else
+			values[i] = CStringGetTextDatum(texts[i - 7]);
+	}
+
+	if (stored_direction(dir, &what) == DIRECTION_SAME)
+		relorm_exec_as_owner("UPDATE relorm.relationship SET"
+							 " join_on = COALESCE($12, join_on),"
+							 " back_populates = COALESCE($13, back_populates),"
+							 " on_delete = COALESCE($14, on_delete),"
+							 " on_update = COALESCE($15, on_update),"
+							 " orphans = COALESCE($16, orphans),"
+							 " lazy = COALESCE($17, lazy),"
+							 " order_by = COALESCE($18, order_by),"
+							 " status = 'ok'"
+							 " WHERE source OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2",
+							 NARGS, types, values, nulls);
+	else
+		relorm_exec_as_owner("INSERT INTO relorm.relationship (source, name, target, kind, many,"
+							 " local_columns, remote_columns, fk_side, secondary, secondary_local_columns,"
+							 " secondary_remote_columns, join_on, back_populates, on_delete, on_update,"
+							 " orphans, lazy, order_by)"
+							 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+							 " $16, COALESCE($17, 'select'), $18)",
+							 NARGS, types, values, nulls);
 }

@@ -1,125 +1,122 @@
 /*
  * fragment.c
- *		Checks that a caller's SQL fragment is exactly one boolean expression
- *		(filter) or one ORDER BY list, so that it cannot end the query, add
- *		clauses or start another statement once it is embedded.
- *
- *		A fragment is parsed on its own by PostgreSQL's parser; only a complete,
- *		lexically closed text of the expected form is accepted, and it is
- *		embedded between parentheses and newlines (fragment_embed) so that a
- *		trailing "--" comment cannot reach the text that follows it.
+ *		Validation of user SQL fragments.  The text is parsed the way PL/pgSQL
+ *		parses an expression (raw_parser with RAW_PARSE_PLPGSQL_EXPR), which
+ *		yields one SelectStmt; anything beyond a single unnamed target (a FROM,
+ *		WHERE, GROUP BY, LIMIT, a second statement...) is refused.  Orderings
+ *		are parsed behind a dummy target and must produce only a sort list.
  */
 #include "relorm.h"
 
-#include "fragment.h"
-#include "lib/stringinfo.h"
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
-#include "utils/elog.h"
+#include "utils/memutils.h"
 
-typedef struct FragmentContext
+#include "fragment.h"
+
+/* Parses text as a PL/pgSQL expression, turning syntax errors into ours. */
+static SelectStmt *
+parse_fragment(const char *parsed, const char *text, const char *what, const char *kind)
 {
-	const char *text;
-	const char *what;
-	int			offset;			/* bytes of our own text before the fragment */
-} FragmentContext;
+	MemoryContext oldcxt = CurrentMemoryContext;
+	List	   *raw = NIL;
 
-/* Reports syntax errors against the fragment, not against the caller's query. */
-static void
-fragment_error_callback(void *arg)
-{
-	FragmentContext *fc = (FragmentContext *) arg;
-	int			pos = geterrposition();
-
-	if (pos > 0)
+	PG_TRY();
 	{
-		errposition(0);
-		internalerrposition(Max(pos - fc->offset, 1));
-		internalerrquery(fc->text);
+		raw = raw_parser(parsed, RAW_PARSE_PLPGSQL_EXPR);
 	}
-	errcontext("relorm %s", fc->what);
-}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
 
-static List *
-parse_fragment(const char *sql, const char *text, const char *what, int offset, RawParseMode mode)
-{
-	ErrorContextCallback cb;
-	FragmentContext fc;
-	List	   *raw;
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("invalid %s in %s: %s", kind, what, edata->message),
+				 errdetail("The text was: %s", text),
+				 errhint("%s",
+						 strcmp(kind, "expression") == 0
+						 ? "Give one SQL expression, as it would appear in a WHERE clause."
+						 : "Give one ordering list, as it would appear after ORDER BY.")));
+	}
+	PG_END_TRY();
 
-	fc.text = text;
-	fc.what = what;
-	fc.offset = offset;
-	cb.callback = fragment_error_callback;
-	cb.arg = &fc;
-	cb.previous = error_context_stack;
-	error_context_stack = &cb;
-	raw = raw_parser(sql, mode);
-	error_context_stack = cb.previous;
-	return raw;
+	if (list_length(raw) != 1 || !IsA(linitial_node(RawStmt, raw)->stmt, SelectStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("%s must be one %s", what, kind)));
+	return (SelectStmt *) linitial_node(RawStmt, raw)->stmt;
 }
 
 static void
-not_one(const char *what, const char *text, const char *expected)
+refuse(const char *what, const char *kind, const char *clause, const char *text)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_SYNTAX_ERROR),
-			 errmsg("relorm %s must be %s", what, expected),
-			 errdetail("The %s given was: %s", what, text),
-			 errhint("A fragment cannot add clauses, end the query or run another statement; pass values as $1, $2, ... in params.")));
+			 errmsg("%s must be one %s", what, kind),
+			 errdetail("It %s: %s", clause, text),
+			 errhint("A fragment cannot end the query, add clauses to it or start another statement.")));
 }
 
-/* The fragment is exactly one expression (no alias, FROM, WHERE, ...). */
-void
-fragment_check_expression(const char *text, const char *what)
+/* Everything but the target list and the sort list must be absent. */
+static void
+check_bare_select(SelectStmt *stmt, const char *what, const char *kind, const char *text)
 {
-	List	   *raw;
-	SelectStmt *sel;
-	ResTarget  *rt;
-
-	raw = parse_fragment(text, text, what, 0, RAW_PARSE_PLPGSQL_EXPR);
-	if (list_length(raw) != 1 || !IsA(((RawStmt *) linitial(raw))->stmt, SelectStmt))
-		not_one(what, text, "one expression");
-	sel = (SelectStmt *) ((RawStmt *) linitial(raw))->stmt;
-	if (sel->op != SETOP_NONE || list_length(sel->targetList) != 1 ||
-		sel->distinctClause || sel->intoClause || sel->fromClause ||
-		sel->whereClause || sel->groupClause || sel->groupDistinct ||
-		sel->havingClause || sel->windowClause || sel->valuesLists ||
-		sel->sortClause || sel->limitOffset || sel->limitCount ||
-		sel->lockingClause || sel->withClause)
-		not_one(what, text, "one expression");
-	rt = linitial_node(ResTarget, sel->targetList);
-	if (rt->name != NULL || rt->indirection != NIL || rt->val == NULL ||
-		(IsA(rt->val, ColumnRef) && IsA(llast(((ColumnRef *) rt->val)->fields), A_Star)))
-		not_one(what, text, "one expression");
+	if (stmt->distinctClause)
+		refuse(what, kind, "has a DISTINCT clause", text);
+	if (stmt->intoClause)
+		refuse(what, kind, "has an INTO clause", text);
+	if (stmt->fromClause)
+		refuse(what, kind, "has a FROM clause", text);
+	if (stmt->whereClause)
+		refuse(what, kind, "has a WHERE clause", text);
+	if (stmt->groupClause || stmt->havingClause)
+		refuse(what, kind, "has a GROUP BY or HAVING clause", text);
+	if (stmt->windowClause)
+		refuse(what, kind, "has a WINDOW clause", text);
+	if (stmt->limitCount || stmt->limitOffset)
+		refuse(what, kind, "has a LIMIT or OFFSET clause", text);
+	if (stmt->lockingClause)
+		refuse(what, kind, "has a locking clause", text);
+	if (stmt->withClause || stmt->valuesLists || stmt->op != SETOP_NONE)
+		refuse(what, kind, "is not a plain expression", text);
+	if (list_length(stmt->targetList) != 1)
+		refuse(what, kind, "has several comma-separated items", text);
+	if (linitial_node(ResTarget, stmt->targetList)->name != NULL)
+		refuse(what, kind, "has an alias", text);
 }
 
-/* The fragment is exactly one ORDER BY list. */
 void
-fragment_check_order_by(const char *text, const char *what)
+relorm_check_expression(const char *text, const char *what)
 {
-	static const char prefix[] = "SELECT 1 ORDER BY\n";
-	StringInfoData sql;
-	List	   *raw;
-	SelectStmt *sel;
+	SelectStmt *stmt = parse_fragment(text, text, what, "expression");
 
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "%s%s\n", prefix, text);
-	raw = parse_fragment(sql.data, text, what, sizeof(prefix) - 1, RAW_PARSE_DEFAULT);
-	if (list_length(raw) != 1 || !IsA(((RawStmt *) linitial(raw))->stmt, SelectStmt))
-		not_one(what, text, "one ORDER BY list");
-	sel = (SelectStmt *) ((RawStmt *) linitial(raw))->stmt;
-	if (sel->op != SETOP_NONE || list_length(sel->targetList) != 1 ||
-		sel->distinctClause || sel->intoClause || sel->fromClause ||
-		sel->whereClause || sel->groupClause || sel->havingClause ||
-		sel->windowClause || sel->valuesLists || sel->sortClause == NIL ||
-		sel->limitOffset || sel->limitCount || sel->lockingClause || sel->withClause)
-		not_one(what, text, "one ORDER BY list");
+	check_bare_select(stmt, what, "expression", text);
+	if (stmt->sortClause)
+		refuse(what, "expression", "has an ORDER BY clause", text);
 }
 
-/* The checked fragment, ready to be placed in a statement. */
+void
+relorm_check_order_list(const char *text, const char *what)
+{
+	/* the newline ends a trailing comment before nothing is appended */
+	SelectStmt *stmt = parse_fragment(psprintf("NULL ORDER BY %s\n", text), text, what, "ordering list");
+
+	check_bare_select(stmt, what, "ordering list", text);
+	if (stmt->sortClause == NIL)
+		refuse(what, "ordering list", "has no ordering", text);
+}
+
 char *
-fragment_embed(const char *text)
+relorm_embed_expression(const char *text)
 {
-	return psprintf("(\n%s\n)", text);
+	return psprintf("(%s\n)", text);
+}
+
+char *
+relorm_embed_order_list(const char *text)
+{
+	return psprintf("%s\n", text);
 }

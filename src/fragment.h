@@ -1,15 +1,20 @@
 /*
  * fragment.h
- *		Validation of the SQL fragments a caller passes to a fetch (a filter, an
- *		ordering): each must be exactly one expression or one sort list.
+ *		Checks that SQL text a caller supplies (a filter, a join condition, an
+ *		ordering) is exactly one expression or one ordering list, so it cannot
+ *		end the statement it is embedded in or add clauses to it.
  */
 #ifndef RELORM_FRAGMENT_H
 #define RELORM_FRAGMENT_H
 
-#include "postgres.h"
+extern void relorm_check_expression(const char *text, const char *what);
+extern void relorm_check_order_list(const char *text, const char *what);
 
-extern void fragment_check_expression(const char *text, const char *what);
-extern void fragment_check_order_by(const char *text, const char *what);
-extern char *fragment_embed(const char *text);
+/*
+ * Embed checked fragments only through these: they close the fragment with a
+ * newline so that a trailing "--" comment cannot swallow what follows.
+ */
+extern char *relorm_embed_expression(const char *text);
+extern char *relorm_embed_order_list(const char *text);
 
 #endif							/* RELORM_FRAGMENT_H */

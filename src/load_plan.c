@@ -410,9 +410,9 @@ child_sql(PlanLevel *lvl, Relation target)
 			append_key_condition(&buf, keyalias, keycolumns, r->nkeys);
 			break;
 		case REL_VIEWONLY:
-			fragment_check_expression(r->join_on, "join_on of a viewonly relationship");
+			relorm_check_expression(r->join_on, "join_on of a viewonly relationship");
 			appendStringInfo(&buf, " JOIN %s AS %s ON %s", rel_qualified(r->source), salias,
-							 fragment_embed(r->join_on));
+							 relorm_embed_expression(r->join_on));
 			append_key_condition(&buf, salias, r->local_names, r->nkeys);
 			break;
 		default:
@@ -425,8 +425,8 @@ child_sql(PlanLevel *lvl, Relation target)
 	keyrel = r->target;
 	if (r->order_by)
 	{
-		fragment_check_order_by(r->order_by, "order_by of a relationship");
-		order = psprintf("\n%s\n", r->order_by);
+		relorm_check_order_list(r->order_by, "order_by of a relationship");
+		order = relorm_embed_order_list(r->order_by);
 	}
 	else
 		order = primary_key_order(keyrel, talias);
@@ -650,9 +650,9 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	bs.shape = shape_parse(shape_text);
 
 	if (filter)
-		fragment_check_expression(filter, "filter");
+		relorm_check_expression(filter, "filter");
 	if (order_by)
-		fragment_check_order_by(order_by, "order_by");
+		relorm_check_order_list(order_by, "order_by");
 
 	relname = get_rel_name(root);
 	plan->top = build_level(&bs, root, NULL, relname, bs.shape->items);
@@ -668,14 +668,14 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	appendStringInfo(&sql, " FROM %s", from);
 	if (filter)
 	{
-		char	   *f = fragment_embed(filter);
+		char	   *f = relorm_embed_expression(filter);
 
 		infer_param_types(plan, from, f);
 		appendStringInfo(&sql, " WHERE %s", f);
 	}
 	else
 		infer_param_types(plan, from, "true");
-	order = order_by ? psprintf("\n%s\n", order_by) : primary_key_order(root, quote_identifier(relname));
+	order = order_by ? relorm_embed_order_list(order_by) : primary_key_order(root, quote_identifier(relname));
 	if (order)
 		appendStringInfo(&sql, " ORDER BY %s", order);
 	appendStringInfo(&sql, " LIMIT $%d OFFSET $%d", plan->nparams + 1, plan->nparams + 2);

@@ -1,0 +1,38 @@
+/*
+ * catalog.h
+ *		Writing relorm's catalogs: one row per relationship direction.
+ */
+#ifndef RELORM_CATALOG_H
+#define RELORM_CATALOG_H
+
+#include "nodes/pg_list.h"
+
+/* One named direction of a relationship, as stored in relorm.relationship. */
+typedef struct RelormDirection
+{
+	Oid			source;
+	const char *name;
+	Oid			target;
+	const char *kind;
+	bool		many;
+	List	   *local_columns;
+	List	   *remote_columns;
+	const char *fk_side;		/* "source", "target", "secondary" or NULL */
+	Oid			secondary;
+	List	   *secondary_local_columns;
+	List	   *secondary_remote_columns;
+	const char *join_on;
+	const char *back_populates;
+	const char *on_delete;
+	const char *on_update;
+	const char *orphans;
+	const char *lazy;			/* NULL: keep the stored one ('select' when new) */
+	const char *order_by;		/* NULL: keep the stored one */
+} RelormDirection;
+
+extern void relorm_check_relationship_name(Oid source, const char *name, const char *argname);
+extern void relorm_check_direction(const RelormDirection *dir);
+extern void relorm_save_direction(const RelormDirection *dir);
+extern void relorm_exec_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
+
+#endif							/* RELORM_CATALOG_H */

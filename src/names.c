@@ -1,0 +1,260 @@
+/*
+ * names.c
+ *		Tables, columns and identifiers for the declaration code: opening a
+ *		table with the checks a declaration needs (kind, ownership), parsing
+ *		user column lists with SQL identifier rules, and naming conventions.
+ */
+#include "relorm.h"
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
+#include "utils/varlena.h"
+
+#include "names.h"
+
+/*
+ * Looks up a table argument.  Declarations change tables, so by default the
+ * caller must own them; the DDL itself then runs with the caller's rights.
+ */
+void
+relorm_table_open(Oid relid, const char *argname, bool owned, RelormTable *table)
+{
+	HeapTuple	tuple;
+	Form_pg_class form;
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("argument \"%s\" must not be null", argname)));
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	form = (Form_pg_class) GETSTRUCT(tuple);
+	table->relid = relid;
+	table->relkind = form->relkind;
+	table->relname = pstrdup(NameStr(form->relname));
+	table->nspname = get_namespace_name(form->relnamespace);
+	ReleaseSysCache(tuple);
+	table->qualname = quote_qualified_identifier(table->nspname, table->relname);
+
+	if (table->relkind != RELKIND_RELATION && table->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table", table->qualname),
+				 errdetail("Argument \"%s\" of a relationship must be an ordinary or partitioned table.", argname),
+				 errhint("Use relorm.viewonly to relate a table to a view.")));
+
+	if (owned && !pg_class_ownercheck(relid, GetUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s to change its relationships", table->qualname),
+				 errhint("Run it as the table's owner (or a member of the owning role).")));
+}
+
+/*
+ * Parses "a, b" or "\"Mixed Case\", c" into a list of column names, with the
+ * same quoting and case-folding rules as SQL identifiers.
+ */
+List *
+relorm_parse_columns(const char *text, const char *argname)
+{
+	List	   *names = NIL;
+	char	   *copy = pstrdup(text);
+
+	if (!SplitIdentifierString(copy, ',', &names) || names == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid column list in argument \"%s\": \"%s\"", argname, text),
+				 errhint("Give one column name, or several separated by commas, e.g. 'org_id, user_id'.")));
+	return names;
+}
+
+/* The primary key's column names in key order, or NIL when there is none. */
+List *
+relorm_primary_key(Oid relid)
+{
+	List	   *result = NIL;
+	Relation	rel = relation_open(relid, AccessShareLock);
+	Oid			pkindex = RelationGetPrimaryKeyIndex(rel);
+	HeapTuple	tup;
+	Form_pg_index index;
+
+	relation_close(rel, NoLock);
+	if (!OidIsValid(pkindex))
+		return NIL;
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkindex));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for index %u", pkindex);
+	index = (Form_pg_index) GETSTRUCT(tup);
+	for (int i = 0; i < index->indnkeyatts; i++)
+		result = lappend(result, get_attname(relid, index->indkey.values[i], false));
+	ReleaseSysCache(tup);
+	return result;
+}
+
+bool
+relorm_column_exists(Oid relid, const char *column)
+{
+	return get_attnum(relid, column) != InvalidAttrNumber;
+}
+
+/* The column's type as SQL text, with its typmod (varchar(20), numeric(10,2)). */
+char *
+relorm_column_type(Oid relid, const char *column)
+{
+	AttrNumber	attnum = get_attnum(relid, column);
+	Oid			typid;
+	int32		typmod;
+	Oid			collid;
+
+	if (attnum == InvalidAttrNumber)
+		elog(ERROR, "column \"%s\" of relation %u does not exist", column, relid);
+	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
+	return format_type_with_typemod(typid, typmod);
+}
+
+void
+relorm_require_columns(const RelormTable *table, List *columns, const char *argname)
+{
+	ListCell   *lc;
+
+	foreach(lc, columns)
+	{
+		const char *col = lfirst(lc);
+
+		if (!relorm_column_exists(table->relid, col))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of table %s does not exist", col, table->qualname),
+					 errdetail("It was named by argument \"%s\".", argname),
+					 errhint("Check the spelling; column names follow SQL identifier rules (quote mixed case).")));
+	}
+}
+
+/* "a", "b" quoted and comma-separated, each prefixed with "prefix." when given. */
+char *
+relorm_quote_columns(List *columns, const char *prefix)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, columns)
+	{
+		if (buf.len > 0)
+			appendStringInfoString(&buf, ", ");
+		if (prefix)
+			appendStringInfo(&buf, "%s.", prefix);
+		appendStringInfoString(&buf, quote_identifier(lfirst(lc)));
+	}
+	return buf.data;
+}
+
+/*
+ * English singular of a table name, for conventional column names
+ * (posts -> post, categories -> category, addresses -> address).
+ */
+char *
+relorm_singular(const char *word)
+{
+	size_t		len = strlen(word);
+
+	if (len > 3 && strcmp(word + len - 3, "ies") == 0)
+		return psprintf("%.*sy", (int) (len - 3), word);
+	if (len > 4 && (strcmp(word + len - 4, "sses") == 0 || strcmp(word + len - 4, "shes") == 0 ||
+					strcmp(word + len - 4, "ches") == 0 || strcmp(word + len - 4, "xes") == 0))
+		return pnstrdup(word, len - 2);
+	if (len > 1 && word[len - 1] == 's' && word[len - 2] != 's')
+		return pnstrdup(word, len - 1);
+	return pstrdup(word);
+}
+
+/* prefix_col for every col: the conventional FK column names (author_id). */
+List *
+relorm_prefixed_columns(const char *prefix, List *columns)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, columns)
+		result = lappend(result, psprintf("%s_%s", prefix, (char *) lfirst(lc)));
+	return result;
+}
+
+bool
+relorm_columns_equal(List *a, List *b)
+{
+	ListCell   *la,
+			   *lb;
+
+	if (list_length(a) != list_length(b))
+		return false;
+	forboth(la, a, lb, b)
+	{
+		if (strcmp(lfirst(la), lfirst(lb)) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* A name[] datum from a list of C strings. */
+Datum
+relorm_name_array(List *names)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(names), 1));
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, names)
+	{
+		Name		n = palloc0(NAMEDATALEN);
+
+		namestrcpy(n, lfirst(lc));
+		elems[i++] = NameGetDatum(n);
+	}
+	return PointerGetDatum(construct_array(elems, i, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
+}
+
+/* The inverse of relorm_name_array. */
+List *
+relorm_name_list(Datum array)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(array);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	List	   *result = NIL;
+
+	deconstruct_array(arr, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR, &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+		result = lappend(result, pstrdup(NameStr(*DatumGetName(elems[i]))));
+	return result;
+}
+
+/* Option values are case-insensitive: 'CASCADE' and 'cascade' are one. */
+const char *
+relorm_lower_option(const char *value)
+{
+	char	   *result = pstrdup(value);
+
+	for (char *p = result; *p; p++)
+		*p = pg_tolower((unsigned char) *p);
+	return result;
+}

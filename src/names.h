@@ -1,0 +1,35 @@
+/*
+ * names.h
+ *		Tables, columns and identifiers as the declaration code sees them:
+ *		opening a table for DDL, parsing column lists, quoting, conventions.
+ */
+#ifndef RELORM_NAMES_H
+#define RELORM_NAMES_H
+
+#include "nodes/pg_list.h"
+
+/* A table named in a declaration, with what the DDL needs to know of it. */
+typedef struct RelormTable
+{
+	Oid			relid;
+	char		relkind;
+	char	   *relname;		/* unquoted */
+	char	   *nspname;		/* unquoted */
+	char	   *qualname;		/* quoted schema.table, ready for SQL */
+} RelormTable;
+
+extern void relorm_table_open(Oid relid, const char *argname, bool owned, RelormTable *table);
+extern List *relorm_parse_columns(const char *text, const char *argname);
+extern List *relorm_primary_key(Oid relid);
+extern void relorm_require_columns(const RelormTable *table, List *columns, const char *argname);
+extern bool relorm_column_exists(Oid relid, const char *column);
+extern char *relorm_column_type(Oid relid, const char *column);
+extern char *relorm_quote_columns(List *columns, const char *prefix);
+extern char *relorm_singular(const char *word);
+extern List *relorm_prefixed_columns(const char *prefix, List *columns);
+extern bool relorm_columns_equal(List *a, List *b);
+extern Datum relorm_name_array(List *names);
+extern List *relorm_name_list(Datum array);
+extern const char *relorm_lower_option(const char *value);
+
+#endif							/* RELORM_NAMES_H */
