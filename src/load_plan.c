@@ -340,31 +340,21 @@ append_key_condition(StringInfo buf, const char *alias, char **columns, int nkey
 	}
 }
 
-/* The SQL of a child level: its key, its columns, children grouped by key. */
+/*
+ * The SQL of a child level: its parent key first, then its columns, ordered by
+ * the key so that each parent's children arrive together, then by the
+ * relationship's order_by (or the target's primary key).
+ */
 static char *
 child_sql(PlanLevel *lvl, Relation target)
 {
 	const RelormRelationship *r = lvl->rel;
 	StringInfoData buf;
-	char	   *talias;
-	char	   *salias = NULL;
-	const char *keyalias;
-	char	  **keycolumns;
-	Oid			keyrel;
+	char	   *talias = pstrdup(quote_identifier(get_rel_name(r->target)));
 	char	   *order;
-	char	   *nspname;
-
-	if (r->kind == REL_VIEWONLY)
-	{
-		talias = r->source == r->target ? "target" : pstrdup(quote_identifier(get_rel_name(r->target)));
-		salias = r->source == r->target ? "source" : pstrdup(quote_identifier(get_rel_name(r->source)));
-	}
-	else
-		talias = pstrdup(quote_identifier(get_rel_name(r->target)));
 
 	initStringInfo(&buf);
 	appendStringInfoString(&buf, "SELECT ");
-	/* the parent key */
 	for (int k = 0; k < r->nkeys; k++)
 	{
 		if (k)
@@ -380,61 +370,75 @@ child_sql(PlanLevel *lvl, Relation target)
 				appendStringInfo(&buf, "relorm_secondary.relorm_k%d", k + 1);
 		}
 		else if (r->kind == REL_VIEWONLY)
-			append_key_expr(&buf, salias, r->local_names[k], lvl->key_types[k], lvl->key_types[k]);
+			appendStringInfo(&buf, "%s.relorm_k%d", talias, k + 1);
 		else
 			append_key_expr(&buf, talias, r->remote_names[k],
 							get_atttype(r->target, r->remote_attnums[k]), lvl->key_types[k]);
 	}
-	/* the columns */
 	for (int i = 0; i < lvl->nattrs; i++)
 		appendStringInfo(&buf, ", %s.%s", talias,
 						 quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(target), lvl->attrs[i] - 1)->attname)));
 
-	appendStringInfo(&buf, " FROM %s AS %s", rel_qualified(r->target), talias);
 	switch (r->kind)
 	{
 		case REL_MANY_TO_MANY:
-			appendStringInfoString(&buf, " JOIN (SELECT ");
-			for (int k = 0; k < r->nkeys; k++)
-				appendStringInfo(&buf, "%ss.%s AS relorm_k%d, s.%s AS relorm_r%d", k ? ", " : "",
-								 quote_identifier(r->secondary_local_names[k]), k + 1,
-								 quote_identifier(r->secondary_remote_names[k]), k + 1);
-			appendStringInfo(&buf, " FROM %s AS s) AS relorm_secondary ON ", rel_qualified(r->secondary));
-			for (int k = 0; k < r->nkeys; k++)
-				appendStringInfo(&buf, "%srelorm_secondary.relorm_r%d OPERATOR(pg_catalog.=) %s.%s",
-								 k ? " AND " : "", k + 1, talias, quote_identifier(r->remote_names[k]));
-			keyalias = "relorm_secondary";
-			keycolumns = palloc(sizeof(char *) * r->nkeys);
-			for (int k = 0; k < r->nkeys; k++)
-				keycolumns[k] = psprintf("relorm_k%d", k + 1);
-			append_key_condition(&buf, keyalias, keycolumns, r->nkeys);
+			{
+				char	  **keycolumns = palloc(sizeof(char *) * r->nkeys);
+
+				appendStringInfo(&buf, " FROM %s AS %s JOIN (SELECT ", rel_qualified(r->target), talias);
+				for (int k = 0; k < r->nkeys; k++)
+				{
+					appendStringInfo(&buf, "%ss.%s AS relorm_k%d, s.%s AS relorm_r%d", k ? ", " : "",
+									 quote_identifier(r->secondary_local_names[k]), k + 1,
+									 quote_identifier(r->secondary_remote_names[k]), k + 1);
+					keycolumns[k] = psprintf("relorm_k%d", k + 1);
+				}
+				appendStringInfo(&buf, " FROM %s AS s) AS relorm_secondary ON ", rel_qualified(r->secondary));
+				for (int k = 0; k < r->nkeys; k++)
+					appendStringInfo(&buf, "%srelorm_secondary.relorm_r%d OPERATOR(pg_catalog.=) %s.%s",
+									 k ? " AND " : "", k + 1, talias, quote_identifier(r->remote_names[k]));
+				append_key_condition(&buf, "relorm_secondary", keycolumns, r->nkeys);
+			}
 			break;
 		case REL_VIEWONLY:
-			relorm_check_expression(r->join_on, "join_on of a viewonly relationship");
-			appendStringInfo(&buf, " JOIN %s AS %s ON %s", rel_qualified(r->source), salias,
-							 relorm_embed_expression(r->join_on));
-			append_key_condition(&buf, salias, r->local_names, r->nkeys);
+			{
+				/*
+				 * join_on names the tables as they are named (source and target
+				 * when they are one table); the join is a subquery so that the
+				 * ordering sees the target's columns only.
+				 */
+				bool		self = r->source == r->target;
+				char	   *ta = self ? "target" : talias;
+				char	   *sa = self ? "source" : pstrdup(quote_identifier(get_rel_name(r->source)));
+
+				relorm_check_expression(r->join_on, "join_on of a viewonly relationship");
+				appendStringInfoString(&buf, " FROM (SELECT ");
+				for (int k = 0; k < r->nkeys; k++)
+					appendStringInfo(&buf, "%s.%s AS relorm_k%d, ", sa, quote_identifier(r->local_names[k]), k + 1);
+				appendStringInfo(&buf, "%s.* FROM %s AS %s JOIN %s AS %s ON %s", ta,
+								 rel_qualified(r->target), ta, rel_qualified(r->source), sa,
+								 relorm_embed_expression(r->join_on));
+				append_key_condition(&buf, sa, r->local_names, r->nkeys);
+				appendStringInfo(&buf, ") AS %s", talias);
+			}
 			break;
 		default:
+			appendStringInfo(&buf, " FROM %s AS %s", rel_qualified(r->target), talias);
 			append_key_condition(&buf, talias, r->remote_names, r->nkeys);
 			break;
 	}
 	appendStringInfoString(&buf, " ORDER BY ");
 	for (int k = 0; k < r->nkeys; k++)
-		appendStringInfo(&buf, "%d, ", k + 1);
-	keyrel = r->target;
+		appendStringInfo(&buf, "%s%d", k ? ", " : "", k + 1);
 	if (r->order_by)
 	{
 		relorm_check_order_list(r->order_by, "order_by of a relationship");
 		order = relorm_embed_order_list(r->order_by);
 	}
 	else
-		order = primary_key_order(keyrel, talias);
+		order = primary_key_order(r->target, talias);
 	if (order)
-		appendStringInfoString(&buf, order);
-	else
-		buf.len -= 2, buf.data[buf.len] = '\0';
-	(void) nspname;
+		appendStringInfo(&buf, ", %s", order);
 	return buf.data;
 }
 
