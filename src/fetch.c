@@ -86,7 +86,8 @@ bind_params(LoadPlan *plan, JsonbValue **jvals, int njvals, Datum limit, bool li
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the filter uses %d parameter%s but params has %d value%s",
 						n, n == 1 ? "" : "s", njvals, njvals == 1 ? "" : "s"),
-				 errhint("Pass one element of the params array for each of $1 .. $%d.", Max(n, 1))));
+				 n > 0 ? errhint("Pass one element of the params array for each of $1 .. $%d.", n)
+				 : errhint("The filter has no $n placeholders: leave params NULL.")));
 	*values = palloc(sizeof(Datum) * (n + 2));
 	*nulls = palloc(n + 3);
 	for (int i = 0; i < n; i++)
@@ -178,17 +179,18 @@ run_fetch(Oid root, const char *shape, const char *filter, const char *order_by,
 		  Datum offset, bool offset_null, TreeEmitter emit, void *arg)
 {
 	int			ret;
+	LoadPlan   *plan;
+	Datum	   *values;
+	char	   *nulls;
 
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
+	plan = load_plan_get(root, shape, filter, order_by);
+	bind_params(plan, jvals, njvals, limit, limit_null, offset, offset_null, &values, &nulls);
+	/* a fetch run by the filter itself must not drop this plan */
 	relorm_cache_pin();
 	PG_TRY();
 	{
-		LoadPlan   *plan = load_plan_get(root, shape, filter, order_by);
-		Datum	   *values;
-		char	   *nulls;
-
-		bind_params(plan, jvals, njvals, limit, limit_null, offset, offset_null, &values, &nulls);
 		execute_plan(plan, values, nulls, emit, arg);
 	}
 	PG_FINALLY();
@@ -356,18 +358,8 @@ relorm_explain(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
-	relorm_cache_pin();
-	PG_TRY();
-	{
-		LoadPlan   *plan = load_plan_get(root, shape, filter, order_by);
-
-		explain_level(rsinfo->setResult, rsinfo->setDesc, plan->top);
-	}
-	PG_FINALLY();
-	{
-		relorm_cache_unpin();
-	}
-	PG_END_TRY();
+	explain_level(rsinfo->setResult, rsinfo->setDesc,
+				  load_plan_get(root, shape, filter, order_by)->top);
 	SPI_finish();
 	return (Datum) 0;
 }

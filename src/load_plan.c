@@ -546,24 +546,6 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 }
 
 
-/* Types of $1..$n as the filter uses them (unresolved ones as text). */
-static void
-infer_param_types(LoadPlan *plan, const char *from, const char *filter)
-{
-	char	   *sql = psprintf("SELECT 1 FROM %s WHERE %s", from, filter);
-	List	   *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
-	Oid		   *types = NULL;
-	int			n = 0;
-
-	(void) parse_analyze_varparams(linitial_node(RawStmt, raw), sql, &types, &n, NULL);
-	plan->nparams = n;
-	plan->param_types = palloc(sizeof(Oid) * (n + 2));
-	for (int i = 0; i < n; i++)
-		plan->param_types[i] = (types[i] == InvalidOid || types[i] == UNKNOWNOID) ? TEXTOID : types[i];
-	plan->param_types[n] = INT8OID;
-	plan->param_types[n + 1] = INT8OID;
-}
-
 typedef struct PrepareContext
 {
 	const char *sql;
@@ -583,6 +565,33 @@ prepare_error_callback(void *arg)
 		internalerrquery(pc->sql);
 	}
 	errcontext("relorm: preparing the query of level %s", pc->path);
+}
+
+/* Types of $1..$n as the filter uses them (unresolved ones as text). */
+static void
+infer_param_types(LoadPlan *plan, const char *from, const char *filter)
+{
+	char	   *sql = psprintf("SELECT 1 FROM %s WHERE %s", from, filter);
+	List	   *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+	Oid		   *types = NULL;
+	int			n = 0;
+	ErrorContextCallback cb;
+	PrepareContext pc;
+
+	pc.sql = sql;
+	pc.path = get_rel_name(plan->root);
+	cb.callback = prepare_error_callback;
+	cb.arg = &pc;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	(void) parse_analyze_varparams(linitial_node(RawStmt, raw), sql, &types, &n, NULL);
+	error_context_stack = cb.previous;
+	plan->nparams = n;
+	plan->param_types = palloc(sizeof(Oid) * (n + 2));
+	for (int i = 0; i < n; i++)
+		plan->param_types[i] = (types[i] == InvalidOid || types[i] == UNKNOWNOID) ? TEXTOID : types[i];
+	plan->param_types[n] = INT8OID;
+	plan->param_types[n + 1] = INT8OID;
 }
 
 static SPIPlanPtr
