@@ -49,6 +49,7 @@ typedef struct ChildLoad
 	int		   *len;			/* per slot: bytes of all its children, comma-separated */
 	int		   *first_len;		/* per slot: bytes of its first child */
 	StringInfoData buf;
+	struct ChildLoad *sub;		/* a joined child: the loads of its own children */
 } ChildLoad;
 
 static ChildLoad *load_children(PlanLevel *lvl, LevelRows *rows);
@@ -171,6 +172,7 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 static void
 render_row(StringInfo out, PlanLevel *lvl, LevelRows *rows, int i, ChildLoad *loads)
 {
+	/* (recursion through joined children is bounded by the shape's depth) */
 	Datum	   *vals = rows->values + (Size) i * rows->ncols;
 	bool	   *nulls = rows->nulls + (Size) i * rows->ncols;
 
@@ -186,11 +188,22 @@ render_row(StringInfo out, PlanLevel *lvl, LevelRows *rows, int i, ChildLoad *lo
 			json_out_value(out, &lvl->out[field->colidx], vals[field->colidx], nulls[field->colidx]);
 		else
 		{
+			PlanLevel  *child = lvl->children[field->childidx];
 			ChildLoad  *cl = &loads[field->childidx];
-			int			slot = cl->row_slot[i];
-			bool		empty = slot < 0 || cl->start[slot] < 0;
+			int			slot;
+			bool		empty;
 
-			if (lvl->children[field->childidx]->many)
+			if (child->strategy == STRATEGY_JOINED)
+			{
+				if (nulls[child->present_col])
+					appendBinaryStringInfo(out, "null", 4);
+				else
+					render_row(out, child, rows, i, cl->sub);
+				continue;
+			}
+			slot = cl->row_slot[i];
+			empty = slot < 0 || cl->start[slot] < 0;
+			if (child->many)
 			{
 				if (empty)
 					appendBinaryStringInfo(out, "[]", 2);
@@ -291,7 +304,18 @@ load_children(PlanLevel *lvl, LevelRows *rows)
 	ChildLoad  *loads = palloc0(sizeof(ChildLoad) * Max(1, lvl->nchildren));
 
 	for (int c = 0; c < lvl->nchildren; c++)
-		load_child(lvl->children[c], rows, &loads[c]);
+	{
+		PlanLevel  *child = lvl->children[c];
+
+		if (child->strategy == STRATEGY_JOINED)
+		{
+			/* its columns are in these rows; only its own children are loaded */
+			check_stack_depth();
+			loads[c].sub = load_children(child, rows);
+		}
+		else
+			load_child(child, rows, &loads[c]);
+	}
 	return loads;
 }
 

@@ -335,9 +335,13 @@ explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
 
 	if (lvl->strategy == STRATEGY_ROOT)
 		line = psprintf("%s: root cursor, %d rows a batch: %s", lvl->path, relorm_batch_size, lvl->sql);
+	else if (lvl->strategy == STRATEGY_JOINED)
+		line = psprintf("%s: %s joined, no query of its own: LEFT JOIN %s in the query of %s",
+						lvl->path, lvl->rel->kind_name, lvl->join_alias,
+						pnstrdup(lvl->path, strrchr(lvl->path, '.') - lvl->path));
 	else
-		line = psprintf("%s: %s %s, 1 query a batch: %s", lvl->path, lvl->rel->kind_name,
-						"selectin", lvl->sql);
+		line = psprintf("%s: %s selectin, 1 query a batch: %s", lvl->path, lvl->rel->kind_name,
+						lvl->sql);
 	d = CStringGetTextDatum(line);
 	tuplestore_putvalues(store, desc, &d, &isnull);
 	for (int c = 0; c < lvl->nchildren; c++)

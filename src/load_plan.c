@@ -14,6 +14,9 @@
 
 #include "access/relation.h"
 #include "access/genam.h"
+#include "access/htup_details.h"
+#include "catalog/pg_index.h"
+#include "nodes/bitmapset.h"
 #include "access/table.h"
 #include "catalog/pg_type.h"
 #include "fragment.h"
@@ -44,12 +47,13 @@ typedef struct BuildState
 	Shape	   *shape;
 } BuildState;
 
-/* Columns a level reads, collected while its fields are resolved. */
+/* Columns a level's query returns, collected while its fields are resolved. */
 typedef struct ColumnList
 {
+	int			base;			/* leading key columns before these */
 	int			n;
 	int			cap;
-	AttrNumber *attnums;
+	LevelColumn  *refs;
 } ColumnList;
 
 static void free_plan(LoadPlan *plan);
@@ -97,19 +101,123 @@ rel_qualified(Oid relid)
 }
 
 static int
-column_index(ColumnList *cols, int nkeycols, AttrNumber attnum)
+column_index(ColumnList *cols, int join, Oid relid, AttrNumber attnum)
 {
 	for (int i = 0; i < cols->n; i++)
-		if (cols->attnums[i] == attnum)
-			return nkeycols + i;
+		if (cols->refs[i].join == join && cols->refs[i].attnum == attnum)
+			return cols->base + i;
 	if (cols->n == cols->cap)
 	{
 		cols->cap = Max(8, cols->cap * 2);
-		cols->attnums = cols->attnums ? repalloc(cols->attnums, sizeof(AttrNumber) * cols->cap)
-			: palloc(sizeof(AttrNumber) * cols->cap);
+		cols->refs = cols->refs ? repalloc(cols->refs, sizeof(LevelColumn) * cols->cap)
+			: palloc(sizeof(LevelColumn) * cols->cap);
 	}
-	cols->attnums[cols->n++] = attnum;
-	return nkeycols + cols->n - 1;
+	cols->refs[cols->n].join = join;
+	cols->refs[cols->n].relid = relid;
+	cols->refs[cols->n].attnum = attnum;
+	cols->n++;
+	return cols->base + cols->n - 1;
+}
+
+/* The column's expression in its level's query. */
+static char *
+column_expr(const LevelColumn *ref, const char *alias)
+{
+	if (ref->join == 0)
+		return psprintf("%s.%s", alias, quote_identifier(get_attname(ref->relid, ref->attnum, false)));
+	return psprintf("relorm_j%d.relorm_a%d", ref->join, ref->attnum);
+}
+
+static void
+append_columns(StringInfo buf, PlanLevel *lvl, const char *alias, bool comma)
+{
+	for (int i = 0; i < lvl->nattrs; i++)
+	{
+		if (comma || i > 0)
+			appendStringInfoString(buf, ", ");
+		appendStringInfoString(buf, column_expr(&lvl->attrs[i], alias));
+	}
+}
+
+/*
+ * The LEFT JOINs of a level's joined children.  Each joins a subquery whose
+ * columns are renamed relorm_a<attnum>, so that they cannot make a caller's
+ * unqualified column names ambiguous.
+ */
+static void
+append_joins(StringInfo buf, PlanLevel *lvl, const char *alias)
+{
+	for (int j = 0; j < lvl->njoins; j++)
+	{
+		PlanLevel  *child = lvl->joins[j];
+		const RelormRelationship *r = child->rel;
+		Bitmapset  *atts = NULL;
+		int			a = -1;
+		bool		first = true;
+
+		for (int i = 0; i < lvl->nattrs; i++)
+			if (lvl->attrs[i].join == j + 1)
+				atts = bms_add_member(atts, lvl->attrs[i].attnum);
+		for (int k = 0; k < r->nkeys; k++)
+			atts = bms_add_member(atts, r->remote_attnums[k]);
+		appendStringInfoString(buf, " LEFT JOIN (SELECT ");
+		while ((a = bms_next_member(atts, a)) >= 0)
+		{
+			appendStringInfo(buf, "%st.%s AS relorm_a%d", first ? "" : ", ",
+							 quote_identifier(get_attname(r->target, a, false)), a);
+			first = false;
+		}
+		appendStringInfo(buf, " FROM %s AS t) AS %s ON ", rel_qualified(r->target), child->join_alias);
+		for (int k = 0; k < r->nkeys; k++)
+			appendStringInfo(buf, "%s%s.relorm_a%d OPERATOR(pg_catalog.=) %s.%s", k ? " AND " : "",
+							 child->join_alias, r->remote_attnums[k], alias,
+							 quote_identifier(r->local_names[k]));
+	}
+}
+
+/* Whether the target has a unique index on exactly the remote columns. */
+static bool
+remote_is_unique(const RelormRelationship *r)
+{
+	Relation	rel = table_open(r->target, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		unique = false;
+
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index ind = idx->rd_index;
+
+		if (ind->indisunique && ind->indimmediate && ind->indnkeyatts == r->nkeys &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL))
+		{
+			bool		all = true;
+
+			for (int i = 0; i < ind->indnkeyatts && all; i++)
+			{
+				bool		found = false;
+
+				for (int k = 0; k < r->nkeys; k++)
+					found |= ind->indkey.values[i] == r->remote_attnums[k];
+				all = found;
+			}
+			unique |= all;
+		}
+		index_close(idx, AccessShareLock);
+	}
+	table_close(rel, AccessShareLock);
+	return unique;
+}
+
+/* A to-one relationship declared lazy 'joined' is joined into its parent's query. */
+static bool
+use_joined(const RelormRelationship *r)
+{
+	return strcmp(r->lazy, "joined") == 0 && !r->many &&
+		(r->kind == REL_MANY_TO_ONE || r->kind == REL_ONE_TO_ONE) &&
+		remote_is_unique(r);
 }
 
 /* The candidate nearest to name, or NULL when none is close. */
@@ -375,9 +483,7 @@ child_sql(PlanLevel *lvl, Relation target)
 			append_key_expr(&buf, talias, r->remote_names[k],
 							get_atttype(r->target, r->remote_attnums[k]), lvl->key_types[k]);
 	}
-	for (int i = 0; i < lvl->nattrs; i++)
-		appendStringInfo(&buf, ", %s.%s", talias,
-						 quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(target), lvl->attrs[i] - 1)->attname)));
+	append_columns(&buf, lvl, talias, true);
 
 	switch (r->kind)
 	{
@@ -397,6 +503,7 @@ child_sql(PlanLevel *lvl, Relation target)
 				for (int k = 0; k < r->nkeys; k++)
 					appendStringInfo(&buf, "%srelorm_secondary.relorm_r%d OPERATOR(pg_catalog.=) %s.%s",
 									 k ? " AND " : "", k + 1, talias, quote_identifier(r->remote_names[k]));
+				append_joins(&buf, lvl, talias);
 				append_key_condition(&buf, "relorm_secondary", keycolumns, r->nkeys);
 			}
 			break;
@@ -420,10 +527,12 @@ child_sql(PlanLevel *lvl, Relation target)
 								 relorm_embed_expression(r->join_on));
 				append_key_condition(&buf, sa, r->local_names, r->nkeys);
 				appendStringInfo(&buf, ") AS %s", talias);
+				append_joins(&buf, lvl, talias);
 			}
 			break;
 		default:
 			appendStringInfo(&buf, " FROM %s AS %s", rel_qualified(r->target), talias);
+			append_joins(&buf, lvl, talias);
 			append_key_condition(&buf, talias, r->remote_names, r->nkeys);
 			break;
 	}
@@ -442,29 +551,87 @@ child_sql(PlanLevel *lvl, Relation target)
 	return buf.data;
 }
 
+static void build_fields(BuildState *bs, PlanLevel *lvl, PlanLevel *owner, Relation rel,
+						 List *items, ColumnList *cols, int join);
+
+/*
+ * A child level: a joined one (its columns go into the parent's result) or a
+ * selectin one (a level of its own, with its own query).
+ */
 static PlanLevel *
-build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char *path, List *items)
+build_child(BuildState *bs, PlanLevel *parent, Relation parentrel, ColumnList *cols, int join,
+			const RelormRelationship *r, ShapeItem *item)
 {
-	PlanLevel  *lvl = palloc0(sizeof(PlanLevel));
-	Relation	rel;
-	TupleDesc	desc;
-	ColumnList	cols = {0, 0, NULL};
+	char	   *path = psprintf("%s.%s", parent->path, r->name);
+	int		   *keycols = palloc(sizeof(int) * r->nkeys);
+	PlanLevel  *child;
+
+	if (r->nkeys == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("relationship \"%s\" of table %s has no key columns",
+						r->name, rel_display(r->source))));
+	for (int k = 0; k < r->nkeys; k++)
+	{
+		if (r->local_attnums[k] <= 0)
+			stale_relationship(r, r->local_names[k]);
+		if (r->kind != REL_VIEWONLY && r->remote_attnums[k] <= 0)
+			stale_relationship(r, r->remote_names[k]);
+		keycols[k] = column_index(cols, join, r->source, r->local_attnums[k]);
+	}
+	if (OidIsValid(r->secondary))
+		relorm_cache_watch_relation(r->secondary);
+
+	if (join == 0 && use_joined(r))
+	{
+		Relation	target = relation_open(r->target, AccessShareLock);
+		int			jn = parent->njoins + 1;
+
+		child = palloc0(sizeof(PlanLevel));
+		child->relid = r->target;
+		child->path = path;
+		child->rel = r;
+		child->strategy = STRATEGY_JOINED;
+		child->many = false;
+		child->join_alias = psprintf("relorm_j%d", jn);
+		parent->joins = parent->joins ? repalloc(parent->joins, sizeof(PlanLevel *) * jn)
+			: palloc(sizeof(PlanLevel *) * jn);
+		parent->joins[jn - 1] = child;
+		parent->njoins = jn;
+		relorm_cache_watch_relation(r->target);
+		child->present_col = column_index(cols, jn, r->target, r->remote_attnums[0]);
+		check_stack_depth();
+		build_fields(bs, child, parent, target, item->items, cols, jn);
+		relation_close(target, AccessShareLock);
+		return child;
+	}
+
+	child = build_level(bs, r->target, r, path, item->items);
+	resolve_child_key(child, parentrel, keycols, r->local_attnums, r->nkeys);
+	{
+		Relation	target = relation_open(r->target, AccessShareLock);
+
+		child->sql = child_sql(child, target);
+		relation_close(target, AccessShareLock);
+	}
+	return child;
+}
+
+/*
+ * Resolves the items of a shape against rel: fields of lvl, columns into
+ * cols (tagged with join), relationships as children of lvl.
+ */
+static void
+build_fields(BuildState *bs, PlanLevel *lvl, PlanLevel *owner, Relation rel,
+			 List *items, ColumnList *cols, int join)
+{
+	Oid			relid = RelationGetRelid(rel);
+	TupleDesc	desc = RelationGetDescr(rel);
 	List	   *fields = NIL;
 	List	   *children = NIL;
 	ListCell   *lc;
 	int			i;
 
-	check_stack_depth();
-	lvl->relid = relid;
-	lvl->path = pstrdup(path);
-	lvl->rel = via;
-	lvl->strategy = via ? STRATEGY_SELECTIN : STRATEGY_ROOT;
-	lvl->many = via ? via->many : true;
-	lvl->nkeycols = via ? via->nkeys : 0;
-	relorm_cache_watch_relation(relid);
-
-	rel = relation_open(relid, AccessShareLock);
-	desc = RelationGetDescr(rel);
 	foreach(lc, items)
 	{
 		ShapeItem  *item = lfirst(lc);
@@ -478,7 +645,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 
 					if (!att->attisdropped)
 						add_field(&fields, NameStr(att->attname),
-								  column_index(&cols, lvl->nkeycols, att->attnum), -1);
+								  column_index(cols, join, relid, att->attnum), -1);
 				}
 				break;
 			case SHAPE_COLUMN:
@@ -487,49 +654,25 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 
 					if (att <= 0)
 						unknown_column(bs, rel, item);
-					add_field(&fields, shape_item_key(item), column_index(&cols, lvl->nkeycols, att), -1);
+					add_field(&fields, shape_item_key(item), column_index(cols, join, relid, att), -1);
 				}
 				break;
 			case SHAPE_RELATIONSHIP:
 				{
 					const RelormRelationship *r = relorm_find_relationship(relid, item->name);
-					PlanLevel  *child;
-					int		   *keycols;
-					Relation	target;
 
 					if (r == NULL)
 						unknown_relationship(bs, rel, item);
-					if (r->nkeys == 0)
-						ereport(ERROR,
-								(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-								 errmsg("relationship \"%s\" of table %s has no key columns",
-										r->name, rel_display(relid))));
-					keycols = palloc(sizeof(int) * r->nkeys);
-					for (int k = 0; k < r->nkeys; k++)
-					{
-						if (r->local_attnums[k] <= 0)
-							stale_relationship(r, r->local_names[k]);
-						if (r->kind != REL_VIEWONLY && r->remote_attnums[k] <= 0)
-							stale_relationship(r, r->remote_names[k]);
-						keycols[k] = column_index(&cols, lvl->nkeycols, r->local_attnums[k]);
-					}
-					child = build_level(bs, r->target, r, psprintf("%s.%s", path, r->name), item->items);
-					resolve_child_key(child, rel, keycols, r->local_attnums, r->nkeys);
-					target = relation_open(r->target, AccessShareLock);
-					if (OidIsValid(r->secondary))
-						relorm_cache_watch_relation(r->secondary);
-					child->sql = child_sql(child, target);
-					relation_close(target, AccessShareLock);
 					add_field(&fields, shape_item_key(item), -1, list_length(children));
-					children = lappend(children, child);
+					children = lappend(children,
+									   build_child(bs, lvl, rel, cols, join, r, item));
 				}
 				break;
 		}
 	}
 
-	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nfields = list_length(fields);
-	lvl->fields = palloc(sizeof(PlanField) * lvl->nfields);
+	lvl->fields = palloc(sizeof(PlanField) * Max(1, lvl->nfields));
 	i = 0;
 	foreach(lc, fields)
 		lvl->fields[i++] = *(PlanField *) lfirst(lc);
@@ -538,9 +681,31 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	i = 0;
 	foreach(lc, children)
 		lvl->children[i++] = lfirst(lc);
+	(void) owner;
+}
 
+static PlanLevel *
+build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char *path, List *items)
+{
+	PlanLevel  *lvl = palloc0(sizeof(PlanLevel));
+	Relation	rel;
+	ColumnList	cols = {0, 0, 0, NULL};
+
+	check_stack_depth();
+	lvl->relid = relid;
+	lvl->path = pstrdup(path);
+	lvl->rel = via;
+	lvl->strategy = via ? STRATEGY_SELECTIN : STRATEGY_ROOT;
+	lvl->many = via ? via->many : true;
+	lvl->nkeycols = via ? via->nkeys : 0;
+	cols.base = lvl->nkeycols;
+	relorm_cache_watch_relation(relid);
+
+	rel = relation_open(relid, AccessShareLock);
+	build_fields(bs, lvl, lvl, rel, items, &cols, 0);
+	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nattrs = cols.n;
-	lvl->attrs = cols.attnums;
+	lvl->attrs = cols.refs;
 	relation_close(rel, AccessShareLock);
 	return lvl;
 }
@@ -622,13 +787,32 @@ prepare_children(PlanLevel *lvl, MemoryContext cxt)
 	for (int c = 0; c < lvl->nchildren; c++)
 	{
 		PlanLevel  *child = lvl->children[c];
-		Oid		   *types = palloc(sizeof(Oid) * child->rel->nkeys);
+		Oid		   *types;
+
+		if (child->strategy == STRATEGY_JOINED)
+		{
+			prepare_children(child, cxt);
+			continue;
+		}
+		types = palloc(sizeof(Oid) * child->rel->nkeys);
 
 		for (int k = 0; k < child->rel->nkeys; k++)
 			types[k] = get_array_type(child->key_types[k]);
 		child->plan = prepare_kept(child->sql, child->path, child->rel->nkeys, types);
 		prepare_children(child, cxt);
 	}
+}
+
+static void finish_outputs(PlanLevel *lvl, MemoryContext cxt);
+
+/* A joined child renders from its parent's result columns. */
+static void
+share_outputs(PlanLevel *joined, JsonOutColumn *out, MemoryContext cxt)
+{
+	joined->out = out;
+	for (int c = 0; c < joined->nchildren; c++)
+		if (joined->children[c]->strategy != STRATEGY_JOINED)
+			finish_outputs(joined->children[c], cxt);
 }
 
 /* Render info for every result column of every level. */
@@ -638,9 +822,12 @@ finish_outputs(PlanLevel *lvl, MemoryContext cxt)
 	lvl->out = palloc0(sizeof(JsonOutColumn) * Max(1, lvl->ncols));
 	for (int i = 0; i < lvl->nattrs; i++)
 		json_out_init_column(&lvl->out[lvl->nkeycols + i],
-							 get_atttype(lvl->relid, lvl->attrs[i]), cxt);
+							 get_atttype(lvl->attrs[i].relid, lvl->attrs[i].attnum), cxt);
+	for (int j = 0; j < lvl->njoins; j++)
+		share_outputs(lvl->joins[j], lvl->out, cxt);
 	for (int c = 0; c < lvl->nchildren; c++)
-		finish_outputs(lvl->children[c], cxt);
+		if (lvl->children[c]->strategy != STRATEGY_JOINED)
+			finish_outputs(lvl->children[c], cxt);
 }
 
 static LoadPlan *
@@ -673,12 +860,11 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	from = rel_qualified(root);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ");
-	for (int i = 0; i < plan->top->nattrs; i++)
-		appendStringInfo(&sql, "%s%s.%s", i ? ", " : "", quote_identifier(relname),
-						 quote_identifier(get_attname(root, plan->top->attrs[i], false)));
+	append_columns(&sql, plan->top, quote_identifier(relname), false);
 	if (plan->top->nattrs == 0)
 		appendStringInfoString(&sql, "NULL");
 	appendStringInfo(&sql, " FROM %s", from);
+	append_joins(&sql, plan->top, quote_identifier(relname));
 	if (filter)
 	{
 		char	   *f = relorm_embed_expression(filter);
