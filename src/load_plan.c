@@ -441,9 +441,9 @@ append_key_condition(StringInfo buf, const char *alias, char **columns, int nkey
 		appendStringInfoString(buf, " WHERE (");
 		for (int k = 0; k < nkeys; k++)
 			appendStringInfo(buf, "%s%s.%s", k ? ", " : "", alias, quote_identifier(columns[k]));
-		appendStringInfoString(buf, ") IN (SELECT * FROM pg_catalog.unnest(");
+		appendStringInfoString(buf, ") IN (SELECT * FROM ROWS FROM (");
 		for (int k = 0; k < nkeys; k++)
-			appendStringInfo(buf, "%s$%d", k ? ", " : "", k + 1);
+			appendStringInfo(buf, "%spg_catalog.unnest($%d)", k ? ", " : "", k + 1);
 		appendStringInfoString(buf, "))");
 	}
 }
