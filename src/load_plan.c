@@ -16,6 +16,8 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_operator.h"
+#include "utils/syscache.h"
 #include "nodes/bitmapset.h"
 #include "access/table.h"
 #include "catalog/pg_type.h"
@@ -57,6 +59,7 @@ typedef struct ColumnList
 } ColumnList;
 
 static void free_plan(LoadPlan *plan);
+static char *equality_operator(Oid type);
 
 static void
 plan_cache_reset(void)
@@ -169,9 +172,10 @@ append_joins(StringInfo buf, PlanLevel *lvl, const char *alias)
 		}
 		appendStringInfo(buf, " FROM %s AS t) AS %s ON ", rel_qualified(r->target), child->join_alias);
 		for (int k = 0; k < r->nkeys; k++)
-			appendStringInfo(buf, "%s%s.relorm_a%d OPERATOR(pg_catalog.=) %s.%s", k ? " AND " : "",
-							 child->join_alias, r->remote_attnums[k], alias,
-							 quote_identifier(r->local_names[k]));
+			appendStringInfo(buf, "%s%s.relorm_a%d %s %s.%s", k ? " AND " : "",
+							 child->join_alias, r->remote_attnums[k],
+							 equality_operator(get_atttype(r->target, r->remote_attnums[k])),
+							 alias, quote_identifier(r->local_names[k]));
 	}
 }
 
@@ -430,21 +434,46 @@ append_key_expr(StringInfo buf, const char *alias, const char *column, Oid colty
 		appendStringInfo(buf, "%s.%s", alias, quote_identifier(column));
 }
 
+/*
+ * "OPERATOR(schema.=)": the equality operator of a type, schema-qualified so
+ * that neither search_path nor a type outside pg_catalog (citext, ...) matters.
+ */
+static char *
+equality_operator(Oid type)
+{
+	TypeCacheEntry *tce = lookup_type_cache(type, TYPECACHE_EQ_OPR);
+	HeapTuple	tup;
+	char	   *nsp = "pg_catalog";
+
+	if (OidIsValid(tce->eq_opr) &&
+		HeapTupleIsValid(tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(tce->eq_opr))))
+	{
+		nsp = get_namespace_name(((Form_pg_operator) GETSTRUCT(tup))->oprnamespace);
+		ReleaseSysCache(tup);
+	}
+	return psprintf("OPERATOR(%s.=)", quote_identifier(nsp));
+}
+
+/* WHERE the key columns are among the parent keys passed as $1..$n arrays. */
 static void
-append_key_condition(StringInfo buf, const char *alias, char **columns, int nkeys)
+append_key_condition(StringInfo buf, PlanLevel *lvl, const char *alias, char **columns, int nkeys)
 {
 	if (nkeys == 1)
-		appendStringInfo(buf, " WHERE %s.%s OPERATOR(pg_catalog.=) ANY ($1)", alias,
-						 quote_identifier(columns[0]));
+		appendStringInfo(buf, " WHERE %s.%s %s ANY ($1)", alias, quote_identifier(columns[0]),
+						 equality_operator(lvl->key_types[0]));
 	else
 	{
-		appendStringInfoString(buf, " WHERE (");
-		for (int k = 0; k < nkeys; k++)
-			appendStringInfo(buf, "%s%s.%s", k ? ", " : "", alias, quote_identifier(columns[k]));
-		appendStringInfoString(buf, ") IN (SELECT * FROM ROWS FROM (");
+		appendStringInfoString(buf, " WHERE EXISTS (SELECT FROM ROWS FROM (");
 		for (int k = 0; k < nkeys; k++)
 			appendStringInfo(buf, "%spg_catalog.unnest($%d)", k ? ", " : "", k + 1);
-		appendStringInfoString(buf, "))");
+		appendStringInfoString(buf, ") AS relorm_keys(");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(buf, "%sk%d", k ? ", " : "", k + 1);
+		appendStringInfoString(buf, ") WHERE ");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(buf, "%s%s.%s %s relorm_keys.k%d", k ? " AND " : "", alias,
+							 quote_identifier(columns[k]), equality_operator(lvl->key_types[k]), k + 1);
+		appendStringInfoChar(buf, ')');
 	}
 }
 
@@ -501,10 +530,12 @@ child_sql(PlanLevel *lvl, Relation target)
 				}
 				appendStringInfo(&buf, " FROM %s AS s) AS relorm_secondary ON ", rel_qualified(r->secondary));
 				for (int k = 0; k < r->nkeys; k++)
-					appendStringInfo(&buf, "%srelorm_secondary.relorm_r%d OPERATOR(pg_catalog.=) %s.%s",
-									 k ? " AND " : "", k + 1, talias, quote_identifier(r->remote_names[k]));
+					appendStringInfo(&buf, "%srelorm_secondary.relorm_r%d %s %s.%s",
+									 k ? " AND " : "", k + 1,
+									 equality_operator(get_atttype(r->target, r->remote_attnums[k])),
+									 talias, quote_identifier(r->remote_names[k]));
 				append_joins(&buf, lvl, talias);
-				append_key_condition(&buf, "relorm_secondary", keycolumns, r->nkeys);
+				append_key_condition(&buf, lvl, "relorm_secondary", keycolumns, r->nkeys);
 			}
 			break;
 		case REL_VIEWONLY:
@@ -525,7 +556,7 @@ child_sql(PlanLevel *lvl, Relation target)
 				appendStringInfo(&buf, "%s.* FROM %s AS %s JOIN %s AS %s ON %s", ta,
 								 rel_qualified(r->target), ta, rel_qualified(r->source), sa,
 								 relorm_embed_expression(r->join_on));
-				append_key_condition(&buf, sa, r->local_names, r->nkeys);
+				append_key_condition(&buf, lvl, sa, r->local_names, r->nkeys);
 				appendStringInfo(&buf, ") AS %s", talias);
 				append_joins(&buf, lvl, talias);
 			}
@@ -533,7 +564,7 @@ child_sql(PlanLevel *lvl, Relation target)
 		default:
 			appendStringInfo(&buf, " FROM %s AS %s", rel_qualified(r->target), talias);
 			append_joins(&buf, lvl, talias);
-			append_key_condition(&buf, talias, r->remote_names, r->nkeys);
+			append_key_condition(&buf, lvl, talias, r->remote_names, r->nkeys);
 			break;
 	}
 	appendStringInfoString(&buf, " ORDER BY ");
