@@ -342,6 +342,10 @@ explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
 	else
 		line = psprintf("%s: %s selectin, 1 query a batch: %s", lvl->path, lvl->rel->kind_name,
 						lvl->sql);
+	/* one line per level: the newlines that close embedded fragments become spaces */
+	for (char *p = line; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
 	d = CStringGetTextDatum(line);
 	tuplestore_putvalues(store, desc, &d, &isnull);
 	for (int c = 0; c < lvl->nchildren; c++)
