@@ -238,6 +238,12 @@ relorm_cache_pin(void)
 	pin_count++;
 }
 
+bool
+relorm_cache_pinned(void)
+{
+	return pin_count > 0;
+}
+
 void
 relorm_cache_unpin(void)
 {

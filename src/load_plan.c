@@ -970,7 +970,8 @@ load_plan_get(Oid root, const char *shape, const char *filter, const char *order
 	old = MemoryContextSwitchTo(plan_cache_cxt);
 	plan->cache_key = MemoryContextStrdup(plan->cxt, key);
 	plan_cache = lcons(plan, plan_cache);
-	if (list_length(plan_cache) > PLAN_CACHE_SIZE)
+	/* while a fetch runs (this one is called from its filter), its plan must stay */
+	if (list_length(plan_cache) > PLAN_CACHE_SIZE && !relorm_cache_pinned())
 	{
 		free_plan(llast(plan_cache));
 		plan_cache = list_delete_last(plan_cache);
