@@ -582,7 +582,7 @@ child_sql(PlanLevel *lvl, Relation target)
 	return buf.data;
 }
 
-static void build_fields(BuildState *bs, PlanLevel *lvl, PlanLevel *owner, Relation rel,
+static void build_fields(BuildState *bs, PlanLevel *lvl, Relation rel,
 						 List *items, ColumnList *cols, int join);
 
 /*
@@ -632,7 +632,7 @@ build_child(BuildState *bs, PlanLevel *parent, Relation parentrel, ColumnList *c
 		relorm_cache_watch_relation(r->target);
 		child->present_col = column_index(cols, jn, r->target, r->remote_attnums[0]);
 		check_stack_depth();
-		build_fields(bs, child, parent, target, item->items, cols, jn);
+		build_fields(bs, child, target, item->items, cols, jn);
 		relation_close(target, AccessShareLock);
 		return child;
 	}
@@ -653,7 +653,7 @@ build_child(BuildState *bs, PlanLevel *parent, Relation parentrel, ColumnList *c
  * cols (tagged with join), relationships as children of lvl.
  */
 static void
-build_fields(BuildState *bs, PlanLevel *lvl, PlanLevel *owner, Relation rel,
+build_fields(BuildState *bs, PlanLevel *lvl, Relation rel,
 			 List *items, ColumnList *cols, int join)
 {
 	Oid			relid = RelationGetRelid(rel);
@@ -712,7 +712,6 @@ build_fields(BuildState *bs, PlanLevel *lvl, PlanLevel *owner, Relation rel,
 	i = 0;
 	foreach(lc, children)
 		lvl->children[i++] = lfirst(lc);
-	(void) owner;
 }
 
 static PlanLevel *
@@ -733,7 +732,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	relorm_cache_watch_relation(relid);
 
 	rel = relation_open(relid, AccessShareLock);
-	build_fields(bs, lvl, lvl, rel, items, &cols, 0);
+	build_fields(bs, lvl, rel, items, &cols, 0);
 	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nattrs = cols.n;
 	lvl->attrs = cols.refs;
