@@ -790,7 +790,7 @@ infer_param_types(LoadPlan *plan, const char *from, const char *filter)
 }
 
 static SPIPlanPtr
-prepare_kept(const char *sql, const char *path, int nargs, Oid *types)
+prepare_kept(const char *sql, const char *path, int nargs, Oid *types, int cursor_options)
 {
 	ErrorContextCallback cb;
 	PrepareContext pc;
@@ -802,7 +802,7 @@ prepare_kept(const char *sql, const char *path, int nargs, Oid *types)
 	cb.arg = &pc;
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
-	p = SPI_prepare(sql, nargs, types);
+	p = SPI_prepare_cursor(sql, nargs, types, cursor_options);
 	if (p == NULL)
 		elog(ERROR, "SPI_prepare failed for level %s: %s", path, SPI_result_code_string(SPI_result));
 	error_context_stack = cb.previous;
@@ -828,7 +828,12 @@ prepare_children(PlanLevel *lvl, MemoryContext cxt)
 
 		for (int k = 0; k < child->rel->nkeys; k++)
 			types[k] = get_array_type(child->key_types[k]);
-		child->plan = prepare_kept(child->sql, child->path, child->rel->nkeys, types);
+		/*
+		 * A level runs once per batch with another key array each time: a
+		 * generic plan, so that no batch is planned again.
+		 */
+		child->plan = prepare_kept(child->sql, child->path, child->rel->nkeys, types,
+								   CURSOR_OPT_GENERIC_PLAN);
 		prepare_children(child, cxt);
 	}
 }
@@ -911,7 +916,13 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	plan->top->sql = sql.data;
 
 	finish_outputs(plan->top, cxt);
-	plan->top->plan = prepare_kept(plan->top->sql, plan->top->path, plan->nparams + 2, plan->param_types);
+	/*
+	 * The root query runs once per call, through a cursor read to the end:
+	 * planned for all its rows, custom or generic as PostgreSQL chooses for a
+	 * prepared statement (the filter's values may matter).
+	 */
+	plan->top->plan = prepare_kept(plan->top->sql, plan->top->path, plan->nparams + 2,
+								   plan->param_types, 0);
 	prepare_children(plan->top, cxt);
 	}
 	PG_CATCH();
