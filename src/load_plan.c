@@ -15,6 +15,7 @@
 #include "access/relation.h"
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_operator.h"
 #include "utils/syscache.h"
@@ -890,6 +891,20 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 		relorm_check_order_list(order_by, "order_by");
 
 	relname = get_rel_name(root);
+	switch (get_rel_relkind(root))
+	{
+		case RELKIND_RELATION:
+		case RELKIND_PARTITIONED_TABLE:
+		case RELKIND_VIEW:
+		case RELKIND_MATVIEW:
+		case RELKIND_FOREIGN_TABLE:
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("cannot fetch from %s", rel_display(root)),
+					 errdetail("The root of a fetch is a table, a view, a materialized view or a foreign table.")));
+	}
 	plan->top = build_level(&bs, root, NULL, relname, bs.shape->items);
 
 	from = rel_qualified(root);
