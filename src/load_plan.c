@@ -571,13 +571,14 @@ child_sql(PlanLevel *lvl, Relation target)
 	appendStringInfoString(&buf, " ORDER BY ");
 	for (int k = 0; k < r->nkeys; k++)
 		appendStringInfo(&buf, "%s%d", k ? ", " : "", k + 1);
+	order = primary_key_order(r->target, talias);
 	if (r->order_by)
 	{
+		/* the primary key breaks ties, so that the order is always the same */
 		relorm_check_order_list(r->order_by, "order_by of a relationship");
-		order = relorm_embed_order_list(r->order_by);
+		order = order ? psprintf("%s, %s", relorm_embed_order_list(r->order_by), order)
+			: relorm_embed_order_list(r->order_by);
 	}
-	else
-		order = primary_key_order(r->target, talias);
 	if (order)
 		appendStringInfo(&buf, ", %s", order);
 	return buf.data;
@@ -924,7 +925,10 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	}
 	else
 		infer_param_types(plan, from, "true");
-	order = order_by ? relorm_embed_order_list(order_by) : primary_key_order(root, quote_identifier(relname));
+	order = primary_key_order(root, quote_identifier(relname));
+	if (order_by)
+		order = order ? psprintf("%s, %s", relorm_embed_order_list(order_by), order)
+			: relorm_embed_order_list(order_by);
 	if (order)
 		appendStringInfo(&sql, " ORDER BY %s", order);
 	appendStringInfo(&sql, " LIMIT $%d OFFSET $%d", plan->nparams + 1, plan->nparams + 2);
