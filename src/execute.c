@@ -168,11 +168,14 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 	}
 }
 
-/* Appends one row as a JSON object, its relationships taken from loads. */
+/*
+ * Appends row i as a JSON object: its columns rendered, its to-many children
+ * copied from their level's buffer, its joined children rendered from the
+ * same row (a recursion bounded by the shape's depth).
+ */
 static void
 render_row(StringInfo out, PlanLevel *lvl, LevelRows *rows, int i, ChildLoad *loads)
 {
-	/* (recursion through joined children is bounded by the shape's depth) */
 	Datum	   *vals = rows->values + (Size) i * rows->ncols;
 	bool	   *nulls = rows->nulls + (Size) i * rows->ncols;
 

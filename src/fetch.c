@@ -9,9 +9,9 @@
  */
 #include "relorm.h"
 
+#include "access/genam.h"
 #include "access/relation.h"
 #include "access/table.h"
-#include "access/genam.h"
 #include "catalog/pg_type.h"
 #include "catalog_cache.h"
 #include "execute.h"

@@ -12,20 +12,19 @@
  */
 #include "relorm.h"
 
-#include "access/relation.h"
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_operator.h"
-#include "utils/syscache.h"
-#include "nodes/bitmapset.h"
-#include "access/table.h"
 #include "catalog/pg_type.h"
 #include "fragment.h"
 #include "lib/stringinfo.h"
 #include "load_plan.h"
 #include "miscadmin.h"
+#include "nodes/bitmapset.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
 #include "shape.h"
@@ -35,6 +34,7 @@
 #include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
 #include "utils/varlena.h"
 
@@ -56,7 +56,7 @@ typedef struct ColumnList
 	int			base;			/* leading key columns before these */
 	int			n;
 	int			cap;
-	LevelColumn  *refs;
+	LevelColumn *refs;
 } ColumnList;
 
 static void free_plan(LoadPlan *plan);
