@@ -115,14 +115,6 @@ name_array(HeapTuple tup, TupleDesc desc, int attno, int *n)
 	return result;
 }
 
-static char *
-text_or_null(HeapTuple tup, TupleDesc desc, int attno)
-{
-	char	   *s = SPI_getvalue(tup, desc, attno);
-
-	return s;
-}
-
 static AttrNumber *
 resolve_attnums(Oid relid, char **names, int n)
 {
@@ -187,9 +179,9 @@ cache_build(void)
 		int			n;
 
 		r->source = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		r->name = text_or_null(tup, desc, 2);
+		r->name = SPI_getvalue(tup, desc, 2);
 		r->target = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
-		r->kind = parse_kind(text_or_null(tup, desc, 4), &r->kind_name);
+		r->kind = parse_kind(SPI_getvalue(tup, desc, 4), &r->kind_name);
 		r->many = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
 		r->local_names = name_array(tup, desc, 6, &r->nkeys);
 		r->remote_names = name_array(tup, desc, 7, &n);
@@ -198,9 +190,9 @@ cache_build(void)
 			r->secondary = InvalidOid;
 		r->secondary_local_names = name_array(tup, desc, 9, &n);
 		r->secondary_remote_names = name_array(tup, desc, 10, &n);
-		r->join_on = text_or_null(tup, desc, 11);
-		r->lazy = text_or_null(tup, desc, 12);
-		r->order_by = text_or_null(tup, desc, 13);
+		r->join_on = SPI_getvalue(tup, desc, 11);
+		r->lazy = SPI_getvalue(tup, desc, 12);
+		r->order_by = SPI_getvalue(tup, desc, 13);
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
 		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
 											r->kind == REL_VIEWONLY ? 0 : r->nkeys);

@@ -52,10 +52,14 @@ typedef struct ChildLoad
 	struct ChildLoad *sub;		/* a joined child: the loads of its own children */
 } ChildLoad;
 
-static ChildLoad *load_children(PlanLevel *lvl, LevelRows *rows);
+/* What a running fetch carries through its levels. */
+typedef struct ExecState
+{
+	MemoryContext batch_cxt;	/* reset after each batch; SPI calls return in
+								 * SPI's own context, so it is switched back to */
+} ExecState;
 
-/* The running batch's context: SPI calls return in SPI's own context. */
-static MemoryContext batch_cxt = NULL;
+static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
 
 static inline uint32
 key_hash(PlanLevel *child, int k, Datum d)
@@ -238,7 +242,7 @@ same_key(PlanLevel *child, const Datum *a, const Datum *b)
 
 /* Loads one child relationship for the parent rows: one query, set-based. */
 static void
-load_child(PlanLevel *child, LevelRows *rows, ChildLoad *cl)
+load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 {
 	KeySet		ks;
 	Datum	   *params;
@@ -267,7 +271,7 @@ load_child(PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 													child->key_typlen[k], child->key_typbyval[k],
 													child->key_typalign[k]));
 	ret = SPI_execute_plan(child->plan, params, NULL, true, 0);
-	MemoryContextSwitchTo(batch_cxt);
+	MemoryContextSwitchTo(es->batch_cxt);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
 	tt = SPI_tuptable;
@@ -275,7 +279,7 @@ load_child(PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 	deform_rows(tt, n, &crows);
 
 	check_stack_depth();
-	cloads = load_children(child, &crows);
+	cloads = load_children(es, child, &crows);
 
 	for (int j = 0; j < crows.nrows; j++)
 	{
@@ -302,7 +306,7 @@ load_child(PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 }
 
 static ChildLoad *
-load_children(PlanLevel *lvl, LevelRows *rows)
+load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
 {
 	ChildLoad  *loads = palloc0(sizeof(ChildLoad) * Max(1, lvl->nchildren));
 
@@ -314,10 +318,10 @@ load_children(PlanLevel *lvl, LevelRows *rows)
 		{
 			/* its columns are in these rows; only its own children are loaded */
 			check_stack_depth();
-			loads[c].sub = load_children(child, rows);
+			loads[c].sub = load_children(es, child, rows);
 		}
 		else
-			load_child(child, rows, &loads[c]);
+			load_child(es, child, rows, &loads[c]);
 	}
 	return loads;
 }
@@ -330,13 +334,13 @@ load_children(PlanLevel *lvl, LevelRows *rows)
 void
 execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit, void *emit_arg)
 {
-	MemoryContext outer_batch_cxt = batch_cxt;
+	ExecState	es;
 	MemoryContext old = CurrentMemoryContext;
 	Portal		portal;
 	StringInfoData tree;
 	bool		more = true;
 
-	batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch batch",
+	es.batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch batch",
 									  ALLOCSET_DEFAULT_SIZES);
 	initStringInfo(&tree);
 	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
@@ -351,9 +355,9 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 		if (SPI_processed == 0)
 			break;
 		tt = SPI_tuptable;
-		MemoryContextSwitchTo(batch_cxt);
+		MemoryContextSwitchTo(es.batch_cxt);
 		deform_rows(tt, SPI_processed, &rows);
-		loads = load_children(plan->top, &rows);
+		loads = load_children(&es, plan->top, &rows);
 		for (int i = 0; i < rows.nrows && more; i++)
 		{
 			CHECK_FOR_INTERRUPTS();
@@ -364,7 +368,7 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 		}
 		MemoryContextSwitchTo(old);
 		SPI_freetuptable(tt);
-		MemoryContextReset(batch_cxt);
+		MemoryContextReset(es.batch_cxt);
 		/* keep the tree buffer from growing to the largest tree forever */
 		if (tree.maxlen > 1024 * 1024)
 		{
@@ -374,6 +378,5 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 	}
 	SPI_cursor_close(portal);
 	MemoryContextSwitchTo(old);
-	MemoryContextDelete(batch_cxt);
-	batch_cxt = outer_batch_cxt;
+	MemoryContextDelete(es.batch_cxt);
 }
