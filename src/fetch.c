@@ -388,8 +388,7 @@ explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
 		line = psprintf("%s: root cursor, %d rows a batch: %s", lvl->path, relorm_batch_size, lvl->sql);
 	else if (lvl->strategy == STRATEGY_JOINED)
 		line = psprintf("%s: %s joined, no query of its own: LEFT JOIN %s in the query of %s",
-						lvl->path, lvl->rel->kind_name, lvl->join_alias,
-						pnstrdup(lvl->path, strrchr(lvl->path, '.') - lvl->path));
+						lvl->path, lvl->rel->kind_name, lvl->join_alias, lvl->query_path);
 	else
 		line = psprintf("%s: %s selectin, 1 query a batch: %s", lvl->path, lvl->rel->kind_name,
 						lvl->sql);

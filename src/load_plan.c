@@ -173,10 +173,15 @@ append_joins(StringInfo buf, PlanLevel *lvl, const char *alias)
 		}
 		appendStringInfo(buf, " FROM %s AS t) AS %s ON ", rel_qualified(r->target), child->join_alias);
 		for (int k = 0; k < r->nkeys; k++)
-			appendStringInfo(buf, "%s%s.relorm_a%d %s %s.%s", k ? " AND " : "",
+		{
+			appendStringInfo(buf, "%s%s.relorm_a%d %s ", k ? " AND " : "",
 							 child->join_alias, r->remote_attnums[k],
-							 equality_operator(get_atttype(r->target, r->remote_attnums[k])),
-							 alias, quote_identifier(r->local_names[k]));
+							 equality_operator(get_atttype(r->target, r->remote_attnums[k])));
+			if (child->join_parent == 0)
+				appendStringInfo(buf, "%s.%s", alias, quote_identifier(r->local_names[k]));
+			else
+				appendStringInfo(buf, "relorm_j%d.relorm_a%d", child->join_parent, r->local_attnums[k]);
+		}
 	}
 }
 
@@ -584,16 +589,18 @@ child_sql(PlanLevel *lvl, Relation target)
 	return buf.data;
 }
 
-static void build_fields(BuildState *bs, PlanLevel *lvl, Relation rel,
+static void build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 						 List *items, ColumnList *cols, int join);
 
 /*
- * A child level: a joined one (its columns go into the parent's result) or a
- * selectin one (a level of its own, with its own query).
+ * A child level: a joined one (its columns go into the result of owner, the
+ * level whose query it is joined into, after its parent's join when the
+ * parent is itself joined) or a selectin one (a level of its own, with its
+ * own query).
  */
 static PlanLevel *
-build_child(BuildState *bs, PlanLevel *parent, Relation parentrel, ColumnList *cols, int join,
-			const RelormRelationship *r, ShapeItem *item)
+build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parentrel,
+			ColumnList *cols, int join, const RelormRelationship *r, ShapeItem *item)
 {
 	char	   *path = psprintf("%s.%s", parent->path, r->name);
 	int		   *keycols = palloc(sizeof(int) * r->nkeys);
@@ -615,10 +622,10 @@ build_child(BuildState *bs, PlanLevel *parent, Relation parentrel, ColumnList *c
 	if (OidIsValid(r->secondary))
 		relorm_cache_watch_relation(r->secondary);
 
-	if (join == 0 && use_joined(r))
+	if (use_joined(r))
 	{
 		Relation	target = relation_open(r->target, AccessShareLock);
-		int			jn = parent->njoins + 1;
+		int			jn = owner->njoins + 1;
 
 		child = palloc0(sizeof(PlanLevel));
 		child->relid = r->target;
@@ -627,14 +634,16 @@ build_child(BuildState *bs, PlanLevel *parent, Relation parentrel, ColumnList *c
 		child->strategy = STRATEGY_JOINED;
 		child->many = false;
 		child->join_alias = psprintf("relorm_j%d", jn);
-		parent->joins = parent->joins ? repalloc(parent->joins, sizeof(PlanLevel *) * jn)
+		child->join_parent = join;
+		child->query_path = owner->path;
+		owner->joins = owner->joins ? repalloc(owner->joins, sizeof(PlanLevel *) * jn)
 			: palloc(sizeof(PlanLevel *) * jn);
-		parent->joins[jn - 1] = child;
-		parent->njoins = jn;
+		owner->joins[jn - 1] = child;
+		owner->njoins = jn;
 		relorm_cache_watch_relation(r->target);
 		child->present_col = column_index(cols, jn, r->target, r->remote_attnums[0]);
 		check_stack_depth();
-		build_fields(bs, child, target, item->items, cols, jn);
+		build_fields(bs, owner, child, target, item->items, cols, jn);
 		relation_close(target, AccessShareLock);
 		return child;
 	}
@@ -652,10 +661,11 @@ build_child(BuildState *bs, PlanLevel *parent, Relation parentrel, ColumnList *c
 
 /*
  * Resolves the items of a shape against rel: fields of lvl, columns into
- * cols (tagged with join), relationships as children of lvl.
+ * cols (tagged with join), relationships as children of lvl.  owner is the
+ * level whose query returns cols.
  */
 static void
-build_fields(BuildState *bs, PlanLevel *lvl, Relation rel,
+build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 			 List *items, ColumnList *cols, int join)
 {
 	Oid			relid = RelationGetRelid(rel);
@@ -698,7 +708,7 @@ build_fields(BuildState *bs, PlanLevel *lvl, Relation rel,
 						unknown_relationship(bs, rel, item);
 					add_field(&fields, shape_item_key(item), -1, list_length(children));
 					children = lappend(children,
-									   build_child(bs, lvl, rel, cols, join, r, item));
+									   build_child(bs, owner, lvl, rel, cols, join, r, item));
 				}
 				break;
 		}
@@ -734,7 +744,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	relorm_cache_watch_relation(relid);
 
 	rel = relation_open(relid, AccessShareLock);
-	build_fields(bs, lvl, rel, items, &cols, 0);
+	build_fields(bs, lvl, lvl, rel, items, &cols, 0);
 	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nattrs = cols.n;
 	lvl->attrs = cols.refs;

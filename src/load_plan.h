@@ -51,9 +51,11 @@ typedef struct PlanLevel
 	int			njoins;			/* joined children, in join number order */
 	struct PlanLevel **joins;
 
-	/* a joined child: its columns live in the parent's result */
+	/* a joined child: its columns live in the result of the level owning the query */
 	char	   *join_alias;
-	int			present_col;	/* parent result column that is NULL when no row joined */
+	int			join_parent;	/* join number of the joined parent, 0 for the owner's table */
+	const char *query_path;		/* path of the level whose query it is joined into */
+	int			present_col;	/* result column that is NULL when no row joined */
 	JsonOutColumn *out;			/* rendering of each result column (a joined child
 								 * shares its parent's) */
 	int			nfields;
