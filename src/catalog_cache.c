@@ -40,6 +40,8 @@ static bool cache_valid = false;
 static bool callback_registered = false;
 static RelormCacheResetHook reset_hook = NULL;
 static int	pin_count = 0;
+static bool building = false;	/* reading the catalog */
+static uint64 build_invals = 0; /* invalidations seen while reading it */
 
 static void
 cache_reset(void)
@@ -57,6 +59,12 @@ cache_reset(void)
 static void
 relcache_callback(Datum arg, Oid relid)
 {
+	if (building)
+	{
+		/* the watch list is still being filled: any change counts */
+		build_invals++;
+		return;
+	}
 	if (!cache_valid && cache_cxt == NULL)
 		return;
 	if (relid == InvalidOid || watch_hash == NULL ||
@@ -132,13 +140,13 @@ watch(Oid relid)
 }
 
 /* Reads the whole catalog with one query (the caller is connected to SPI). */
+static void cache_read(void);
+
 static void
 cache_build(void)
 {
 	HASHCTL		ctl;
-	MemoryContext old;
-	Oid			nsp;
-	int			ret;
+	uint64		start_invals;
 
 	if (!callback_registered)
 	{
@@ -154,8 +162,31 @@ cache_build(void)
 	source_hash = hash_create("relorm relationships", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ctl.entrysize = sizeof(WatchEntry);
 	watch_hash = hash_create("relorm watched relations", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	/* set before reading, so an invalidation arriving meanwhile is not lost */
-	cache_valid = true;
+	/* an invalidation arriving while the catalog is read leaves the cache invalid */
+	building = true;
+	start_invals = build_invals;
+	PG_TRY();
+	{
+		cache_read();
+	}
+	PG_CATCH();
+	{
+		building = false;
+		cache_reset();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	building = false;
+	cache_valid = build_invals == start_invals;
+}
+
+/* Reads relorm.relationship into the cache's hash tables. */
+static void
+cache_read(void)
+{
+	MemoryContext old;
+	Oid			nsp;
+	int			ret;
 
 	nsp = get_namespace_oid(RELORM_SCHEMA, false);
 	watch(get_relname_relid("relationship", nsp));

@@ -60,6 +60,8 @@ typedef struct ColumnList
 } ColumnList;
 
 static void free_plan(LoadPlan *plan);
+static LoadPlan *find_or_build(Oid root, const char *shape, const char *filter,
+							   const char *order_by);
 static char *equality_operator(Oid type);
 
 static void
@@ -973,10 +975,7 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 LoadPlan *
 load_plan_get(Oid root, const char *shape, const char *filter, const char *order_by)
 {
-	char	   *key;
-	ListCell   *lc;
-	LoadPlan   *plan;
-	MemoryContext old;
+	LoadPlan   *volatile plan = NULL;
 
 	if (!hook_registered)
 	{
@@ -987,6 +986,42 @@ load_plan_get(Oid root, const char *shape, const char *filter, const char *order
 	}
 	/* validates the relationship cache, dropping stale plans */
 	(void) relorm_relationships_of(root);
+
+	/*
+	 * Building a plan opens relations, which may process invalidations: the
+	 * cache stays pinned meanwhile, so that the plan never points into a
+	 * dropped cache (a stale plan is dropped at the next call).
+	 */
+	relorm_cache_pin();
+	PG_TRY();
+	{
+		plan = find_or_build(root, shape, filter, order_by);
+	}
+	PG_FINALLY();
+	{
+		relorm_cache_unpin();
+	}
+	PG_END_TRY();
+
+	/*
+	 * The least recently used plan goes, unless a fetch is running (this call
+	 * comes from its filter): that fetch's plan must stay.
+	 */
+	if (list_length(plan_cache) > PLAN_CACHE_SIZE && !relorm_cache_pinned())
+	{
+		free_plan(llast(plan_cache));
+		plan_cache = list_delete_last(plan_cache);
+	}
+	return plan;
+}
+
+static LoadPlan *
+find_or_build(Oid root, const char *shape, const char *filter, const char *order_by)
+{
+	char	   *key;
+	ListCell   *lc;
+	LoadPlan   *plan;
+	MemoryContext old;
 
 	key = psprintf("%u|%d:%s|%d:%s|%d:%s", root, (int) strlen(shape), shape,
 				   filter ? (int) strlen(filter) : -1, filter ? filter : "",
@@ -1009,12 +1044,6 @@ load_plan_get(Oid root, const char *shape, const char *filter, const char *order
 	old = MemoryContextSwitchTo(plan_cache_cxt);
 	plan->cache_key = MemoryContextStrdup(plan->cxt, key);
 	plan_cache = lcons(plan, plan_cache);
-	/* while a fetch runs (this one is called from its filter), its plan must stay */
-	if (list_length(plan_cache) > PLAN_CACHE_SIZE && !relorm_cache_pinned())
-	{
-		free_plan(llast(plan_cache));
-		plan_cache = list_delete_last(plan_cache);
-	}
 	MemoryContextSwitchTo(old);
 	return plan;
 }
