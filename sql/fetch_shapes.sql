@@ -31,6 +31,11 @@ SELECT count(*) FROM relorm.viewonly('shelves', 'recent', '"Book Items"',
        join_on => '"Book Items".year >= shelves.since', order_by => 'year DESC');
 SELECT relorm.fetch('shelves', 'since,recent("Title",year)');
 
+-- A to-one relationship matching several rows shows the first in its order.
+SELECT count(*) FROM relorm.viewonly('"Authors"', 'latest', '"Book Items"',
+       join_on => '"Book Items".author_ref = "Authors".id', many => false, order_by => 'year DESC');
+SELECT relorm.fetch('"Authors"', 'id,latest("Title",year)');
+
 -- Deep self-referential nesting, one level per relationship.
 CREATE TABLE nodes (id int PRIMARY KEY, parent_id int, label text);
 SELECT count(*) FROM relorm.one_to_many('nodes', 'kids', 'nodes', back_populates => 'up', fk => 'parent_id');
