@@ -69,6 +69,10 @@ SELECT relorm.fetch('users', '*', order_by => 'id; DROP TABLE users');
 SELECT relorm.fetch('users', 'id', order_by => 'name --');
 -- An error in the fragment shows the query it was placed in.
 SELECT relorm.fetch('users', '*', 'nope = 1');
+-- The root must be something rows can be read from.
+CREATE SEQUENCE seq;
+SELECT relorm.fetch('seq');
+SELECT relorm.fetch('users_pkey');
 -- Keys for fetch_one.
 SELECT relorm.fetch_one('nokey', '*', '1');
 SELECT relorm.fetch_one('users', '*', '{"ident": 1}');

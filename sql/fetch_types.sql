@@ -75,7 +75,25 @@ INSERT INTO t VALUES
  NULL, '(-1,"")', NULL, NULL, NULL, NULL, 0, NULL,
  NULL);
 
--- every row, as text
+-- the rest of the built-in scalar types, and arrays of several
+ALTER TABLE t ADD COLUMN jp jsonpath, ADD COLUMN sn pg_snapshot, ADD COLUMN rp regproc,
+    ADD COLUMN rpr regprocedure, ADD COLUMN ro regoper, ADD COLUMN rop regoperator, ADD COLUMN rns regnamespace, ADD COLUMN rr regrole,
+    ADD COLUMN rcfg regconfig, ADD COLUMN rdict regdictionary, ADD COLUMN rcol regcollation,
+    ADD COLUMN iv2 int2vector, ADD COLUMN ov oidvector, ADD COLUMN ac aclitem, ADD COLUMN td tid,
+    ADD COLUMN x4 xid, ADD COLUMN x8 xid8, ADD COLUMN cid_ cid, ADD COLUMN tsr tsrange, ADD COLUMN i8r int8range,
+    ADD COLUMN dmr datemultirange, ADD COLUMN an numeric[], ADD COLUMN ab bool[], ADD COLUMN anm name[],
+    ADD COLUMN ajs json[], ADD COLUMN ats2 timestamp[], ADD COLUMN ad date[], ADD COLUMN ar int4range[];
+UPDATE t SET jp = '$.a[*] ? (@ > 1)', sn = '10:20:10,14,15', rp = 'now', rpr = 'abs(integer)', ro = '||/', rop = '+(integer,integer)',
+    rns = 'pg_catalog', rr = 'pg_database_owner', rcfg = 'simple', rdict = 'simple', rcol = '"C"',
+    iv2 = '1 2 3', ov = '23 25', ac = 'pg_database_owner=r/pg_database_owner', td = '(1,2)', x4 = '42', x8 = '42',
+    cid_ = '7', tsr = '[2024-01-01 00:00,infinity)', i8r = '[1,9223372036854775806]', dmr = '{[2024-01-01,2024-02-01)}',
+    an = '{1.5,NaN,Infinity,-Infinity,NULL}', ab = '{t,f,NULL}', anm = '{a,"b c"}', ajs = ARRAY['{"a" : 1}'::json, '[1, 2]'],
+    ats2 = '{infinity,2024-01-01 10:00}', ad = '{-infinity,2024-01-01}', ar = '{"[1,2)",empty}'
+ WHERE id = 1;
+UPDATE t SET an = '{}', ab = '{}', ajs = '{NULL}', iv2 = '', ov = '', sn = '10:10:' WHERE id = 2;
+
+-- every row, as text, over this many columns
+SELECT count(*) AS columns FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0 AND NOT attisdropped;
 SELECT count(*) AS rows,
        count(*) FILTER (WHERE f.j::text = (SELECT row_to_json(t)::text FROM t WHERE t.id = f.n)) AS identical
   FROM (SELECT row_number() OVER () AS n, j FROM relorm.fetch('t', '*') j) f;

@@ -40,6 +40,8 @@ static bool cache_valid = false;
 static bool callback_registered = false;
 static RelormCacheResetHook reset_hook = NULL;
 static int	pin_count = 0;
+static bool building = false;	/* reading the catalog */
+static uint64 build_invals = 0; /* invalidations seen while reading it */
 
 static void
 cache_reset(void)
@@ -57,6 +59,12 @@ cache_reset(void)
 static void
 relcache_callback(Datum arg, Oid relid)
 {
+	if (building)
+	{
+		/* the watch list is still being filled: any change counts */
+		build_invals++;
+		return;
+	}
 	if (!cache_valid && cache_cxt == NULL)
 		return;
 	if (relid == InvalidOid || watch_hash == NULL ||
@@ -115,14 +123,6 @@ name_array(HeapTuple tup, TupleDesc desc, int attno, int *n)
 	return result;
 }
 
-static char *
-text_or_null(HeapTuple tup, TupleDesc desc, int attno)
-{
-	char	   *s = SPI_getvalue(tup, desc, attno);
-
-	return s;
-}
-
 static AttrNumber *
 resolve_attnums(Oid relid, char **names, int n)
 {
@@ -140,13 +140,13 @@ watch(Oid relid)
 }
 
 /* Reads the whole catalog with one query (the caller is connected to SPI). */
+static void cache_read(void);
+
 static void
 cache_build(void)
 {
 	HASHCTL		ctl;
-	MemoryContext old;
-	Oid			nsp;
-	int			ret;
+	uint64		start_invals;
 
 	if (!callback_registered)
 	{
@@ -162,8 +162,31 @@ cache_build(void)
 	source_hash = hash_create("relorm relationships", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ctl.entrysize = sizeof(WatchEntry);
 	watch_hash = hash_create("relorm watched relations", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	/* set before reading, so an invalidation arriving meanwhile is not lost */
-	cache_valid = true;
+	/* an invalidation arriving while the catalog is read leaves the cache invalid */
+	building = true;
+	start_invals = build_invals;
+	PG_TRY();
+	{
+		cache_read();
+	}
+	PG_CATCH();
+	{
+		building = false;
+		cache_reset();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	building = false;
+	cache_valid = build_invals == start_invals;
+}
+
+/* Reads relorm.relationship into the cache's hash tables. */
+static void
+cache_read(void)
+{
+	MemoryContext old;
+	Oid			nsp;
+	int			ret;
 
 	nsp = get_namespace_oid(RELORM_SCHEMA, false);
 	watch(get_relname_relid("relationship", nsp));
@@ -187,9 +210,9 @@ cache_build(void)
 		int			n;
 
 		r->source = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		r->name = text_or_null(tup, desc, 2);
+		r->name = SPI_getvalue(tup, desc, 2);
 		r->target = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
-		r->kind = parse_kind(text_or_null(tup, desc, 4), &r->kind_name);
+		r->kind = parse_kind(SPI_getvalue(tup, desc, 4), &r->kind_name);
 		r->many = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
 		r->local_names = name_array(tup, desc, 6, &r->nkeys);
 		r->remote_names = name_array(tup, desc, 7, &n);
@@ -198,9 +221,9 @@ cache_build(void)
 			r->secondary = InvalidOid;
 		r->secondary_local_names = name_array(tup, desc, 9, &n);
 		r->secondary_remote_names = name_array(tup, desc, 10, &n);
-		r->join_on = text_or_null(tup, desc, 11);
-		r->lazy = text_or_null(tup, desc, 12);
-		r->order_by = text_or_null(tup, desc, 13);
+		r->join_on = SPI_getvalue(tup, desc, 11);
+		r->lazy = SPI_getvalue(tup, desc, 12);
+		r->order_by = SPI_getvalue(tup, desc, 13);
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
 		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
 											r->kind == REL_VIEWONLY ? 0 : r->nkeys);
@@ -236,6 +259,12 @@ void
 relorm_cache_pin(void)
 {
 	pin_count++;
+}
+
+bool
+relorm_cache_pinned(void)
+{
+	return pin_count > 0;
 }
 
 void

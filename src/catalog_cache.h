@@ -53,6 +53,7 @@ extern void relorm_cache_register_reset_hook(RelormCacheResetHook hook);
 /* A running fetch pins the cache (and its plans) until it ends. */
 extern void relorm_cache_pin(void);
 extern void relorm_cache_unpin(void);
+extern bool relorm_cache_pinned(void);
 extern bool relorm_cache_is_valid(void);
 
 /* Tells the cache that cached plans depend on this table. */

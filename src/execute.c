@@ -49,12 +49,17 @@ typedef struct ChildLoad
 	int		   *len;			/* per slot: bytes of all its children, comma-separated */
 	int		   *first_len;		/* per slot: bytes of its first child */
 	StringInfoData buf;
+	struct ChildLoad *sub;		/* a joined child: the loads of its own children */
 } ChildLoad;
 
-static ChildLoad *load_children(PlanLevel *lvl, LevelRows *rows);
+/* What a running fetch carries through its levels. */
+typedef struct ExecState
+{
+	MemoryContext batch_cxt;	/* reset after each batch; SPI calls return in
+								 * SPI's own context, so it is switched back to */
+} ExecState;
 
-/* The running batch's context: SPI calls return in SPI's own context. */
-static MemoryContext batch_cxt = NULL;
+static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
 
 static inline uint32
 key_hash(PlanLevel *child, int k, Datum d)
@@ -167,7 +172,11 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 	}
 }
 
-/* Appends one row as a JSON object, its relationships taken from loads. */
+/*
+ * Appends row i as a JSON object: its columns rendered, its to-many children
+ * copied from their level's buffer, its joined children rendered from the
+ * same row (a recursion bounded by the shape's depth).
+ */
 static void
 render_row(StringInfo out, PlanLevel *lvl, LevelRows *rows, int i, ChildLoad *loads)
 {
@@ -186,11 +195,22 @@ render_row(StringInfo out, PlanLevel *lvl, LevelRows *rows, int i, ChildLoad *lo
 			json_out_value(out, &lvl->out[field->colidx], vals[field->colidx], nulls[field->colidx]);
 		else
 		{
+			PlanLevel  *child = lvl->children[field->childidx];
 			ChildLoad  *cl = &loads[field->childidx];
-			int			slot = cl->row_slot[i];
-			bool		empty = slot < 0 || cl->start[slot] < 0;
+			int			slot;
+			bool		empty;
 
-			if (lvl->children[field->childidx]->many)
+			if (child->strategy == STRATEGY_JOINED)
+			{
+				if (nulls[child->present_col])
+					appendBinaryStringInfo(out, "null", 4);
+				else
+					render_row(out, child, rows, i, cl->sub);
+				continue;
+			}
+			slot = cl->row_slot[i];
+			empty = slot < 0 || cl->start[slot] < 0;
+			if (child->many)
 			{
 				if (empty)
 					appendBinaryStringInfo(out, "[]", 2);
@@ -222,7 +242,7 @@ same_key(PlanLevel *child, const Datum *a, const Datum *b)
 
 /* Loads one child relationship for the parent rows: one query, set-based. */
 static void
-load_child(PlanLevel *child, LevelRows *rows, ChildLoad *cl)
+load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 {
 	KeySet		ks;
 	Datum	   *params;
@@ -251,7 +271,7 @@ load_child(PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 													child->key_typlen[k], child->key_typbyval[k],
 													child->key_typalign[k]));
 	ret = SPI_execute_plan(child->plan, params, NULL, true, 0);
-	MemoryContextSwitchTo(batch_cxt);
+	MemoryContextSwitchTo(es->batch_cxt);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
 	tt = SPI_tuptable;
@@ -259,7 +279,7 @@ load_child(PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 	deform_rows(tt, n, &crows);
 
 	check_stack_depth();
-	cloads = load_children(child, &crows);
+	cloads = load_children(es, child, &crows);
 
 	for (int j = 0; j < crows.nrows; j++)
 	{
@@ -286,12 +306,23 @@ load_child(PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 }
 
 static ChildLoad *
-load_children(PlanLevel *lvl, LevelRows *rows)
+load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
 {
 	ChildLoad  *loads = palloc0(sizeof(ChildLoad) * Max(1, lvl->nchildren));
 
 	for (int c = 0; c < lvl->nchildren; c++)
-		load_child(lvl->children[c], rows, &loads[c]);
+	{
+		PlanLevel  *child = lvl->children[c];
+
+		if (child->strategy == STRATEGY_JOINED)
+		{
+			/* its columns are in these rows; only its own children are loaded */
+			check_stack_depth();
+			loads[c].sub = load_children(es, child, rows);
+		}
+		else
+			load_child(es, child, rows, &loads[c]);
+	}
 	return loads;
 }
 
@@ -303,13 +334,13 @@ load_children(PlanLevel *lvl, LevelRows *rows)
 void
 execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit, void *emit_arg)
 {
-	MemoryContext outer_batch_cxt = batch_cxt;
+	ExecState	es;
 	MemoryContext old = CurrentMemoryContext;
 	Portal		portal;
 	StringInfoData tree;
 	bool		more = true;
 
-	batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch batch",
+	es.batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch batch",
 									  ALLOCSET_DEFAULT_SIZES);
 	initStringInfo(&tree);
 	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
@@ -324,9 +355,9 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 		if (SPI_processed == 0)
 			break;
 		tt = SPI_tuptable;
-		MemoryContextSwitchTo(batch_cxt);
+		MemoryContextSwitchTo(es.batch_cxt);
 		deform_rows(tt, SPI_processed, &rows);
-		loads = load_children(plan->top, &rows);
+		loads = load_children(&es, plan->top, &rows);
 		for (int i = 0; i < rows.nrows && more; i++)
 		{
 			CHECK_FOR_INTERRUPTS();
@@ -337,7 +368,7 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 		}
 		MemoryContextSwitchTo(old);
 		SPI_freetuptable(tt);
-		MemoryContextReset(batch_cxt);
+		MemoryContextReset(es.batch_cxt);
 		/* keep the tree buffer from growing to the largest tree forever */
 		if (tree.maxlen > 1024 * 1024)
 		{
@@ -347,6 +378,5 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 	}
 	SPI_cursor_close(portal);
 	MemoryContextSwitchTo(old);
-	MemoryContextDelete(batch_cxt);
-	batch_cxt = outer_batch_cxt;
+	MemoryContextDelete(es.batch_cxt);
 }

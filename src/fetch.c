@@ -9,9 +9,9 @@
  */
 #include "relorm.h"
 
+#include "access/genam.h"
 #include "access/relation.h"
 #include "access/table.h"
-#include "access/genam.h"
 #include "catalog/pg_type.h"
 #include "catalog_cache.h"
 #include "execute.h"
@@ -19,6 +19,7 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "load_plan.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -71,6 +72,62 @@ param_text(JsonbValue *v, Oid type)
 	return JsonbToCString(NULL, &JsonbValueToJsonb(v)->root, 0);
 }
 
+/* A value of the given type from a JSON value, through the type's input function. */
+static Datum
+param_value(JsonbValue *v, Oid type, bool *isnull)
+{
+	Oid			elemtype = get_element_type(getBaseType(type));
+	Oid			infunc;
+	Oid			ioparam;
+
+	*isnull = v->type == jbvNull;
+	if (*isnull)
+		return (Datum) 0;
+
+	/* a JSON array for an array parameter: its elements, each as the element type */
+	if (OidIsValid(elemtype) && v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data) &&
+		!JsonContainerIsScalar(v->val.binary.data))
+	{
+		JsonbContainer *c = v->val.binary.data;
+		int			n = JsonContainerSize(c);
+		Datum	   *elems = palloc(sizeof(Datum) * Max(1, n));
+		bool	   *nulls = palloc(sizeof(bool) * Max(1, n));
+		int			dims[1];
+		int			lbs[1] = {1};
+		int16		typlen;
+		bool		typbyval;
+		char		typalign;
+		ArrayType  *arr;
+
+		for (int i = 0; i < n; i++)
+		{
+			JsonbValue *e = getIthJsonbValueFromContainer(c, i);
+
+			if (e->type == jbvBinary && get_element_type(elemtype) == InvalidOid &&
+				JsonContainerIsArray(e->val.binary.data))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("nested JSON arrays are not accepted for a parameter of type %s",
+								format_type_be(type)),
+						 errhint("Pass a multidimensional array as a string in PostgreSQL's array syntax, e.g. \"{{1,2},{3,4}}\".")));
+			elems[i] = param_value(e, elemtype, &nulls[i]);
+		}
+		dims[0] = n;
+		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+		arr = n > 0 ? construct_md_array(elems, nulls, 1, dims, lbs, elemtype, typlen, typbyval, typalign)
+			: construct_empty_array(elemtype);
+		return PointerGetDatum(arr);
+	}
+	getTypeInputInfo(type, &infunc, &ioparam);
+	return OidInputFunctionCall(infunc, param_text(v, type), ioparam, -1);
+}
+
+static void
+param_error_callback(void *arg)
+{
+	errcontext("relorm: parameter $%d of the filter", *(int *) arg + 1);
+}
+
 /*
  * The filter's parameters from a JSON array (each converted with its
  * type's input function), followed by the limit and the offset.
@@ -92,22 +149,16 @@ bind_params(LoadPlan *plan, JsonbValue **jvals, int njvals, Datum limit, bool li
 	*nulls = palloc(n + 3);
 	for (int i = 0; i < n; i++)
 	{
-		JsonbValue *v = jvals[i];
+		bool		isnull;
+		ErrorContextCallback cb;
 
-		if (v->type == jbvNull)
-		{
-			(*values)[i] = (Datum) 0;
-			(*nulls)[i] = 'n';
-		}
-		else
-		{
-			Oid			infunc;
-			Oid			ioparam;
-
-			getTypeInputInfo(plan->param_types[i], &infunc, &ioparam);
-			(*values)[i] = OidInputFunctionCall(infunc, param_text(v, plan->param_types[i]), ioparam, -1);
-			(*nulls)[i] = ' ';
-		}
+		cb.callback = param_error_callback;
+		cb.arg = &i;
+		cb.previous = error_context_stack;
+		error_context_stack = &cb;
+		(*values)[i] = param_value(jvals[i], plan->param_types[i], &isnull);
+		error_context_stack = cb.previous;
+		(*nulls)[i] = isnull ? 'n' : ' ';
 	}
 	(*values)[n] = limit;
 	(*nulls)[n] = limit_null ? 'n' : ' ';
@@ -335,9 +386,16 @@ explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
 
 	if (lvl->strategy == STRATEGY_ROOT)
 		line = psprintf("%s: root cursor, %d rows a batch: %s", lvl->path, relorm_batch_size, lvl->sql);
+	else if (lvl->strategy == STRATEGY_JOINED)
+		line = psprintf("%s: %s joined, no query of its own: LEFT JOIN %s in the query of %s",
+						lvl->path, lvl->rel->kind_name, lvl->join_alias, lvl->query_path);
 	else
-		line = psprintf("%s: %s %s, 1 query a batch: %s", lvl->path, lvl->rel->kind_name,
-						"selectin", lvl->sql);
+		line = psprintf("%s: %s selectin, 1 query a batch: %s", lvl->path, lvl->rel->kind_name,
+						lvl->sql);
+	/* one line per level: the newlines that close embedded fragments become spaces */
+	for (char *p = line; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
 	d = CStringGetTextDatum(line);
 	tuplestore_putvalues(store, desc, &d, &isnull);
 	for (int c = 0; c < lvl->nchildren; c++)

@@ -160,7 +160,7 @@ append_text_datum(StringInfo buf, Datum d)
 
 /* Appends one value, rendered as to_json renders it. */
 void
-json_out_value(StringInfo buf, const JsonOutColumn *col, Datum value, bool isnull)
+json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull)
 {
 	char		num[MAXINT8LEN + 1];
 	char	   *s;
@@ -192,7 +192,7 @@ json_out_value(StringInfo buf, const JsonOutColumn *col, Datum value, bool isnul
 			appendBinaryStringInfo(buf, num, len);
 			break;
 		case JO_NUMERIC:
-			s = OutputFunctionCall((FmgrInfo *) &col->fn, value);
+			s = OutputFunctionCall(&col->fn, value);
 			len = strlen(s);
 			if (IsValidJsonNumber(s, len))
 				appendBinaryStringInfo(buf, s, len);
@@ -213,7 +213,7 @@ json_out_value(StringInfo buf, const JsonOutColumn *col, Datum value, bool isnul
 			}
 			break;
 		case JO_JSON:
-			s = OutputFunctionCall((FmgrInfo *) &col->fn, value);
+			s = OutputFunctionCall(&col->fn, value);
 			appendStringInfoString(buf, s);
 			pfree(s);
 			break;
@@ -233,10 +233,10 @@ json_out_value(StringInfo buf, const JsonOutColumn *col, Datum value, bool isnul
 			append_text_datum(buf, DirectFunctionCall1(row_to_json, value));
 			break;
 		case JO_CAST:
-			append_text_datum(buf, FunctionCall1((FmgrInfo *) &col->fn, value));
+			append_text_datum(buf, FunctionCall1(&col->fn, value));
 			break;
 		case JO_OTHER:
-			s = OutputFunctionCall((FmgrInfo *) &col->fn, value);
+			s = OutputFunctionCall(&col->fn, value);
 			json_out_string(buf, s, strlen(s));
 			pfree(s);
 			break;

@@ -36,7 +36,7 @@ typedef struct JsonOutColumn
 } JsonOutColumn;
 
 extern void json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt);
-extern void json_out_value(StringInfo buf, const JsonOutColumn *col, Datum value, bool isnull);
+extern void json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull);
 extern void json_out_string(StringInfo buf, const char *str, int len);
 
 #endif							/* RELORM_JSON_OUT_H */

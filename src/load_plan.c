@@ -12,14 +12,19 @@
  */
 #include "relorm.h"
 
-#include "access/relation.h"
 #include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "fragment.h"
 #include "lib/stringinfo.h"
 #include "load_plan.h"
 #include "miscadmin.h"
+#include "nodes/bitmapset.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
 #include "shape.h"
@@ -29,6 +34,7 @@
 #include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "utils/syscache.h"
 #include "utils/typcache.h"
 #include "utils/varlena.h"
 
@@ -44,15 +50,19 @@ typedef struct BuildState
 	Shape	   *shape;
 } BuildState;
 
-/* Columns a level reads, collected while its fields are resolved. */
+/* Columns a level's query returns, collected while its fields are resolved. */
 typedef struct ColumnList
 {
+	int			base;			/* leading key columns before these */
 	int			n;
 	int			cap;
-	AttrNumber *attnums;
+	LevelColumn *refs;
 } ColumnList;
 
 static void free_plan(LoadPlan *plan);
+static LoadPlan *find_or_build(Oid root, const char *shape, const char *filter,
+							   const char *order_by);
+static char *equality_operator(Oid type);
 
 static void
 plan_cache_reset(void)
@@ -97,19 +107,129 @@ rel_qualified(Oid relid)
 }
 
 static int
-column_index(ColumnList *cols, int nkeycols, AttrNumber attnum)
+column_index(ColumnList *cols, int join, Oid relid, AttrNumber attnum)
 {
 	for (int i = 0; i < cols->n; i++)
-		if (cols->attnums[i] == attnum)
-			return nkeycols + i;
+		if (cols->refs[i].join == join && cols->refs[i].attnum == attnum)
+			return cols->base + i;
 	if (cols->n == cols->cap)
 	{
 		cols->cap = Max(8, cols->cap * 2);
-		cols->attnums = cols->attnums ? repalloc(cols->attnums, sizeof(AttrNumber) * cols->cap)
-			: palloc(sizeof(AttrNumber) * cols->cap);
+		cols->refs = cols->refs ? repalloc(cols->refs, sizeof(LevelColumn) * cols->cap)
+			: palloc(sizeof(LevelColumn) * cols->cap);
 	}
-	cols->attnums[cols->n++] = attnum;
-	return nkeycols + cols->n - 1;
+	cols->refs[cols->n].join = join;
+	cols->refs[cols->n].relid = relid;
+	cols->refs[cols->n].attnum = attnum;
+	cols->n++;
+	return cols->base + cols->n - 1;
+}
+
+/* The column's expression in its level's query. */
+static char *
+column_expr(const LevelColumn *ref, const char *alias)
+{
+	if (ref->join == 0)
+		return psprintf("%s.%s", alias, quote_identifier(get_attname(ref->relid, ref->attnum, false)));
+	return psprintf("relorm_j%d.relorm_a%d", ref->join, ref->attnum);
+}
+
+static void
+append_columns(StringInfo buf, PlanLevel *lvl, const char *alias, bool comma)
+{
+	for (int i = 0; i < lvl->nattrs; i++)
+	{
+		if (comma || i > 0)
+			appendStringInfoString(buf, ", ");
+		appendStringInfoString(buf, column_expr(&lvl->attrs[i], alias));
+	}
+}
+
+/*
+ * The LEFT JOINs of a level's joined children.  Each joins a subquery whose
+ * columns are renamed relorm_a<attnum>, so that they cannot make a caller's
+ * unqualified column names ambiguous.
+ */
+static void
+append_joins(StringInfo buf, PlanLevel *lvl, const char *alias)
+{
+	for (int j = 0; j < lvl->njoins; j++)
+	{
+		PlanLevel  *child = lvl->joins[j];
+		const RelormRelationship *r = child->rel;
+		Bitmapset  *atts = NULL;
+		int			a = -1;
+		bool		first = true;
+
+		for (int i = 0; i < lvl->nattrs; i++)
+			if (lvl->attrs[i].join == j + 1)
+				atts = bms_add_member(atts, lvl->attrs[i].attnum);
+		for (int k = 0; k < r->nkeys; k++)
+			atts = bms_add_member(atts, r->remote_attnums[k]);
+		appendStringInfoString(buf, " LEFT JOIN (SELECT ");
+		while ((a = bms_next_member(atts, a)) >= 0)
+		{
+			appendStringInfo(buf, "%st.%s AS relorm_a%d", first ? "" : ", ",
+							 quote_identifier(get_attname(r->target, a, false)), a);
+			first = false;
+		}
+		appendStringInfo(buf, " FROM %s AS t) AS %s ON ", rel_qualified(r->target), child->join_alias);
+		for (int k = 0; k < r->nkeys; k++)
+		{
+			appendStringInfo(buf, "%s%s.relorm_a%d %s ", k ? " AND " : "",
+							 child->join_alias, r->remote_attnums[k],
+							 equality_operator(get_atttype(r->target, r->remote_attnums[k])));
+			if (child->join_parent == 0)
+				appendStringInfo(buf, "%s.%s", alias, quote_identifier(r->local_names[k]));
+			else
+				appendStringInfo(buf, "relorm_j%d.relorm_a%d", child->join_parent, r->local_attnums[k]);
+		}
+	}
+}
+
+/* Whether the target has a unique index on exactly the remote columns. */
+static bool
+remote_is_unique(const RelormRelationship *r)
+{
+	Relation	rel = table_open(r->target, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		unique = false;
+
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index ind = idx->rd_index;
+
+		if (ind->indisunique && ind->indimmediate && ind->indnkeyatts == r->nkeys &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL))
+		{
+			bool		all = true;
+
+			for (int i = 0; i < ind->indnkeyatts && all; i++)
+			{
+				bool		found = false;
+
+				for (int k = 0; k < r->nkeys; k++)
+					found |= ind->indkey.values[i] == r->remote_attnums[k];
+				all = found;
+			}
+			unique |= all;
+		}
+		index_close(idx, AccessShareLock);
+	}
+	table_close(rel, AccessShareLock);
+	return unique;
+}
+
+/* A to-one relationship declared lazy 'joined' is joined into its parent's query. */
+static bool
+use_joined(const RelormRelationship *r)
+{
+	return strcmp(r->lazy, "joined") == 0 && !r->many &&
+		(r->kind == REL_MANY_TO_ONE || r->kind == REL_ONE_TO_ONE) &&
+		remote_is_unique(r);
 }
 
 /* The candidate nearest to name, or NULL when none is close. */
@@ -322,21 +442,46 @@ append_key_expr(StringInfo buf, const char *alias, const char *column, Oid colty
 		appendStringInfo(buf, "%s.%s", alias, quote_identifier(column));
 }
 
+/*
+ * "OPERATOR(schema.=)": the equality operator of a type, schema-qualified so
+ * that neither search_path nor a type outside pg_catalog (citext, ...) matters.
+ */
+static char *
+equality_operator(Oid type)
+{
+	TypeCacheEntry *tce = lookup_type_cache(type, TYPECACHE_EQ_OPR);
+	HeapTuple	tup;
+	char	   *nsp = "pg_catalog";
+
+	if (OidIsValid(tce->eq_opr) &&
+		HeapTupleIsValid(tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(tce->eq_opr))))
+	{
+		nsp = get_namespace_name(((Form_pg_operator) GETSTRUCT(tup))->oprnamespace);
+		ReleaseSysCache(tup);
+	}
+	return psprintf("OPERATOR(%s.=)", quote_identifier(nsp));
+}
+
+/* WHERE the key columns are among the parent keys passed as $1..$n arrays. */
 static void
-append_key_condition(StringInfo buf, const char *alias, char **columns, int nkeys)
+append_key_condition(StringInfo buf, PlanLevel *lvl, const char *alias, char **columns, int nkeys)
 {
 	if (nkeys == 1)
-		appendStringInfo(buf, " WHERE %s.%s OPERATOR(pg_catalog.=) ANY ($1)", alias,
-						 quote_identifier(columns[0]));
+		appendStringInfo(buf, " WHERE %s.%s %s ANY ($1)", alias, quote_identifier(columns[0]),
+						 equality_operator(lvl->key_types[0]));
 	else
 	{
-		appendStringInfoString(buf, " WHERE (");
+		appendStringInfoString(buf, " WHERE EXISTS (SELECT FROM ROWS FROM (");
 		for (int k = 0; k < nkeys; k++)
-			appendStringInfo(buf, "%s%s.%s", k ? ", " : "", alias, quote_identifier(columns[k]));
-		appendStringInfoString(buf, ") IN (SELECT * FROM pg_catalog.unnest(");
+			appendStringInfo(buf, "%spg_catalog.unnest($%d)", k ? ", " : "", k + 1);
+		appendStringInfoString(buf, ") AS relorm_keys(");
 		for (int k = 0; k < nkeys; k++)
-			appendStringInfo(buf, "%s$%d", k ? ", " : "", k + 1);
-		appendStringInfoString(buf, "))");
+			appendStringInfo(buf, "%sk%d", k ? ", " : "", k + 1);
+		appendStringInfoString(buf, ") WHERE ");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(buf, "%s%s.%s %s relorm_keys.k%d", k ? " AND " : "", alias,
+							 quote_identifier(columns[k]), equality_operator(lvl->key_types[k]), k + 1);
+		appendStringInfoChar(buf, ')');
 	}
 }
 
@@ -375,9 +520,7 @@ child_sql(PlanLevel *lvl, Relation target)
 			append_key_expr(&buf, talias, r->remote_names[k],
 							get_atttype(r->target, r->remote_attnums[k]), lvl->key_types[k]);
 	}
-	for (int i = 0; i < lvl->nattrs; i++)
-		appendStringInfo(&buf, ", %s.%s", talias,
-						 quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(target), lvl->attrs[i] - 1)->attname)));
+	append_columns(&buf, lvl, talias, true);
 
 	switch (r->kind)
 	{
@@ -395,9 +538,12 @@ child_sql(PlanLevel *lvl, Relation target)
 				}
 				appendStringInfo(&buf, " FROM %s AS s) AS relorm_secondary ON ", rel_qualified(r->secondary));
 				for (int k = 0; k < r->nkeys; k++)
-					appendStringInfo(&buf, "%srelorm_secondary.relorm_r%d OPERATOR(pg_catalog.=) %s.%s",
-									 k ? " AND " : "", k + 1, talias, quote_identifier(r->remote_names[k]));
-				append_key_condition(&buf, "relorm_secondary", keycolumns, r->nkeys);
+					appendStringInfo(&buf, "%srelorm_secondary.relorm_r%d %s %s.%s",
+									 k ? " AND " : "", k + 1,
+									 equality_operator(get_atttype(r->target, r->remote_attnums[k])),
+									 talias, quote_identifier(r->remote_names[k]));
+				append_joins(&buf, lvl, talias);
+				append_key_condition(&buf, lvl, "relorm_secondary", keycolumns, r->nkeys);
 			}
 			break;
 		case REL_VIEWONLY:
@@ -418,53 +564,119 @@ child_sql(PlanLevel *lvl, Relation target)
 				appendStringInfo(&buf, "%s.* FROM %s AS %s JOIN %s AS %s ON %s", ta,
 								 rel_qualified(r->target), ta, rel_qualified(r->source), sa,
 								 relorm_embed_expression(r->join_on));
-				append_key_condition(&buf, sa, r->local_names, r->nkeys);
+				append_key_condition(&buf, lvl, sa, r->local_names, r->nkeys);
 				appendStringInfo(&buf, ") AS %s", talias);
+				append_joins(&buf, lvl, talias);
 			}
 			break;
 		default:
 			appendStringInfo(&buf, " FROM %s AS %s", rel_qualified(r->target), talias);
-			append_key_condition(&buf, talias, r->remote_names, r->nkeys);
+			append_joins(&buf, lvl, talias);
+			append_key_condition(&buf, lvl, talias, r->remote_names, r->nkeys);
 			break;
 	}
 	appendStringInfoString(&buf, " ORDER BY ");
 	for (int k = 0; k < r->nkeys; k++)
 		appendStringInfo(&buf, "%s%d", k ? ", " : "", k + 1);
+	order = primary_key_order(r->target, talias);
 	if (r->order_by)
 	{
+		/* the primary key breaks ties, so that the order is always the same */
 		relorm_check_order_list(r->order_by, "order_by of a relationship");
-		order = relorm_embed_order_list(r->order_by);
+		order = order ? psprintf("%s, %s", relorm_embed_order_list(r->order_by), order)
+			: relorm_embed_order_list(r->order_by);
 	}
-	else
-		order = primary_key_order(r->target, talias);
 	if (order)
 		appendStringInfo(&buf, ", %s", order);
 	return buf.data;
 }
 
+static void build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
+						 List *items, ColumnList *cols, int join);
+
+/*
+ * A child level: a joined one (its columns go into the result of owner, the
+ * level whose query it is joined into, after its parent's join when the
+ * parent is itself joined) or a selectin one (a level of its own, with its
+ * own query).
+ */
 static PlanLevel *
-build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char *path, List *items)
+build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parentrel,
+			ColumnList *cols, int join, const RelormRelationship *r, ShapeItem *item)
 {
-	PlanLevel  *lvl = palloc0(sizeof(PlanLevel));
-	Relation	rel;
-	TupleDesc	desc;
-	ColumnList	cols = {0, 0, NULL};
+	char	   *path = psprintf("%s.%s", parent->path, r->name);
+	int		   *keycols = palloc(sizeof(int) * r->nkeys);
+	PlanLevel  *child;
+
+	if (r->nkeys == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("relationship \"%s\" of table %s has no key columns",
+						r->name, rel_display(r->source))));
+	for (int k = 0; k < r->nkeys; k++)
+	{
+		if (r->local_attnums[k] <= 0)
+			stale_relationship(r, r->local_names[k]);
+		if (r->kind != REL_VIEWONLY && r->remote_attnums[k] <= 0)
+			stale_relationship(r, r->remote_names[k]);
+		keycols[k] = column_index(cols, join, r->source, r->local_attnums[k]);
+	}
+	if (OidIsValid(r->secondary))
+		relorm_cache_watch_relation(r->secondary);
+
+	if (use_joined(r))
+	{
+		Relation	target = relation_open(r->target, AccessShareLock);
+		int			jn = owner->njoins + 1;
+
+		child = palloc0(sizeof(PlanLevel));
+		child->relid = r->target;
+		child->path = path;
+		child->rel = r;
+		child->strategy = STRATEGY_JOINED;
+		child->many = false;
+		child->join_alias = psprintf("relorm_j%d", jn);
+		child->join_parent = join;
+		child->query_path = owner->path;
+		owner->joins = owner->joins ? repalloc(owner->joins, sizeof(PlanLevel *) * jn)
+			: palloc(sizeof(PlanLevel *) * jn);
+		owner->joins[jn - 1] = child;
+		owner->njoins = jn;
+		relorm_cache_watch_relation(r->target);
+		child->present_col = column_index(cols, jn, r->target, r->remote_attnums[0]);
+		check_stack_depth();
+		build_fields(bs, owner, child, target, item->items, cols, jn);
+		relation_close(target, AccessShareLock);
+		return child;
+	}
+
+	child = build_level(bs, r->target, r, path, item->items);
+	resolve_child_key(child, parentrel, keycols, r->local_attnums, r->nkeys);
+	{
+		Relation	target = relation_open(r->target, AccessShareLock);
+
+		child->sql = child_sql(child, target);
+		relation_close(target, AccessShareLock);
+	}
+	return child;
+}
+
+/*
+ * Resolves the items of a shape against rel: fields of lvl, columns into
+ * cols (tagged with join), relationships as children of lvl.  owner is the
+ * level whose query returns cols.
+ */
+static void
+build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
+			 List *items, ColumnList *cols, int join)
+{
+	Oid			relid = RelationGetRelid(rel);
+	TupleDesc	desc = RelationGetDescr(rel);
 	List	   *fields = NIL;
 	List	   *children = NIL;
 	ListCell   *lc;
 	int			i;
 
-	check_stack_depth();
-	lvl->relid = relid;
-	lvl->path = pstrdup(path);
-	lvl->rel = via;
-	lvl->strategy = via ? STRATEGY_SELECTIN : STRATEGY_ROOT;
-	lvl->many = via ? via->many : true;
-	lvl->nkeycols = via ? via->nkeys : 0;
-	relorm_cache_watch_relation(relid);
-
-	rel = relation_open(relid, AccessShareLock);
-	desc = RelationGetDescr(rel);
 	foreach(lc, items)
 	{
 		ShapeItem  *item = lfirst(lc);
@@ -478,7 +690,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 
 					if (!att->attisdropped)
 						add_field(&fields, NameStr(att->attname),
-								  column_index(&cols, lvl->nkeycols, att->attnum), -1);
+								  column_index(cols, join, relid, att->attnum), -1);
 				}
 				break;
 			case SHAPE_COLUMN:
@@ -487,49 +699,25 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 
 					if (att <= 0)
 						unknown_column(bs, rel, item);
-					add_field(&fields, shape_item_key(item), column_index(&cols, lvl->nkeycols, att), -1);
+					add_field(&fields, shape_item_key(item), column_index(cols, join, relid, att), -1);
 				}
 				break;
 			case SHAPE_RELATIONSHIP:
 				{
 					const RelormRelationship *r = relorm_find_relationship(relid, item->name);
-					PlanLevel  *child;
-					int		   *keycols;
-					Relation	target;
 
 					if (r == NULL)
 						unknown_relationship(bs, rel, item);
-					if (r->nkeys == 0)
-						ereport(ERROR,
-								(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-								 errmsg("relationship \"%s\" of table %s has no key columns",
-										r->name, rel_display(relid))));
-					keycols = palloc(sizeof(int) * r->nkeys);
-					for (int k = 0; k < r->nkeys; k++)
-					{
-						if (r->local_attnums[k] <= 0)
-							stale_relationship(r, r->local_names[k]);
-						if (r->kind != REL_VIEWONLY && r->remote_attnums[k] <= 0)
-							stale_relationship(r, r->remote_names[k]);
-						keycols[k] = column_index(&cols, lvl->nkeycols, r->local_attnums[k]);
-					}
-					child = build_level(bs, r->target, r, psprintf("%s.%s", path, r->name), item->items);
-					resolve_child_key(child, rel, keycols, r->local_attnums, r->nkeys);
-					target = relation_open(r->target, AccessShareLock);
-					if (OidIsValid(r->secondary))
-						relorm_cache_watch_relation(r->secondary);
-					child->sql = child_sql(child, target);
-					relation_close(target, AccessShareLock);
 					add_field(&fields, shape_item_key(item), -1, list_length(children));
-					children = lappend(children, child);
+					children = lappend(children,
+									   build_child(bs, owner, lvl, rel, cols, join, r, item));
 				}
 				break;
 		}
 	}
 
-	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nfields = list_length(fields);
-	lvl->fields = palloc(sizeof(PlanField) * lvl->nfields);
+	lvl->fields = palloc(sizeof(PlanField) * Max(1, lvl->nfields));
 	i = 0;
 	foreach(lc, fields)
 		lvl->fields[i++] = *(PlanField *) lfirst(lc);
@@ -538,9 +726,30 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	i = 0;
 	foreach(lc, children)
 		lvl->children[i++] = lfirst(lc);
+}
 
+static PlanLevel *
+build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char *path, List *items)
+{
+	PlanLevel  *lvl = palloc0(sizeof(PlanLevel));
+	Relation	rel;
+	ColumnList	cols = {0, 0, 0, NULL};
+
+	check_stack_depth();
+	lvl->relid = relid;
+	lvl->path = pstrdup(path);
+	lvl->rel = via;
+	lvl->strategy = via ? STRATEGY_SELECTIN : STRATEGY_ROOT;
+	lvl->many = via ? via->many : true;
+	lvl->nkeycols = via ? via->nkeys : 0;
+	cols.base = lvl->nkeycols;
+	relorm_cache_watch_relation(relid);
+
+	rel = relation_open(relid, AccessShareLock);
+	build_fields(bs, lvl, lvl, rel, items, &cols, 0);
+	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nattrs = cols.n;
-	lvl->attrs = cols.attnums;
+	lvl->attrs = cols.refs;
 	relation_close(rel, AccessShareLock);
 	return lvl;
 }
@@ -595,7 +804,7 @@ infer_param_types(LoadPlan *plan, const char *from, const char *filter)
 }
 
 static SPIPlanPtr
-prepare_kept(const char *sql, const char *path, int nargs, Oid *types)
+prepare_kept(const char *sql, const char *path, int nargs, Oid *types, int cursor_options)
 {
 	ErrorContextCallback cb;
 	PrepareContext pc;
@@ -607,7 +816,7 @@ prepare_kept(const char *sql, const char *path, int nargs, Oid *types)
 	cb.arg = &pc;
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
-	p = SPI_prepare(sql, nargs, types);
+	p = SPI_prepare_cursor(sql, nargs, types, cursor_options);
 	if (p == NULL)
 		elog(ERROR, "SPI_prepare failed for level %s: %s", path, SPI_result_code_string(SPI_result));
 	error_context_stack = cb.previous;
@@ -622,13 +831,37 @@ prepare_children(PlanLevel *lvl, MemoryContext cxt)
 	for (int c = 0; c < lvl->nchildren; c++)
 	{
 		PlanLevel  *child = lvl->children[c];
-		Oid		   *types = palloc(sizeof(Oid) * child->rel->nkeys);
+		Oid		   *types;
+
+		if (child->strategy == STRATEGY_JOINED)
+		{
+			prepare_children(child, cxt);
+			continue;
+		}
+		types = palloc(sizeof(Oid) * child->rel->nkeys);
 
 		for (int k = 0; k < child->rel->nkeys; k++)
 			types[k] = get_array_type(child->key_types[k]);
-		child->plan = prepare_kept(child->sql, child->path, child->rel->nkeys, types);
+		/*
+		 * A level runs once per batch with another key array each time: a
+		 * generic plan, so that no batch is planned again.
+		 */
+		child->plan = prepare_kept(child->sql, child->path, child->rel->nkeys, types,
+								   CURSOR_OPT_GENERIC_PLAN);
 		prepare_children(child, cxt);
 	}
+}
+
+static void finish_outputs(PlanLevel *lvl, MemoryContext cxt);
+
+/* A joined child renders from its parent's result columns. */
+static void
+share_outputs(PlanLevel *joined, JsonOutColumn *out, MemoryContext cxt)
+{
+	joined->out = out;
+	for (int c = 0; c < joined->nchildren; c++)
+		if (joined->children[c]->strategy != STRATEGY_JOINED)
+			finish_outputs(joined->children[c], cxt);
 }
 
 /* Render info for every result column of every level. */
@@ -638,9 +871,12 @@ finish_outputs(PlanLevel *lvl, MemoryContext cxt)
 	lvl->out = palloc0(sizeof(JsonOutColumn) * Max(1, lvl->ncols));
 	for (int i = 0; i < lvl->nattrs; i++)
 		json_out_init_column(&lvl->out[lvl->nkeycols + i],
-							 get_atttype(lvl->relid, lvl->attrs[i]), cxt);
+							 get_atttype(lvl->attrs[i].relid, lvl->attrs[i].attnum), cxt);
+	for (int j = 0; j < lvl->njoins; j++)
+		share_outputs(lvl->joins[j], lvl->out, cxt);
 	for (int c = 0; c < lvl->nchildren; c++)
-		finish_outputs(lvl->children[c], cxt);
+		if (lvl->children[c]->strategy != STRATEGY_JOINED)
+			finish_outputs(lvl->children[c], cxt);
 }
 
 static LoadPlan *
@@ -668,17 +904,30 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 		relorm_check_order_list(order_by, "order_by");
 
 	relname = get_rel_name(root);
+	switch (get_rel_relkind(root))
+	{
+		case RELKIND_RELATION:
+		case RELKIND_PARTITIONED_TABLE:
+		case RELKIND_VIEW:
+		case RELKIND_MATVIEW:
+		case RELKIND_FOREIGN_TABLE:
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("cannot fetch from %s", rel_display(root)),
+					 errdetail("The root of a fetch is a table, a view, a materialized view or a foreign table.")));
+	}
 	plan->top = build_level(&bs, root, NULL, relname, bs.shape->items);
 
 	from = rel_qualified(root);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ");
-	for (int i = 0; i < plan->top->nattrs; i++)
-		appendStringInfo(&sql, "%s%s.%s", i ? ", " : "", quote_identifier(relname),
-						 quote_identifier(get_attname(root, plan->top->attrs[i], false)));
+	append_columns(&sql, plan->top, quote_identifier(relname), false);
 	if (plan->top->nattrs == 0)
 		appendStringInfoString(&sql, "NULL");
 	appendStringInfo(&sql, " FROM %s", from);
+	append_joins(&sql, plan->top, quote_identifier(relname));
 	if (filter)
 	{
 		char	   *f = relorm_embed_expression(filter);
@@ -688,14 +937,23 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	}
 	else
 		infer_param_types(plan, from, "true");
-	order = order_by ? relorm_embed_order_list(order_by) : primary_key_order(root, quote_identifier(relname));
+	order = primary_key_order(root, quote_identifier(relname));
+	if (order_by)
+		order = order ? psprintf("%s, %s", relorm_embed_order_list(order_by), order)
+			: relorm_embed_order_list(order_by);
 	if (order)
 		appendStringInfo(&sql, " ORDER BY %s", order);
 	appendStringInfo(&sql, " LIMIT $%d OFFSET $%d", plan->nparams + 1, plan->nparams + 2);
 	plan->top->sql = sql.data;
 
 	finish_outputs(plan->top, cxt);
-	plan->top->plan = prepare_kept(plan->top->sql, plan->top->path, plan->nparams + 2, plan->param_types);
+	/*
+	 * The root query runs once per call, through a cursor read to the end:
+	 * planned for all its rows, custom or generic as PostgreSQL chooses for a
+	 * prepared statement (the filter's values may matter).
+	 */
+	plan->top->plan = prepare_kept(plan->top->sql, plan->top->path, plan->nparams + 2,
+								   plan->param_types, 0);
 	prepare_children(plan->top, cxt);
 	}
 	PG_CATCH();
@@ -717,10 +975,7 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 LoadPlan *
 load_plan_get(Oid root, const char *shape, const char *filter, const char *order_by)
 {
-	char	   *key;
-	ListCell   *lc;
-	LoadPlan   *plan;
-	MemoryContext old;
+	LoadPlan   *volatile plan = NULL;
 
 	if (!hook_registered)
 	{
@@ -731,6 +986,42 @@ load_plan_get(Oid root, const char *shape, const char *filter, const char *order
 	}
 	/* validates the relationship cache, dropping stale plans */
 	(void) relorm_relationships_of(root);
+
+	/*
+	 * Building a plan opens relations, which may process invalidations: the
+	 * cache stays pinned meanwhile, so that the plan never points into a
+	 * dropped cache (a stale plan is dropped at the next call).
+	 */
+	relorm_cache_pin();
+	PG_TRY();
+	{
+		plan = find_or_build(root, shape, filter, order_by);
+	}
+	PG_FINALLY();
+	{
+		relorm_cache_unpin();
+	}
+	PG_END_TRY();
+
+	/*
+	 * The least recently used plan goes, unless a fetch is running (this call
+	 * comes from its filter): that fetch's plan must stay.
+	 */
+	if (list_length(plan_cache) > PLAN_CACHE_SIZE && !relorm_cache_pinned())
+	{
+		free_plan(llast(plan_cache));
+		plan_cache = list_delete_last(plan_cache);
+	}
+	return plan;
+}
+
+static LoadPlan *
+find_or_build(Oid root, const char *shape, const char *filter, const char *order_by)
+{
+	char	   *key;
+	ListCell   *lc;
+	LoadPlan   *plan;
+	MemoryContext old;
 
 	key = psprintf("%u|%d:%s|%d:%s|%d:%s", root, (int) strlen(shape), shape,
 				   filter ? (int) strlen(filter) : -1, filter ? filter : "",
@@ -753,11 +1044,6 @@ load_plan_get(Oid root, const char *shape, const char *filter, const char *order
 	old = MemoryContextSwitchTo(plan_cache_cxt);
 	plan->cache_key = MemoryContextStrdup(plan->cxt, key);
 	plan_cache = lcons(plan, plan_cache);
-	if (list_length(plan_cache) > PLAN_CACHE_SIZE)
-	{
-		free_plan(llast(plan_cache));
-		plan_cache = list_delete_last(plan_cache);
-	}
 	MemoryContextSwitchTo(old);
 	return plan;
 }

@@ -16,8 +16,17 @@
 typedef enum LevelStrategy
 {
 	STRATEGY_ROOT,				/* the root cursor, read in batches */
-	STRATEGY_SELECTIN			/* one query per batch: key = ANY($1) */
+	STRATEGY_SELECTIN,			/* one query per batch: key = ANY($1) */
+	STRATEGY_JOINED				/* to-one, LEFT JOINed into the parent's query */
 } LevelStrategy;
+
+/* A column of a level's result: of its own table (join 0) or of joined child 'join'. */
+typedef struct LevelColumn
+{
+	int			join;
+	Oid			relid;
+	AttrNumber	attnum;
+} LevelColumn;
 
 /* One key of the output object, in the shape's order. */
 typedef struct PlanField
@@ -37,9 +46,18 @@ typedef struct PlanLevel
 	bool		many;			/* to-many: an array; to-one: an object or null */
 	int			nkeycols;		/* leading result columns holding the parent's key */
 	int			ncols;			/* result columns */
-	int			nattrs;			/* the table columns read, after the key columns */
-	AttrNumber *attrs;
-	JsonOutColumn *out;			/* rendering of each result column */
+	int			nattrs;			/* the columns read, after the key columns */
+	LevelColumn  *attrs;
+	int			njoins;			/* joined children, in join number order */
+	struct PlanLevel **joins;
+
+	/* a joined child: its columns live in the result of the level owning the query */
+	char	   *join_alias;
+	int			join_parent;	/* join number of the joined parent, 0 for the owner's table */
+	const char *query_path;		/* path of the level whose query it is joined into */
+	int			present_col;	/* result column that is NULL when no row joined */
+	JsonOutColumn *out;			/* rendering of each result column (a joined child
+								 * shares its parent's) */
 	int			nfields;
 	PlanField  *fields;
 	int			nchildren;
