@@ -688,33 +688,38 @@ json_value(Buf *b, const PGresult *res, int row, int col)
 	}
 }
 
-/* The columns of a row from `skip` on, as "key":value pairs. */
+/*
+ * A row's columns as "key":value pairs.  The result holds the node's columns in
+ * order after `skip` leading ones; the keys are the node's column names, plain
+ * identifiers that need no escaping (what an ORM knows from its model).
+ */
 static void
-json_columns(Buf *b, const PGresult *res, int row, int skip)
+json_columns(Buf *b, const Node *n, const PGresult *res, int row, int skip)
 {
-	int			c,
-				nf = PQnfields(res);
+	int			c;
 
-	for (c = skip; c < nf; c++)
+	for (c = 0; n->columns[c]; c++)
 	{
-		const char *name = PQfname(res, c);
-
-		if (c > skip)
+		if (c)
 			buf_putc(b, ',');
-		buf_json_string(b, name, strlen(name));
-		buf_putc(b, ':');
-		json_value(b, res, row, c);
+		buf_putc(b, '"');
+		buf_puts(b, n->columns[c]);
+		buf_puts(b, "\":");
+		json_value(b, res, row, skip + c);
 	}
 }
 
+/* The result column of the node's id, which its children reference. */
 static int
-id_column(const PGresult *res)
+id_column(const Node *n, int skip)
 {
-	int			c = PQfnumber(res, "id");
+	int			c;
 
-	if (c < 0)
-		die("a result has no id column");
-	return c;
+	for (c = 0; n->columns[c]; c++)
+		if (strcmp(n->columns[c], "id") == 0)
+			return skip + c;
+	die("table %s has no id column in the tree", n->table);
+	return -1;
 }
 
 /* ---- n+1: one query per parent row and relationship ---------------------- */
@@ -723,10 +728,10 @@ static bool
 nplus1_row(Conn *c, const Node *n, const PGresult *res, int row, Buf *out, Failure *f)
 {
 	int			i;
-	const char *key = PQgetvalue(res, row, id_column(res));
+	const char *key = PQgetvalue(res, row, id_column(n, 0));
 
 	buf_putc(out, '{');
-	json_columns(out, res, row, 0);
+	json_columns(out, n, res, row, 0);
 	for (i = 0; n->rels[i]; i++)
 	{
 		const Rel  *r = n->rels[i];
@@ -852,7 +857,7 @@ selectin_load(Conn *c, const Node *n, PGresult *res, int skip, int from, int to,
 		const char *param;
 		PGresult   *kids;
 		Level	   *kl;
-		int			idc = id_column(res);
+		int			idc = id_column(n, skip);
 		size_t		want;
 
 		snprintf(name, sizeof(name), "s%d", r->id);
@@ -912,12 +917,12 @@ static void
 selectin_row(const Level *lv, int row, Buf *out)
 {
 	const PGresult *res = lv->res;
-	const char *key = PQgetvalue(res, row, id_column(res));
+	const char *key = PQgetvalue(res, row, id_column(lv->node, lv->skip));
 	int			i,
 				k;
 
 	buf_putc(out, '{');
-	json_columns(out, res, row, lv->skip);
+	json_columns(out, lv->node, res, row, lv->skip);
 	for (i = 0; lv->node->rels[i]; i++)
 	{
 		const Rel  *r = lv->node->rels[i];
