@@ -5,8 +5,11 @@
  *		query over the distinct keys of its parents (key = ANY($1)), ordered by
  *		key so each parent's children arrive together; the children's JSON is
  *		written into one buffer per level and each parent's slice is located
- *		through a hash table of its key.  Everything a batch allocates lives in
- *		a context that is reset when the batch's trees have been emitted.
+ *		through a hash table of its key.  A level with children is held (as
+ *		SPI's tuples) until its children are loaded; a leaf level is rendered
+ *		straight from the executor's slots as its query runs.  Everything a
+ *		batch allocates lives in a context that is reset when the batch's trees
+ *		have been emitted.
  *
  *		All queries run read-only on the caller's snapshot, so every level of
  *		every batch sees the same data.
