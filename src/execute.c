@@ -5,8 +5,11 @@
  *		query over the distinct keys of its parents (key = ANY($1)), ordered by
  *		key so each parent's children arrive together; the children's JSON is
  *		written into one buffer per level and each parent's slice is located
- *		through a hash table of its key.  Everything a batch allocates lives in
- *		a context that is reset when the batch's trees have been emitted.
+ *		through a hash table of its key.  A level with children is held (as
+ *		SPI's tuples) until its children are loaded; a leaf level is rendered
+ *		straight from the executor's slots as its query runs.  Everything a
+ *		batch allocates lives in a context that is reset when the batch's trees
+ *		have been emitted.
  *
  *		All queries run read-only on the caller's snapshot, so every level of
  *		every batch sees the same data.
@@ -16,8 +19,12 @@
 #include "access/htup_details.h"
 #include "common/hashfn.h"
 #include "execute.h"
+#include "executor/tuptable.h"
 #include "miscadmin.h"
+#include "nodes/params.h"
 #include "utils/array.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 /* The rows of one level, deformed. */
@@ -173,16 +180,14 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 }
 
 /*
- * Appends row i as a JSON object: its columns rendered, its to-many children
- * copied from their level's buffer, its joined children rendered from the
- * same row (a recursion bounded by the shape's depth).
+ * Appends a row (row i of its level, with values vals) as a JSON object: its
+ * columns rendered, its selectin children copied from their level's buffer,
+ * its joined children rendered from the same row (a recursion bounded by the
+ * shape's depth).
  */
 static void
-render_row(StringInfo out, PlanLevel *lvl, LevelRows *rows, int i, ChildLoad *loads)
+render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, ChildLoad *loads)
 {
-	Datum	   *vals = rows->values + (Size) i * rows->ncols;
-	bool	   *nulls = rows->nulls + (Size) i * rows->ncols;
-
 	appendStringInfoCharMacro(out, '{');
 	for (int f = 0; f < lvl->nfields; f++)
 	{
@@ -205,7 +210,7 @@ render_row(StringInfo out, PlanLevel *lvl, LevelRows *rows, int i, ChildLoad *lo
 				if (nulls[child->present_col])
 					appendBinaryStringInfo(out, "null", 4);
 				else
-					render_row(out, child, rows, i, cl->sub);
+					render_row(out, child, vals, nulls, i, cl->sub);
 				continue;
 			}
 			slot = cl->row_slot[i];
@@ -240,18 +245,97 @@ same_key(PlanLevel *child, const Datum *a, const Datum *b)
 	return true;
 }
 
+/* Groups a child level's rows, in key order, to the slots of their parents. */
+typedef struct Grouper
+{
+	ExecState  *es;
+	PlanLevel  *child;
+	KeySet	   *ks;
+	ChildLoad  *cl;				/* where the rows are written */
+	ChildLoad  *cloads;			/* the loads of the child's own children */
+	int			cur;			/* slot of the current key, -1 before the first row */
+	Datum	   *key;			/* the current key, copied into the batch context */
+} Grouper;
+
+/* Renders one child row into its parent's slot. */
+static void
+group_row(Grouper *g, Datum *vals, bool *nulls, int i)
+{
+	PlanLevel  *child = g->child;
+	ChildLoad  *cl = g->cl;
+	int			elem;
+
+	CHECK_FOR_INTERRUPTS();
+	if (g->cur < 0 || !same_key(child, g->key, vals))
+	{
+		MemoryContext old;
+
+		g->cur = keyset_find(g->ks, child, vals, NULL, row_key_hash(child, vals, NULL));
+		if (g->cur < 0 || cl->start[g->cur] >= 0)
+			elog(ERROR, "relorm: rows of level %s are not grouped by their parent key", child->path);
+		cl->start[g->cur] = cl->buf.len;
+		old = MemoryContextSwitchTo(g->es->batch_cxt);
+		for (int k = 0; k < child->rel->nkeys; k++)
+			g->key[k] = datumCopy(vals[k], child->key_typbyval[k], child->key_typlen[k]);
+		MemoryContextSwitchTo(old);
+	}
+	else
+		appendStringInfoCharMacro(&cl->buf, ',');
+	elem = cl->buf.len;
+	render_row(&cl->buf, child, vals, nulls, i, g->cloads);
+	if (cl->first_len[g->cur] == 0)
+		cl->first_len[g->cur] = cl->buf.len - elem;
+	cl->len[g->cur] = cl->buf.len - cl->start[g->cur];
+}
+
+/*
+ * A level whose rows need nothing loaded after them (no selectin children,
+ * here or under its joined children) is rendered as its query runs, straight
+ * from the executor's slots: no copy of its rows.
+ */
+static bool
+level_streams(PlanLevel *lvl)
+{
+	for (int c = 0; c < lvl->nchildren; c++)
+		if (lvl->children[c]->strategy != STRATEGY_JOINED || !level_streams(lvl->children[c]))
+			return false;
+	return true;
+}
+
+typedef struct StreamReceiver
+{
+	DestReceiver pub;
+	Grouper    *grouper;
+} StreamReceiver;
+
+static bool
+stream_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	StreamReceiver *r = (StreamReceiver *) self;
+
+	slot_getallattrs(slot);
+	group_row(r->grouper, slot->tts_values, slot->tts_isnull, 0);
+	return true;
+}
+
+static void
+stream_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+stream_nothing(DestReceiver *self)
+{
+}
+
 /* Loads one child relationship for the parent rows: one query, set-based. */
 static void
 load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 {
 	KeySet		ks;
-	Datum	   *params;
-	LevelRows	crows;
-	ChildLoad  *cloads;
-	SPITupleTable *tt;
-	uint64		n;
+	Grouper		g;
+	ParamListInfo params;
 	int			ret;
-	int			cur = -1;
 	int			nkeys = child->rel->nkeys;
 
 	cl->row_slot = palloc(sizeof(int) * Max(1, rows->nrows));
@@ -265,44 +349,71 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 	if (ks.nslots == 0)
 		return;
 
-	params = palloc(sizeof(Datum) * nkeys);
+	/* $1..$n: the distinct parent keys, one array per key column */
+	params = makeParamList(nkeys);
 	for (int k = 0; k < nkeys; k++)
-		params[k] = PointerGetDatum(construct_array(ks.keyvals[k], ks.nslots, child->key_types[k],
-													child->key_typlen[k], child->key_typbyval[k],
-													child->key_typalign[k]));
-	ret = SPI_execute_plan(child->plan, params, NULL, true, 0);
-	MemoryContextSwitchTo(es->batch_cxt);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
-	tt = SPI_tuptable;
-	n = SPI_processed;
-	deform_rows(tt, n, &crows);
-
-	check_stack_depth();
-	cloads = load_children(es, child, &crows);
-
-	for (int j = 0; j < crows.nrows; j++)
 	{
-		Datum	   *vals = crows.values + (Size) j * crows.ncols;
-		int			elem;
-
-		CHECK_FOR_INTERRUPTS();
-		if (cur < 0 || !same_key(child, vals - crows.ncols, vals))
-		{
-			cur = keyset_find(&ks, child, vals, NULL, row_key_hash(child, vals, NULL));
-			if (cur < 0 || cl->start[cur] >= 0)
-				elog(ERROR, "relorm: rows of level %s are not grouped by their parent key", child->path);
-			cl->start[cur] = cl->buf.len;
-		}
-		else
-			appendStringInfoCharMacro(&cl->buf, ',');
-		elem = cl->buf.len;
-		render_row(&cl->buf, child, &crows, j, cloads);
-		if (cl->first_len[cur] == 0)
-			cl->first_len[cur] = cl->buf.len - elem;
-		cl->len[cur] = cl->buf.len - cl->start[cur];
+		params->params[k].value =
+			PointerGetDatum(construct_array(ks.keyvals[k], ks.nslots, child->key_types[k],
+											child->key_typlen[k], child->key_typbyval[k],
+											child->key_typalign[k]));
+		params->params[k].isnull = false;
+		params->params[k].pflags = PARAM_FLAG_CONST;
+		params->params[k].ptype = get_array_type(child->key_types[k]);
 	}
-	SPI_freetuptable(tt);
+	params->numParams = nkeys;
+
+	g.es = es;
+	g.child = child;
+	g.ks = &ks;
+	g.cl = cl;
+	g.cur = -1;
+	g.key = palloc(sizeof(Datum) * nkeys);
+	check_stack_depth();
+
+	if (level_streams(child))
+	{
+		StreamReceiver receiver;
+		SPIExecuteOptions options;
+
+		g.cloads = load_children(es, child, NULL);
+		memset(&receiver, 0, sizeof(receiver));
+		receiver.pub.receiveSlot = stream_receive;
+		receiver.pub.rStartup = stream_startup;
+		receiver.pub.rShutdown = stream_nothing;
+		receiver.pub.rDestroy = stream_nothing;
+		receiver.pub.mydest = DestNone;
+		receiver.grouper = &g;
+		memset(&options, 0, sizeof(options));
+		options.params = params;
+		options.read_only = true;
+		options.dest = &receiver.pub;
+		ret = SPI_execute_plan_extended(child->plan, &options);
+		MemoryContextSwitchTo(es->batch_cxt);
+		/* SPI reports a SELECT whose rows went to a DestNone receiver as utility */
+		if (ret != SPI_OK_UTILITY && ret != SPI_OK_SELECT)
+			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
+	}
+	else
+	{
+		SPIExecuteOptions options;
+		SPITupleTable *tt;
+		LevelRows	crows;
+
+		memset(&options, 0, sizeof(options));
+		options.params = params;
+		options.read_only = true;
+		ret = SPI_execute_plan_extended(child->plan, &options);
+		MemoryContextSwitchTo(es->batch_cxt);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
+		tt = SPI_tuptable;
+		deform_rows(tt, SPI_processed, &crows);
+		g.cloads = load_children(es, child, &crows);
+		for (int j = 0; j < crows.nrows; j++)
+			group_row(&g, crows.values + (Size) j * crows.ncols, crows.nulls + (Size) j * crows.ncols, j);
+		SPI_freetuptable(tt);
+	}
 }
 
 static ChildLoad *
@@ -363,7 +474,8 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 			CHECK_FOR_INTERRUPTS();
 			resetStringInfo(&tree);
 			appendBinaryStringInfo(&tree, "\0\0\0\0", VARHDRSZ);
-			render_row(&tree, plan->top, &rows, i, loads);
+			render_row(&tree, plan->top, rows.values + (Size) i * rows.ncols,
+					   rows.nulls + (Size) i * rows.ncols, i, loads);
 			more = emit(emit_arg, tree.data + VARHDRSZ, tree.len - VARHDRSZ);
 		}
 		MemoryContextSwitchTo(old);
