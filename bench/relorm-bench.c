@@ -1166,7 +1166,6 @@ typedef struct Sampler
 	int			pid;
 	volatile bool stop;
 	long		peak_kb;
-	long		samples;
 } Sampler;
 
 static void *
@@ -1181,7 +1180,6 @@ sampler_main(void *arg)
 
 		if (kb > s->peak_kb)
 			s->peak_kb = kb;
-		s->samples++;
 		nanosleep(&ts, NULL);
 	}
 	return NULL;
@@ -1460,7 +1458,6 @@ run_workload(const Workload *w, Conn *check)
 	/* report */
 	{
 		double		base = -1;
-		const char *unit = "ms";
 
 		if (contenders[0].available && !contenders[0].failed && !contenders[0].mismatch &&
 			contenders[0].ntimes > 0)
@@ -1492,8 +1489,7 @@ run_workload(const Workload *w, Conn *check)
 			med = median(ct->times, ct->ntimes);
 			medians[w - workloads][i] = med;
 			peaks_kb[w - workloads][i] = ct->peak_anon_kb;
-			printf("%9.3f %s %9.3f %s %9.3f %s ", med, unit, ct->times[0], unit,
-				   ct->times[ct->ntimes - 1], unit);
+			printf("%9.3f ms %9.3f ms %9.3f ms ", med, ct->times[0], ct->times[ct->ntimes - 1]);
 			if (base > 0)
 				printf("%9.2fx", med / base);
 			else
