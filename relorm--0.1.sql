@@ -825,3 +825,40 @@ AS $$
 SELECT pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(s,
        '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')
 $$;
+
+-- Fetch (src/fetch.c, src/shape.c, src/load_plan.c, src/execute.c,
+-- src/json_out.c).  STABLE and read-only: a fetch reads every level from the
+-- caller's snapshot, with the caller's rights (SECURITY INVOKER).
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION relorm.fetch(
+    root pg_catalog.regclass,
+    shape pg_catalog.text DEFAULT '*',
+    filter pg_catalog.text DEFAULT NULL,
+    params pg_catalog.jsonb DEFAULT NULL,
+    order_by pg_catalog.text DEFAULT NULL,
+    row_limit pg_catalog.int8 DEFAULT NULL,
+    row_offset pg_catalog.int8 DEFAULT NULL)
+RETURNS SETOF pg_catalog.json
+AS 'MODULE_PATHNAME', 'relorm_fetch' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.fetch(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text, pg_catalog.int8, pg_catalog.int8)
+    IS 'relorm: one JSON tree per root row, in the given shape, every relationship level loaded set-based';
+
+CREATE FUNCTION relorm.fetch_one(
+    root pg_catalog.regclass,
+    shape pg_catalog.text,
+    key pg_catalog.jsonb)
+RETURNS pg_catalog.json
+AS 'MODULE_PATHNAME', 'relorm_fetch_one' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.fetch_one(pg_catalog.regclass, pg_catalog.text, pg_catalog.jsonb)
+    IS 'relorm: the JSON tree of the row with this primary key, or NULL';
+
+CREATE FUNCTION relorm.explain(
+    root pg_catalog.regclass,
+    shape pg_catalog.text DEFAULT '*',
+    filter pg_catalog.text DEFAULT NULL,
+    order_by pg_catalog.text DEFAULT NULL)
+RETURNS SETOF pg_catalog.text
+AS 'MODULE_PATHNAME', 'relorm_explain' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.explain(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text)
+    IS 'relorm: the queries a fetch runs, one line per relationship level';

@@ -1,0 +1,306 @@
+/*
+ * catalog_cache.c
+ *		Per-backend cache of the relationship catalog.  It is read once, with
+ *		one query, the first time a fetch needs it, and dropped when a relcache
+ *		invalidation arrives for relorm.relationship (sent by the statement
+ *		trigger of src/catalog.c on every write) or for any table a cached
+ *		relationship or load plan refers to (ALTER TABLE, DROP, ...).
+ *
+ *		The cache lives in its own context under CacheMemoryContext.  Dropping
+ *		it also drops the load plans (src/load_plan.c) through a reset hook.
+ */
+#include "relorm.h"
+
+#include "catalog/namespace.h"
+#include "catalog_cache.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+typedef struct SourceEntry
+{
+	Oid			source;			/* hash key */
+	List	   *rels;			/* RelormRelationship * */
+} SourceEntry;
+
+typedef struct WatchEntry
+{
+	Oid			relid;			/* hash key */
+} WatchEntry;
+
+static MemoryContext cache_cxt = NULL;
+static HTAB *source_hash = NULL;
+static HTAB *watch_hash = NULL;
+static bool cache_valid = false;
+static bool callback_registered = false;
+static RelormCacheResetHook reset_hook = NULL;
+static int	pin_count = 0;
+static bool building = false;	/* reading the catalog */
+static uint64 build_invals = 0; /* invalidations seen while reading it */
+
+static void
+cache_reset(void)
+{
+	cache_valid = false;
+	if (cache_cxt)
+		MemoryContextDelete(cache_cxt);
+	cache_cxt = NULL;
+	source_hash = NULL;
+	watch_hash = NULL;
+	if (reset_hook)
+		reset_hook();
+}
+
+static void
+relcache_callback(Datum arg, Oid relid)
+{
+	if (building)
+	{
+		/* the watch list is still being filled: any change counts */
+		build_invals++;
+		return;
+	}
+	if (!cache_valid && cache_cxt == NULL)
+		return;
+	if (relid == InvalidOid || watch_hash == NULL ||
+		hash_search(watch_hash, &relid, HASH_FIND, NULL) != NULL)
+		cache_valid = false;
+}
+
+void
+relorm_cache_register_reset_hook(RelormCacheResetHook hook)
+{
+	reset_hook = hook;
+}
+
+void
+relorm_cache_watch_relation(Oid relid)
+{
+	if (watch_hash)
+		(void) hash_search(watch_hash, &relid, HASH_ENTER, NULL);
+}
+
+static RelKind
+parse_kind(const char *kind, const char **name)
+{
+	static const char *const names[] = {"one_to_many", "many_to_one", "one_to_one", "many_to_many", "viewonly"};
+
+	for (int i = 0; i < lengthof(names); i++)
+		if (strcmp(kind, names[i]) == 0)
+		{
+			*name = names[i];
+			return (RelKind) i;
+		}
+	elog(ERROR, "unknown relationship kind \"%s\"", kind);
+	return REL_VIEWONLY;		/* keep compiler quiet */
+}
+
+/* A name[] column as a palloc'd array of C strings. */
+static char **
+name_array(HeapTuple tup, TupleDesc desc, int attno, int *n)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, desc, attno, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	char	  **result;
+
+	*n = 0;
+	if (isnull)
+		return NULL;
+	deconstruct_array(DatumGetArrayTypeP(d), NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR,
+					  &elems, &nulls, &nelems);
+	result = palloc0(sizeof(char *) * (nelems + 1));
+	for (int i = 0; i < nelems; i++)
+		result[i] = nulls[i] ? pstrdup("") : pstrdup(NameStr(*DatumGetName(elems[i])));
+	*n = nelems;
+	return result;
+}
+
+static AttrNumber *
+resolve_attnums(Oid relid, char **names, int n)
+{
+	AttrNumber *attnums = palloc(sizeof(AttrNumber) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+		attnums[i] = get_attnum(relid, names[i]);
+	return attnums;
+}
+
+static void
+watch(Oid relid)
+{
+	(void) hash_search(watch_hash, &relid, HASH_ENTER, NULL);
+}
+
+/* Reads the whole catalog with one query (the caller is connected to SPI). */
+static void cache_read(void);
+
+static void
+cache_build(void)
+{
+	HASHCTL		ctl;
+	uint64		start_invals;
+
+	if (!callback_registered)
+	{
+		CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+		callback_registered = true;
+	}
+	cache_reset();
+	cache_cxt = AllocSetContextCreate(CacheMemoryContext, "relorm relationship cache",
+									  ALLOCSET_DEFAULT_SIZES);
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(SourceEntry);
+	ctl.hcxt = cache_cxt;
+	source_hash = hash_create("relorm relationships", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.entrysize = sizeof(WatchEntry);
+	watch_hash = hash_create("relorm watched relations", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	/* an invalidation arriving while the catalog is read leaves the cache invalid */
+	building = true;
+	start_invals = build_invals;
+	PG_TRY();
+	{
+		cache_read();
+	}
+	PG_CATCH();
+	{
+		building = false;
+		cache_reset();
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	building = false;
+	cache_valid = build_invals == start_invals;
+}
+
+/* Reads relorm.relationship into the cache's hash tables. */
+static void
+cache_read(void)
+{
+	MemoryContext old;
+	Oid			nsp;
+	int			ret;
+
+	nsp = get_namespace_oid(RELORM_SCHEMA, false);
+	watch(get_relname_relid("relationship", nsp));
+
+	ret = SPI_execute("SELECT source::pg_catalog.oid, name, target::pg_catalog.oid, kind, many,"
+					  " local_columns, remote_columns, secondary::pg_catalog.oid,"
+					  " secondary_local_columns, secondary_remote_columns, join_on, lazy, order_by"
+					  " FROM relorm.relationship ORDER BY source, name", true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read relorm.relationship: %s", SPI_result_code_string(ret));
+
+	old = MemoryContextSwitchTo(cache_cxt);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		RelormRelationship *r = palloc0(sizeof(RelormRelationship));
+		SourceEntry *e;
+		bool		isnull;
+		bool		found;
+		int			n;
+
+		r->source = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+		r->name = SPI_getvalue(tup, desc, 2);
+		r->target = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
+		r->kind = parse_kind(SPI_getvalue(tup, desc, 4), &r->kind_name);
+		r->many = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
+		r->local_names = name_array(tup, desc, 6, &r->nkeys);
+		r->remote_names = name_array(tup, desc, 7, &n);
+		r->secondary = DatumGetObjectId(SPI_getbinval(tup, desc, 8, &isnull));
+		if (isnull)
+			r->secondary = InvalidOid;
+		r->secondary_local_names = name_array(tup, desc, 9, &n);
+		r->secondary_remote_names = name_array(tup, desc, 10, &n);
+		r->join_on = SPI_getvalue(tup, desc, 11);
+		r->lazy = SPI_getvalue(tup, desc, 12);
+		r->order_by = SPI_getvalue(tup, desc, 13);
+		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
+		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
+											r->kind == REL_VIEWONLY ? 0 : r->nkeys);
+
+		watch(r->source);
+		watch(r->target);
+		if (OidIsValid(r->secondary))
+			watch(r->secondary);
+
+		e = hash_search(source_hash, &r->source, HASH_ENTER, &found);
+		if (!found)
+			e->rels = NIL;
+		e->rels = lappend(e->rels, r);
+	}
+	MemoryContextSwitchTo(old);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * Rebuilds the cache when it was invalidated, unless a fetch is running in
+ * this backend (a fetch called from a filter): its plans point into the cache,
+ * so the outer fetch finishes on the state it started with.
+ */
+static void
+cache_ensure(void)
+{
+	AcceptInvalidationMessages();
+	if (source_hash == NULL || (!cache_valid && pin_count == 0))
+		cache_build();
+}
+
+void
+relorm_cache_pin(void)
+{
+	pin_count++;
+}
+
+bool
+relorm_cache_pinned(void)
+{
+	return pin_count > 0;
+}
+
+void
+relorm_cache_unpin(void)
+{
+	if (pin_count > 0)
+		pin_count--;
+}
+
+List *
+relorm_relationships_of(Oid source)
+{
+	SourceEntry *e;
+
+	cache_ensure();
+	e = hash_search(source_hash, &source, HASH_FIND, NULL);
+	return e ? e->rels : NIL;
+}
+
+const RelormRelationship *
+relorm_find_relationship(Oid source, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, relorm_relationships_of(source))
+	{
+		RelormRelationship *r = lfirst(lc);
+
+		if (strcmp(r->name, name) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+bool
+relorm_cache_is_valid(void)
+{
+	return cache_valid && source_hash != NULL;
+}

@@ -1,0 +1,62 @@
+/*
+ * catalog_cache.h
+ *		Per-backend cache of relorm.relationship, with column names resolved to
+ *		attribute numbers, and the invalidation that drops it (and every cached
+ *		load plan) when the catalog or a table it mentions changes.
+ */
+#ifndef RELORM_CATALOG_CACHE_H
+#define RELORM_CATALOG_CACHE_H
+
+#include "postgres.h"
+#include "access/attnum.h"
+#include "nodes/pg_list.h"
+
+typedef enum RelKind
+{
+	REL_ONE_TO_MANY,
+	REL_MANY_TO_ONE,
+	REL_ONE_TO_ONE,
+	REL_MANY_TO_MANY,
+	REL_VIEWONLY
+} RelKind;
+
+typedef struct RelormRelationship
+{
+	Oid			source;
+	char	   *name;
+	Oid			target;
+	RelKind		kind;
+	const char *kind_name;
+	bool		many;
+	const char *lazy;
+	char	   *order_by;		/* NULL when none */
+	char	   *join_on;		/* viewonly only */
+	Oid			secondary;		/* many_to_many only */
+	int			nkeys;
+	/* names as stored, and attnums (InvalidAttrNumber when the column is gone) */
+	char	  **local_names;
+	AttrNumber *local_attnums;
+	char	  **remote_names;
+	AttrNumber *remote_attnums;
+	char	  **secondary_local_names;
+	char	  **secondary_remote_names;
+} RelormRelationship;
+
+/* The relationships declared on a table (a list of RelormRelationship *). */
+extern List *relorm_relationships_of(Oid source);
+extern const RelormRelationship *relorm_find_relationship(Oid source, const char *name);
+
+/* Callback run when the cache is dropped; the load plan cache registers one. */
+typedef void (*RelormCacheResetHook) (void);
+extern void relorm_cache_register_reset_hook(RelormCacheResetHook hook);
+
+/* A running fetch pins the cache (and its plans) until it ends. */
+extern void relorm_cache_pin(void);
+extern void relorm_cache_unpin(void);
+extern bool relorm_cache_pinned(void);
+extern bool relorm_cache_is_valid(void);
+
+/* Tells the cache that cached plans depend on this table. */
+extern void relorm_cache_watch_relation(Oid relid);
+
+#endif							/* RELORM_CATALOG_CACHE_H */

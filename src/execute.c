@@ -1,0 +1,494 @@
+/*
+ * execute.c
+ *		Executes a load plan.  Root rows come from an SPI cursor, relorm.batch_size
+ *		at a time.  For each batch, every relationship level is loaded with one
+ *		query over the distinct keys of its parents (key = ANY($1)), ordered by
+ *		key so each parent's children arrive together; the children's JSON is
+ *		written into one buffer per level and each parent's slice is located
+ *		through a hash table of its key.  A level with children is held (as
+ *		SPI's tuples) until its children are loaded; a leaf level is rendered
+ *		straight from the executor's slots as its query runs.  Everything a
+ *		batch allocates lives in a context that is reset when the batch's trees
+ *		have been emitted.
+ *
+ *		All queries run read-only on the caller's snapshot, so every level of
+ *		every batch sees the same data.
+ */
+#include "relorm.h"
+
+#include "access/htup_details.h"
+#include "common/hashfn.h"
+#include "execute.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "nodes/params.h"
+#include "utils/array.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+/* The rows of one level, deformed. */
+typedef struct LevelRows
+{
+	int			nrows;
+	int			ncols;
+	Datum	   *values;			/* nrows * ncols */
+	bool	   *nulls;
+} LevelRows;
+
+/* The distinct keys of a child relationship among its parents' rows. */
+typedef struct KeySet
+{
+	int			nkeys;			/* key columns */
+	int			nslots;			/* distinct keys */
+	int			mask;			/* hash buckets - 1 */
+	int		   *buckets;		/* slot + 1, 0 when empty */
+	int		   *next;			/* collision chain: slot + 1 */
+	uint32	   *hashes;
+	Datum	  **keyvals;		/* [key column][slot] */
+} KeySet;
+
+/* A child relationship loaded for one set of parent rows. */
+typedef struct ChildLoad
+{
+	int		   *row_slot;		/* per parent row: its key's slot, -1 for a NULL key */
+	int		   *start;			/* per slot: offset in buf, -1 when no child */
+	int		   *len;			/* per slot: bytes of all its children, comma-separated */
+	int		   *first_len;		/* per slot: bytes of its first child */
+	StringInfoData buf;
+	struct ChildLoad *sub;		/* a joined child: the loads of its own children */
+} ChildLoad;
+
+/* What a running fetch carries through its levels. */
+typedef struct ExecState
+{
+	MemoryContext batch_cxt;	/* reset after each batch; SPI calls return in
+								 * SPI's own context, so it is switched back to */
+} ExecState;
+
+static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
+
+static inline uint32
+key_hash(PlanLevel *child, int k, Datum d)
+{
+	if (child->key_fast[k])
+		return hash_bytes_uint32((uint32) d ^ (uint32) ((uint64) d >> 32));
+	return DatumGetUInt32(FunctionCall1Coll(&child->key_hash[k], child->key_coll[k], d));
+}
+
+static inline bool
+key_equal(PlanLevel *child, int k, Datum a, Datum b)
+{
+	if (child->key_fast[k])
+		return a == b;
+	return DatumGetBool(FunctionCall2Coll(&child->key_eq[k], child->key_coll[k], a, b));
+}
+
+static uint32
+row_key_hash(PlanLevel *child, const Datum *vals, const int *cols)
+{
+	uint32		h = 0;
+
+	for (int k = 0; k < child->rel->nkeys; k++)
+		h = hash_combine(h, key_hash(child, k, vals[cols ? cols[k] : k]));
+	return h;
+}
+
+/* The slot of a key, or -1. vals[cols[k]] are the key's values. */
+static int
+keyset_find(KeySet *ks, PlanLevel *child, const Datum *vals, const int *cols, uint32 h)
+{
+	for (int s = ks->buckets[h & ks->mask]; s != 0; s = ks->next[s - 1])
+	{
+		int			slot = s - 1;
+		bool		eq = ks->hashes[slot] == h;
+
+		for (int k = 0; eq && k < ks->nkeys; k++)
+			eq = key_equal(child, k, ks->keyvals[k][slot], vals[cols ? cols[k] : k]);
+		if (eq)
+			return slot;
+	}
+	return -1;
+}
+
+/* Collects the distinct non-NULL keys of the parent rows, slot per row. */
+static void
+keyset_build(KeySet *ks, PlanLevel *child, LevelRows *rows, int *row_slot)
+{
+	int			nkeys = child->rel->nkeys;
+	int			nb = 16;
+
+	while (nb < rows->nrows * 2)
+		nb <<= 1;
+	ks->nkeys = nkeys;
+	ks->nslots = 0;
+	ks->mask = nb - 1;
+	ks->buckets = palloc0(sizeof(int) * nb);
+	ks->next = palloc(sizeof(int) * Max(1, rows->nrows));
+	ks->hashes = palloc(sizeof(uint32) * Max(1, rows->nrows));
+	ks->keyvals = palloc(sizeof(Datum *) * nkeys);
+	for (int k = 0; k < nkeys; k++)
+		ks->keyvals[k] = palloc(sizeof(Datum) * Max(1, rows->nrows));
+
+	for (int i = 0; i < rows->nrows; i++)
+	{
+		Datum	   *vals = rows->values + (Size) i * rows->ncols;
+		bool	   *nulls = rows->nulls + (Size) i * rows->ncols;
+		bool		anynull = false;
+		uint32		h;
+		int			slot;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int k = 0; k < nkeys; k++)
+			anynull |= nulls[child->parent_keycols[k]];
+		if (anynull)
+		{
+			row_slot[i] = -1;
+			continue;
+		}
+		h = row_key_hash(child, vals, child->parent_keycols);
+		slot = keyset_find(ks, child, vals, child->parent_keycols, h);
+		if (slot < 0)
+		{
+			slot = ks->nslots++;
+			ks->hashes[slot] = h;
+			for (int k = 0; k < nkeys; k++)
+				ks->keyvals[k][slot] = vals[child->parent_keycols[k]];
+			ks->next[slot] = ks->buckets[h & ks->mask];
+			ks->buckets[h & ks->mask] = slot + 1;
+		}
+		row_slot[i] = slot;
+	}
+}
+
+/* Deforms an SPI result into values/nulls arrays (pointing into its tuples). */
+static void
+deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
+{
+	int			ncols = tt->tupdesc->natts;
+
+	rows->nrows = (int) n;
+	rows->ncols = ncols;
+	rows->values = palloc(sizeof(Datum) * Max(1, (Size) n * ncols));
+	rows->nulls = palloc(sizeof(bool) * Max(1, (Size) n * ncols));
+	for (uint64 i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		heap_deform_tuple(tt->vals[i], tt->tupdesc,
+						  rows->values + i * ncols, rows->nulls + i * ncols);
+	}
+}
+
+/*
+ * Appends a row (row i of its level, with values vals) as a JSON object: its
+ * columns rendered, its selectin children copied from their level's buffer,
+ * its joined children rendered from the same row (a recursion bounded by the
+ * shape's depth).
+ */
+static void
+render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, ChildLoad *loads)
+{
+	appendStringInfoCharMacro(out, '{');
+	for (int f = 0; f < lvl->nfields; f++)
+	{
+		PlanField  *field = &lvl->fields[f];
+
+		if (f > 0)
+			appendStringInfoCharMacro(out, ',');
+		appendBinaryStringInfo(out, field->key_json, field->key_len);
+		if (field->colidx >= 0)
+			json_out_value(out, &lvl->out[field->colidx], vals[field->colidx], nulls[field->colidx]);
+		else
+		{
+			PlanLevel  *child = lvl->children[field->childidx];
+			ChildLoad  *cl = &loads[field->childidx];
+			int			slot;
+			bool		empty;
+
+			if (child->strategy == STRATEGY_JOINED)
+			{
+				if (nulls[child->present_col])
+					appendBinaryStringInfo(out, "null", 4);
+				else
+					render_row(out, child, vals, nulls, i, cl->sub);
+				continue;
+			}
+			slot = cl->row_slot[i];
+			empty = slot < 0 || cl->start[slot] < 0;
+			if (child->many)
+			{
+				if (empty)
+					appendBinaryStringInfo(out, "[]", 2);
+				else
+				{
+					appendStringInfoCharMacro(out, '[');
+					appendBinaryStringInfo(out, cl->buf.data + cl->start[slot], cl->len[slot]);
+					appendStringInfoCharMacro(out, ']');
+				}
+			}
+			else if (empty)
+				appendBinaryStringInfo(out, "null", 4);
+			else
+				appendBinaryStringInfo(out, cl->buf.data + cl->start[slot], cl->first_len[slot]);
+		}
+	}
+	appendStringInfoCharMacro(out, '}');
+}
+
+/* Whether two child rows carry the same parent key (their leading columns). */
+static bool
+same_key(PlanLevel *child, const Datum *a, const Datum *b)
+{
+	for (int k = 0; k < child->rel->nkeys; k++)
+		if (!key_equal(child, k, a[k], b[k]))
+			return false;
+	return true;
+}
+
+/* Groups a child level's rows, in key order, to the slots of their parents. */
+typedef struct Grouper
+{
+	ExecState  *es;
+	PlanLevel  *child;
+	KeySet	   *ks;
+	ChildLoad  *cl;				/* where the rows are written */
+	ChildLoad  *cloads;			/* the loads of the child's own children */
+	int			cur;			/* slot of the current key, -1 before the first row */
+	Datum	   *key;			/* the current key, copied into the batch context */
+} Grouper;
+
+/* Renders one child row into its parent's slot. */
+static void
+group_row(Grouper *g, Datum *vals, bool *nulls, int i)
+{
+	PlanLevel  *child = g->child;
+	ChildLoad  *cl = g->cl;
+	int			elem;
+
+	CHECK_FOR_INTERRUPTS();
+	if (g->cur < 0 || !same_key(child, g->key, vals))
+	{
+		MemoryContext old;
+
+		g->cur = keyset_find(g->ks, child, vals, NULL, row_key_hash(child, vals, NULL));
+		if (g->cur < 0 || cl->start[g->cur] >= 0)
+			elog(ERROR, "relorm: rows of level %s are not grouped by their parent key", child->path);
+		cl->start[g->cur] = cl->buf.len;
+		old = MemoryContextSwitchTo(g->es->batch_cxt);
+		for (int k = 0; k < child->rel->nkeys; k++)
+			g->key[k] = datumCopy(vals[k], child->key_typbyval[k], child->key_typlen[k]);
+		MemoryContextSwitchTo(old);
+	}
+	else
+		appendStringInfoCharMacro(&cl->buf, ',');
+	elem = cl->buf.len;
+	render_row(&cl->buf, child, vals, nulls, i, g->cloads);
+	if (cl->first_len[g->cur] == 0)
+		cl->first_len[g->cur] = cl->buf.len - elem;
+	cl->len[g->cur] = cl->buf.len - cl->start[g->cur];
+}
+
+/*
+ * A level whose rows need nothing loaded after them (no selectin children,
+ * here or under its joined children) is rendered as its query runs, straight
+ * from the executor's slots: no copy of its rows.
+ */
+static bool
+level_streams(PlanLevel *lvl)
+{
+	for (int c = 0; c < lvl->nchildren; c++)
+		if (lvl->children[c]->strategy != STRATEGY_JOINED || !level_streams(lvl->children[c]))
+			return false;
+	return true;
+}
+
+typedef struct StreamReceiver
+{
+	DestReceiver pub;
+	Grouper    *grouper;
+} StreamReceiver;
+
+static bool
+stream_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	StreamReceiver *r = (StreamReceiver *) self;
+
+	slot_getallattrs(slot);
+	group_row(r->grouper, slot->tts_values, slot->tts_isnull, 0);
+	return true;
+}
+
+static void
+stream_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
+{
+}
+
+static void
+stream_nothing(DestReceiver *self)
+{
+}
+
+/* Loads one child relationship for the parent rows: one query, set-based. */
+static void
+load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl)
+{
+	KeySet		ks;
+	Grouper		g;
+	ParamListInfo params;
+	int			ret;
+	int			nkeys = child->rel->nkeys;
+
+	cl->row_slot = palloc(sizeof(int) * Max(1, rows->nrows));
+	keyset_build(&ks, child, rows, cl->row_slot);
+	cl->start = palloc(sizeof(int) * Max(1, ks.nslots));
+	cl->len = palloc0(sizeof(int) * Max(1, ks.nslots));
+	cl->first_len = palloc0(sizeof(int) * Max(1, ks.nslots));
+	for (int s = 0; s < ks.nslots; s++)
+		cl->start[s] = -1;
+	initStringInfo(&cl->buf);
+	if (ks.nslots == 0)
+		return;
+
+	/* $1..$n: the distinct parent keys, one array per key column */
+	params = makeParamList(nkeys);
+	for (int k = 0; k < nkeys; k++)
+	{
+		params->params[k].value =
+			PointerGetDatum(construct_array(ks.keyvals[k], ks.nslots, child->key_types[k],
+											child->key_typlen[k], child->key_typbyval[k],
+											child->key_typalign[k]));
+		params->params[k].isnull = false;
+		params->params[k].pflags = PARAM_FLAG_CONST;
+		params->params[k].ptype = get_array_type(child->key_types[k]);
+	}
+	params->numParams = nkeys;
+
+	g.es = es;
+	g.child = child;
+	g.ks = &ks;
+	g.cl = cl;
+	g.cur = -1;
+	g.key = palloc(sizeof(Datum) * nkeys);
+	check_stack_depth();
+
+	if (level_streams(child))
+	{
+		StreamReceiver receiver;
+		SPIExecuteOptions options;
+
+		g.cloads = load_children(es, child, NULL);
+		memset(&receiver, 0, sizeof(receiver));
+		receiver.pub.receiveSlot = stream_receive;
+		receiver.pub.rStartup = stream_startup;
+		receiver.pub.rShutdown = stream_nothing;
+		receiver.pub.rDestroy = stream_nothing;
+		receiver.pub.mydest = DestNone;
+		receiver.grouper = &g;
+		memset(&options, 0, sizeof(options));
+		options.params = params;
+		options.read_only = true;
+		options.dest = &receiver.pub;
+		ret = SPI_execute_plan_extended(child->plan, &options);
+		MemoryContextSwitchTo(es->batch_cxt);
+		/* SPI reports a SELECT whose rows went to a DestNone receiver as utility */
+		if (ret != SPI_OK_UTILITY && ret != SPI_OK_SELECT)
+			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
+	}
+	else
+	{
+		SPIExecuteOptions options;
+		SPITupleTable *tt;
+		LevelRows	crows;
+
+		memset(&options, 0, sizeof(options));
+		options.params = params;
+		options.read_only = true;
+		ret = SPI_execute_plan_extended(child->plan, &options);
+		MemoryContextSwitchTo(es->batch_cxt);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
+		tt = SPI_tuptable;
+		deform_rows(tt, SPI_processed, &crows);
+		g.cloads = load_children(es, child, &crows);
+		for (int j = 0; j < crows.nrows; j++)
+			group_row(&g, crows.values + (Size) j * crows.ncols, crows.nulls + (Size) j * crows.ncols, j);
+		SPI_freetuptable(tt);
+	}
+}
+
+static ChildLoad *
+load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
+{
+	ChildLoad  *loads = palloc0(sizeof(ChildLoad) * Max(1, lvl->nchildren));
+
+	for (int c = 0; c < lvl->nchildren; c++)
+	{
+		PlanLevel  *child = lvl->children[c];
+
+		if (child->strategy == STRATEGY_JOINED)
+		{
+			/* its columns are in these rows; only its own children are loaded */
+			check_stack_depth();
+			loads[c].sub = load_children(es, child, rows);
+		}
+		else
+			load_child(es, child, rows, &loads[c]);
+	}
+	return loads;
+}
+
+/*
+ * Runs the plan: params are the filter's $1..$n followed by the limit and the
+ * offset.  The caller is connected to SPI.  Each tree handed to emit is
+ * preceded in memory by VARHDRSZ bytes the emitter may use as a varlena header.
+ */
+void
+execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit, void *emit_arg)
+{
+	ExecState	es;
+	MemoryContext old = CurrentMemoryContext;
+	Portal		portal;
+	StringInfoData tree;
+	bool		more = true;
+
+	es.batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch batch",
+									  ALLOCSET_DEFAULT_SIZES);
+	initStringInfo(&tree);
+	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
+	MemoryContextSwitchTo(old);
+	while (more)
+	{
+		SPITupleTable *tt;
+		LevelRows	rows;
+		ChildLoad  *loads;
+
+		SPI_cursor_fetch(portal, true, relorm_batch_size);
+		if (SPI_processed == 0)
+			break;
+		tt = SPI_tuptable;
+		MemoryContextSwitchTo(es.batch_cxt);
+		deform_rows(tt, SPI_processed, &rows);
+		loads = load_children(&es, plan->top, &rows);
+		for (int i = 0; i < rows.nrows && more; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			resetStringInfo(&tree);
+			appendBinaryStringInfo(&tree, "\0\0\0\0", VARHDRSZ);
+			render_row(&tree, plan->top, rows.values + (Size) i * rows.ncols,
+					   rows.nulls + (Size) i * rows.ncols, i, loads);
+			more = emit(emit_arg, tree.data + VARHDRSZ, tree.len - VARHDRSZ);
+		}
+		MemoryContextSwitchTo(old);
+		SPI_freetuptable(tt);
+		MemoryContextReset(es.batch_cxt);
+		/* keep the tree buffer from growing to the largest tree forever */
+		if (tree.maxlen > 1024 * 1024)
+		{
+			pfree(tree.data);
+			initStringInfo(&tree);
+		}
+	}
+	SPI_cursor_close(portal);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(es.batch_cxt);
+}

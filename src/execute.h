@@ -1,0 +1,22 @@
+/*
+ * execute.h
+ *		Runs a load plan: the root rows through a cursor in batches, each level
+ *		of each batch with one set-based query, trees handed to an emitter as
+ *		soon as their batch is complete.
+ */
+#ifndef RELORM_EXECUTE_H
+#define RELORM_EXECUTE_H
+
+#include "postgres.h"
+#include "load_plan.h"
+
+/*
+ * Receives one finished tree (preceded by VARHDRSZ writable bytes, so it can
+ * be made a text datum in place); returns false to stop the fetch.
+ */
+typedef bool (*TreeEmitter) (void *arg, const char *json, int len);
+
+extern void execute_plan(LoadPlan *plan, Datum *params, const char *nulls,
+						 TreeEmitter emit, void *emit_arg);
+
+#endif							/* RELORM_EXECUTE_H */

@@ -1,0 +1,244 @@
+/*
+ * json_out.c
+ *		Renders column values into JSON text exactly as to_json/row_to_json do
+ *		(src/backend/utils/adt/json.c): the same type categories, decided once
+ *		per column instead of once per value, and direct paths for the common
+ *		types (integers, text) that skip the fmgr output call.
+ */
+#include "relorm.h"
+
+#include "access/transam.h"
+#include "catalog/pg_cast.h"
+#include "catalog/pg_type.h"
+#include "common/jsonapi.h"
+#include "json_out.h"
+#include "parser/parse_coerce.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+
+/* Decides how a column of this type is rendered, as json_categorize_type does. */
+void
+json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt)
+{
+	Oid			outfunc = InvalidOid;
+	bool		varlena;
+
+	typid = getBaseType(typid);
+	col->typid = typid;
+	switch (typid)
+	{
+		case BOOLOID:
+			col->category = JO_BOOL;
+			break;
+		case INT2OID:
+			col->category = JO_INT2;
+			break;
+		case INT4OID:
+			col->category = JO_INT4;
+			break;
+		case INT8OID:
+			col->category = JO_INT8;
+			break;
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case NUMERICOID:
+			col->category = JO_NUMERIC;
+			getTypeOutputInfo(typid, &outfunc, &varlena);
+			break;
+		case DATEOID:
+			col->category = JO_DATE;
+			break;
+		case TIMESTAMPOID:
+			col->category = JO_TIMESTAMP;
+			break;
+		case TIMESTAMPTZOID:
+			col->category = JO_TIMESTAMPTZ;
+			break;
+		case JSONOID:
+		case JSONBOID:
+			col->category = JO_JSON;
+			getTypeOutputInfo(typid, &outfunc, &varlena);
+			break;
+		case TEXTOID:
+		case VARCHAROID:
+			col->category = JO_TEXT;
+			break;
+		default:
+			if (OidIsValid(get_element_type(typid)) || typid == ANYARRAYOID ||
+				typid == ANYCOMPATIBLEARRAYOID || typid == RECORDARRAYOID)
+				col->category = JO_ARRAY;
+			else if (type_is_rowtype(typid))
+				col->category = JO_COMPOSITE;
+			else
+			{
+				col->category = JO_OTHER;
+				if (typid >= FirstNormalObjectId)
+				{
+					Oid			castfunc;
+					CoercionPathType ctype;
+
+					ctype = find_coercion_pathway(JSONOID, typid, COERCION_EXPLICIT, &castfunc);
+					if (ctype == COERCION_PATH_FUNC && OidIsValid(castfunc))
+					{
+						col->category = JO_CAST;
+						outfunc = castfunc;
+					}
+				}
+				if (col->category == JO_OTHER)
+					getTypeOutputInfo(typid, &outfunc, &varlena);
+			}
+			break;
+	}
+	if (OidIsValid(outfunc))
+		fmgr_info_cxt(outfunc, &col->fn, cxt);
+}
+
+/* Appends str (len bytes) as a JSON string, escaped exactly as escape_json does. */
+void
+json_out_string(StringInfo buf, const char *str, int len)
+{
+	const char *end = str + len;
+	const char *run = str;
+	const char *p;
+
+	enlargeStringInfo(buf, len + 2);
+	buf->data[buf->len++] = '"';
+	for (p = str; p < end; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+		const char *esc;
+
+		if (c >= ' ' && c != '"' && c != '\\')
+			continue;
+		if (p > run)
+			appendBinaryStringInfo(buf, run, p - run);
+		run = p + 1;
+		switch (c)
+		{
+			case '\b':
+				esc = "\\b";
+				break;
+			case '\f':
+				esc = "\\f";
+				break;
+			case '\n':
+				esc = "\\n";
+				break;
+			case '\r':
+				esc = "\\r";
+				break;
+			case '\t':
+				esc = "\\t";
+				break;
+			case '"':
+				esc = "\\\"";
+				break;
+			case '\\':
+				esc = "\\\\";
+				break;
+			default:
+				appendStringInfo(buf, "\\u%04x", (int) c);
+				continue;
+		}
+		appendBinaryStringInfo(buf, esc, 2);
+	}
+	if (p > run)
+		appendBinaryStringInfo(buf, run, p - run);
+	appendStringInfoCharMacro(buf, '"');
+}
+
+static void
+append_text_datum(StringInfo buf, Datum d)
+{
+	text	   *t = DatumGetTextPP(d);
+
+	appendBinaryStringInfo(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+/* Appends one value, rendered as to_json renders it. */
+void
+json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull)
+{
+	char		num[MAXINT8LEN + 1];
+	char	   *s;
+	int			len;
+
+	if (isnull)
+	{
+		appendBinaryStringInfo(buf, "null", 4);
+		return;
+	}
+	switch (col->category)
+	{
+		case JO_BOOL:
+			if (DatumGetBool(value))
+				appendBinaryStringInfo(buf, "true", 4);
+			else
+				appendBinaryStringInfo(buf, "false", 5);
+			break;
+		case JO_INT2:
+			len = pg_ltoa((int32) DatumGetInt16(value), num);
+			appendBinaryStringInfo(buf, num, len);
+			break;
+		case JO_INT4:
+			len = pg_ltoa(DatumGetInt32(value), num);
+			appendBinaryStringInfo(buf, num, len);
+			break;
+		case JO_INT8:
+			len = pg_lltoa(DatumGetInt64(value), num);
+			appendBinaryStringInfo(buf, num, len);
+			break;
+		case JO_NUMERIC:
+			s = OutputFunctionCall(&col->fn, value);
+			len = strlen(s);
+			if (IsValidJsonNumber(s, len))
+				appendBinaryStringInfo(buf, s, len);
+			else
+				json_out_string(buf, s, len);
+			pfree(s);
+			break;
+		case JO_DATE:
+		case JO_TIMESTAMP:
+		case JO_TIMESTAMPTZ:
+			{
+				char		dt[MAXDATELEN + 1];
+
+				JsonEncodeDateTime(dt, value, col->typid, NULL);
+				appendStringInfoCharMacro(buf, '"');
+				appendStringInfoString(buf, dt);
+				appendStringInfoCharMacro(buf, '"');
+			}
+			break;
+		case JO_JSON:
+			s = OutputFunctionCall(&col->fn, value);
+			appendStringInfoString(buf, s);
+			pfree(s);
+			break;
+		case JO_TEXT:
+			{
+				text	   *t = DatumGetTextPP(value);
+
+				json_out_string(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				if ((Pointer) t != DatumGetPointer(value))
+					pfree(t);
+			}
+			break;
+		case JO_ARRAY:
+			append_text_datum(buf, DirectFunctionCall1(array_to_json, value));
+			break;
+		case JO_COMPOSITE:
+			append_text_datum(buf, DirectFunctionCall1(row_to_json, value));
+			break;
+		case JO_CAST:
+			append_text_datum(buf, FunctionCall1(&col->fn, value));
+			break;
+		case JO_OTHER:
+			s = OutputFunctionCall(&col->fn, value);
+			json_out_string(buf, s, strlen(s));
+			pfree(s);
+			break;
+	}
+}

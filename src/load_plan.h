@@ -1,0 +1,94 @@
+/*
+ * load_plan.h
+ *		The load plan of a fetch: one level per table of the shape, each with
+ *		its resolved relationship, the columns it reads, how they render, the
+ *		SQL it runs and that SQL's prepared SPI plan, kept across batches and
+ *		calls.  Plans are cached per backend by (root, shape, filter, order).
+ */
+#ifndef RELORM_LOAD_PLAN_H
+#define RELORM_LOAD_PLAN_H
+
+#include "postgres.h"
+#include "catalog_cache.h"
+#include "executor/spi.h"
+#include "json_out.h"
+
+typedef enum LevelStrategy
+{
+	STRATEGY_ROOT,				/* the root cursor, read in batches */
+	STRATEGY_SELECTIN,			/* one query per batch: key = ANY($1) */
+	STRATEGY_JOINED				/* to-one, LEFT JOINed into the parent's query */
+} LevelStrategy;
+
+/* A column of a level's result: of its own table (join 0) or of joined child 'join'. */
+typedef struct LevelColumn
+{
+	int			join;
+	Oid			relid;
+	AttrNumber	attnum;
+} LevelColumn;
+
+/* One key of the output object, in the shape's order. */
+typedef struct PlanField
+{
+	char	   *key_json;		/* "key": already escaped */
+	int			key_len;
+	int			colidx;			/* result column, or -1 */
+	int			childidx;		/* child level, or -1 */
+} PlanField;
+
+typedef struct PlanLevel
+{
+	Oid			relid;
+	char	   *path;			/* users.posts.comments */
+	const RelormRelationship *rel;	/* the relationship leading here; NULL at the root */
+	LevelStrategy strategy;
+	bool		many;			/* to-many: an array; to-one: an object or null */
+	int			nkeycols;		/* leading result columns holding the parent's key */
+	int			ncols;			/* result columns */
+	int			nattrs;			/* the columns read, after the key columns */
+	LevelColumn  *attrs;
+	int			njoins;			/* joined children, in join number order */
+	struct PlanLevel **joins;
+
+	/* a joined child: its columns live in the result of the level owning the query */
+	char	   *join_alias;
+	int			join_parent;	/* join number of the joined parent, 0 for the owner's table */
+	const char *query_path;		/* path of the level whose query it is joined into */
+	int			present_col;	/* result column that is NULL when no row joined */
+	JsonOutColumn *out;			/* rendering of each result column (a joined child
+								 * shares its parent's) */
+	int			nfields;
+	PlanField  *fields;
+	int			nchildren;
+	struct PlanLevel **children;
+
+	/* for a child level: its key as found in the parent's result columns */
+	int		   *parent_keycols;
+	Oid		   *key_types;
+	int16	   *key_typlen;
+	bool	   *key_typbyval;
+	char	   *key_typalign;
+	bool	   *key_fast;		/* integer keys: compared and hashed as Datums */
+	FmgrInfo   *key_hash;
+	FmgrInfo   *key_eq;
+	Oid		   *key_coll;
+
+	char	   *sql;
+	SPIPlanPtr	plan;			/* prepared and kept */
+} PlanLevel;
+
+typedef struct LoadPlan
+{
+	char	   *cache_key;
+	MemoryContext cxt;
+	Oid			root;
+	PlanLevel  *top;
+	int			nparams;		/* parameters of the filter ($1..$n) */
+	Oid		   *param_types;
+} LoadPlan;
+
+extern LoadPlan *load_plan_get(Oid root, const char *shape, const char *filter,
+							   const char *order_by);
+
+#endif							/* RELORM_LOAD_PLAN_H */
