@@ -23,6 +23,9 @@ include $(PGXS)
 # Warnings that PostgreSQL's own headers do not trip; scripts/test adds -Werror.
 override CFLAGS += -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
+# PGXS knows nothing of our headers: rebuild every object when one changes.
+$(OBJS): $(wildcard src/*.h)
+
 .PHONY: bench
 bench:
 	$(MAKE) -C bench run

@@ -826,6 +826,7 @@ SELECT pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.repla
        '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;')
 $$;
 
+-------------------------------------------------------------------------------
 -- Fetch (src/fetch.c, src/shape.c, src/load_plan.c, src/execute.c,
 -- src/json_out.c).  STABLE and read-only: a fetch reads every level from the
 -- caller's snapshot, with the caller's rights (SECURITY INVOKER).
