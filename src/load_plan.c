@@ -246,7 +246,7 @@ remote_is_unique(const RelormRelationship *r)
 static bool
 use_joined(const RelormRelationship *r)
 {
-	return strcmp(r->lazy, "joined") == 0 && !r->many &&
+	return strcmp(r->lazy, "joined") == 0 && !r->many && r->target_type == NULL &&
 		(r->kind == REL_MANY_TO_ONE || r->kind == REL_ONE_TO_ONE) &&
 		remote_is_unique(r);
 }
@@ -550,6 +550,25 @@ renumber_params(const char *text, int offset)
 	return buf.data;
 }
 
+/* target_type: only the target's rows of that subtype; NULL when any row. */
+static char *
+type_condition(const RelormRelationship *r, const char *talias)
+{
+	if (r->target_type == NULL || r->target_discriminator == NULL)
+		return NULL;
+	return psprintf("CAST(%s.%s AS pg_catalog.text) OPERATOR(pg_catalog.=) %s", talias,
+					quote_identifier(r->target_discriminator), quote_literal_cstr(r->target_type));
+}
+
+/* cond1 AND cond2, either may be NULL */
+static char *
+and_conditions(char *a, char *b)
+{
+	if (a && b)
+		return psprintf("%s AND %s", a, b);
+	return a ? a : b;
+}
+
 /* A where: modifier checked, recorded for parameter types, ready to embed. */
 static char *
 where_sql(BuildState *bs, ShapeItem *item, Oid relid, int param_offset)
@@ -700,6 +719,11 @@ filter_condition(BuildState *bs, Oid relid, const char *alias, ShapeItem *item, 
 				sep = " AND ";
 			}
 			break;
+	}
+	if (type_condition(r, ta))
+	{
+		appendStringInfo(&sub, "%s%s", sep, type_condition(r, ta));
+		sep = " AND ";
 	}
 	if (item->where)
 	{
@@ -890,6 +914,7 @@ child_sql(BuildState *bs, PlanLevel *lvl, ShapeItem *item)
 
 	if (item && item->where)
 		where = where_sql(bs, item, r->target, nkeys);
+	where = and_conditions(type_condition(r, talias), where);
 	if (item)
 		filters = filter_conditions(bs, r->target, talias, item->items, nkeys);
 	if (!lvl->count)
@@ -989,6 +1014,8 @@ choose_strategy(const RelormRelationship *r, ShapeItem *item)
 				strategy_error(r, item, "a joined level takes no where:, order:, limit:, offset:, count, recursion or !inner/!none inside it");
 			if (!remote_is_unique(r))
 				strategy_error(r, item, "the target has no unique index on the joined columns");
+			if (r->target_type)
+				strategy_error(r, item, "it targets one subtype, which a join cannot filter without losing the parent's row");
 			return STRATEGY_JOINED;
 		case SHAPE_STRATEGY_SELECT:
 			return STRATEGY_SELECT;
