@@ -1552,7 +1552,7 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 	int			n = 0;
 	ErrorContextCallback cb;
 	PrepareContext pc;
-	List	   *sqls = list_make1(psprintf("SELECT 1 FROM %s WHERE %s", from, filter));
+	List	   *sqls = NIL;
 	ListCell   *lc;
 
 	foreach(lc, bs->fragments)
@@ -1563,6 +1563,8 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 									  quote_identifier(get_rel_name(pf->relid)),
 									  relorm_embed_expression(pf->text)));
 	}
+	/* the filter last: the shape's own parameters are counted before it */
+	sqls = lappend(sqls, psprintf("SELECT 1 FROM %s WHERE %s", from, filter));
 	pc.path = get_rel_name(plan->root);
 	cb.callback = prepare_error_callback;
 	cb.arg = &pc;
@@ -1572,6 +1574,8 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 	{
 		List	   *raw;
 
+		if (lnext(sqls, lc) == NULL)
+			plan->shape_nparams = n;
 		pc.sql = lfirst(lc);
 		raw = raw_parser(pc.sql, RAW_PARSE_DEFAULT);
 		(void) parse_analyze_varparams(linitial_node(RawStmt, raw), pc.sql, &types, &n, NULL);
