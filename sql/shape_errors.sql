@@ -60,17 +60,27 @@ SELECT q, sqlstate_of(q) FROM (VALUES
     ($$SELECT relorm.fetch('users', 'posts(id, limit: 99999999999999999999)')$$),
     ($$SELECT relorm.fetch('users', 'posts(id, offset: -1)')$$),
     ($$SELECT relorm.fetch('users', 'posts(id, limit: 1, limit: 2)')$$),
+    ($$SELECT relorm.fetch('users', 'posts(id, where: true, where: false)')$$),
+    ($$SELECT relorm.fetch('users', 'posts(id, order: id, order: title)')$$),
+    -- modifiers belong inside a relationship
+    ($$SELECT relorm.fetch('users', 'id, where: true')$$),
+    ($$SELECT relorm.fetch('users', 'id, limit: 1')$$),
+    ($$SELECT relorm.fetch('users', 'count')$$),
     -- count: nothing else listed with it
     ($$SELECT relorm.fetch('users', 'posts(count, id)')$$),
     ($$SELECT relorm.fetch('users', 'posts(id, count)')$$),
     ($$SELECT relorm.fetch('users', 'posts(count, tags(id))')$$),
-    ($$SELECT relorm.fetch('users', 'posts(count, count)')$$),
     -- hints
     ($$SELECT relorm.fetch('users', 'posts!joined(id)')$$),
     ($$SELECT relorm.fetch('posts', 'tags!joined(id)')$$),
     ($$SELECT relorm.fetch('users', 'posts!outer(id)')$$),
     ($$SELECT relorm.fetch('users', 'posts!(id)')$$),
     ($$SELECT relorm.fetch('users', 'id!inner')$$),
+    ($$SELECT relorm.fetch('users', 'posts!inner!none(id)')$$),
+    ($$SELECT relorm.fetch('users', 'posts!select!selectin(id)')$$),
+    ($$SELECT relorm.fetch('posts', 'author!joined(name, where: true)')$$),
+    ($$SELECT relorm.fetch('posts', 'author!joined(name, posts!inner())')$$),
+    ($$SELECT relorm.fetch('posts', 'author!joined(count)')$$),
     -- recursion
     ($$SELECT relorm.fetch('users', 'posts*0(id)')$$),
     ($$SELECT relorm.fetch('users', 'posts*-1(id)')$$),
@@ -100,6 +110,7 @@ SELECT relorm.fetch('users', 'posts(id, limit: abc)');
 SELECT relorm.fetch('users', 'posts(count, id)');
 SELECT relorm.fetch('users', 'posts!joined(id)');
 SELECT relorm.fetch('users', 'posts!outer(id)');
+SELECT relorm.fetch('posts', 'author!joined(name, where: true)');
 SELECT relorm.fetch('users', 'posts*0(id)');
 SELECT relorm.fetch('users', '*-nope');
 SELECT relorm.fetch('users', '**');

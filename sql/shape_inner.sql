@@ -37,21 +37,31 @@ INSERT INTO post_tags SELECT p, t FROM generate_series(1, 40) p, generate_series
 
 -- compare(got, want): got is a query whose rows are the fetched trees, in order; want is
 -- a query returning one json array, built by hand.  Shows the number of trees, of JSON
--- objects in them, whether the two are equal (array order included) and, if not, the
--- first tree that differs.
+-- objects in them, whether the two are equal (array order included, and no object with
+-- a key twice, which jsonb would hide) and, if not, the first tree that differs.
+CREATE FUNCTION json_keys(j json) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN CASE json_typeof(j)
+        WHEN 'object' THEN (SELECT count(*) + coalesce(sum(json_keys(value)), 0) FROM json_each(j))
+        WHEN 'array' THEN (SELECT coalesce(sum(json_keys(value)), 0) FROM json_array_elements(j))
+        ELSE 0 END;
+END $$;
 CREATE FUNCTION compare(got text, want text, OUT trees int, OUT objects bigint, OUT same bool, OUT first_diff text)
 LANGUAGE plpgsql AS $$
 DECLARE
     g jsonb;
     w jsonb;
+    keys bigint;
 BEGIN
-    EXECUTE format('SELECT coalesce(jsonb_agg(t::jsonb ORDER BY n), ''[]'') FROM '
-                   '(SELECT row_number() OVER () AS n, t FROM (%s) q(t)) s', got) INTO g;
+    EXECUTE format('SELECT coalesce(jsonb_agg(t::jsonb ORDER BY n), ''[]''), coalesce(sum(json_keys(t::json)), 0) FROM '
+                   '(SELECT row_number() OVER () AS n, t FROM (%s) q(t)) s', got) INTO g, keys;
     EXECUTE format('SELECT coalesce((%s)::jsonb, ''[]'')', want) INTO w;
     trees := jsonb_array_length(g);
     SELECT count(*) INTO objects FROM jsonb_path_query(g, 'strict $.** ? (@.type() == "object")');
-    same := g = w;
-    IF NOT same THEN
+    same := g = w AND keys = json_keys(g::json);
+    IF keys <> json_keys(g::json) THEN
+        first_diff := 'an object has a key twice';
+    ELSIF NOT same THEN
         SELECT format('tree %s: got %s, want %s', i + 1, g -> i, w -> i) INTO first_diff
           FROM generate_series(0, greatest(jsonb_array_length(g), jsonb_array_length(w)) - 1) i
          WHERE g -> i IS DISTINCT FROM w -> i ORDER BY i LIMIT 1;
@@ -111,6 +121,14 @@ SELECT * FROM compare(
       FROM posts p JOIN categories c ON c.id = p.category_id
      WHERE EXISTS (SELECT FROM post_tags pt WHERE pt.post_id = p.id AND pt.tag_id >= 4)$$);
 
+-- a where on a to-one declared joined: null when the row does not match
+SELECT * FROM relorm.explain('users', 'id,profile(bio, where: bio IS NOT NULL)');
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,profile(bio, where: bio IS NOT NULL)')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'profile', (SELECT json_build_object('bio', pr.bio) FROM profiles pr WHERE pr.user_id = u.id AND pr.bio IS NOT NULL))
+      ORDER BY u.id) FROM users u$$);
+
 -- !none: only parents without a matching child; never rendered.
 SELECT * FROM compare(
   $$SELECT relorm.fetch('users', 'id,name,posts!none()')$$,
@@ -121,6 +139,11 @@ SELECT * FROM compare(
   $$SELECT json_agg(json_build_object('id', u.id) ORDER BY u.id) FROM users u
      WHERE NOT EXISTS (SELECT FROM posts p WHERE p.author_id = u.id AND p.published)
        AND NOT EXISTS (SELECT FROM profiles pr WHERE pr.user_id = u.id)$$);
+-- children whose key is NULL (comments without an author) do not hide the others
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,comments!none()')$$,
+  $$SELECT json_agg(json_build_object('id', u.id) ORDER BY u.id) FROM users u
+     WHERE NOT EXISTS (SELECT FROM comments c WHERE c.author_id = u.id)$$);
 SELECT * FROM compare(
   $$SELECT relorm.fetch('posts', 'id,category!none(),comments!inner(id)')$$,
   $$SELECT json_agg(json_build_object('id', p.id,
@@ -200,7 +223,7 @@ SELECT * FROM compare(
                                   ORDER BY c.name DESC NULLS LAST, p.id DESC LIMIT 2) p), '[]'))
       ORDER BY u.id) FROM users u$$);
 -- the root's order_by accepts the same
-SELECT relorm.fetch('users', 'id,profile(bio)', order_by => 'profile.bio DESC', row_limit => 5);
+SELECT relorm.fetch('users', 'id,profile(bio)', order_by => 'profile.bio DESC NULLS LAST', row_limit => 5);
 SELECT * FROM compare(
   $$SELECT relorm.fetch('users', 'id', order_by => 'profile.bio DESC')$$,
   $$SELECT json_agg(json_build_object('id', u.id) ORDER BY pr.bio DESC, u.id)

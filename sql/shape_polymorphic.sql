@@ -22,21 +22,31 @@ INSERT INTO items VALUES
 
 -- compare(got, want): got is a query whose rows are the fetched trees, in order; want is
 -- a query returning one json array, built by hand.  Shows the number of trees, of JSON
--- objects in them, whether the two are equal (array order included) and, if not, the
--- first tree that differs.
+-- objects in them, whether the two are equal (array order included, and no object with
+-- a key twice, which jsonb would hide) and, if not, the first tree that differs.
+CREATE FUNCTION json_keys(j json) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN CASE json_typeof(j)
+        WHEN 'object' THEN (SELECT count(*) + coalesce(sum(json_keys(value)), 0) FROM json_each(j))
+        WHEN 'array' THEN (SELECT coalesce(sum(json_keys(value)), 0) FROM json_array_elements(j))
+        ELSE 0 END;
+END $$;
 CREATE FUNCTION compare(got text, want text, OUT trees int, OUT objects bigint, OUT same bool, OUT first_diff text)
 LANGUAGE plpgsql AS $$
 DECLARE
     g jsonb;
     w jsonb;
+    keys bigint;
 BEGIN
-    EXECUTE format('SELECT coalesce(jsonb_agg(t::jsonb ORDER BY n), ''[]'') FROM '
-                   '(SELECT row_number() OVER () AS n, t FROM (%s) q(t)) s', got) INTO g;
+    EXECUTE format('SELECT coalesce(jsonb_agg(t::jsonb ORDER BY n), ''[]''), coalesce(sum(json_keys(t::json)), 0) FROM '
+                   '(SELECT row_number() OVER () AS n, t FROM (%s) q(t)) s', got) INTO g, keys;
     EXECUTE format('SELECT coalesce((%s)::jsonb, ''[]'')', want) INTO w;
     trees := jsonb_array_length(g);
     SELECT count(*) INTO objects FROM jsonb_path_query(g, 'strict $.** ? (@.type() == "object")');
-    same := g = w;
-    IF NOT same THEN
+    same := g = w AND keys = json_keys(g::json);
+    IF keys <> json_keys(g::json) THEN
+        first_diff := 'an object has a key twice';
+    ELSIF NOT same THEN
         SELECT format('tree %s: got %s, want %s', i + 1, g -> i, w -> i) INTO first_diff
           FROM generate_series(0, greatest(jsonb_array_length(g), jsonb_array_length(w)) - 1) i
          WHERE g -> i IS DISTINCT FROM w -> i ORDER BY i LIMIT 1;
@@ -93,6 +103,29 @@ SELECT * FROM compare(
 SELECT * FROM compare(
   $$SELECT relorm.fetch('items', '*-(rating,pages)')$$,
   $$SELECT json_agg(item_star(i) - 'rating' - 'pages' ORDER BY i.id) FROM items i$$);
+
+-- Relationships to one subtype (target_type): only that subtype's rows, at every use.
+SELECT count(*) FROM relorm.one_to_many('shelves', 'books', 'items', fk => 'shelf_id', target_type => 'book');
+SELECT count(*) FROM relorm.viewonly('shelves', 'films', 'items', join_on => 'items.shelf_id = shelves.id',
+                                     target_type => 'film', order_by => 'id DESC');
+SELECT relorm.fetch('shelves', 'id,books(name),films(name)');
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('shelves', 'id,books(*),films(*),nb:books(count),big:books(name, where: pages > 100),books!inner()')$$,
+  $$SELECT json_agg(json_build_object('id', s.id,
+      'books', COALESCE((SELECT json_agg(item_star(i) ORDER BY i.id) FROM items i WHERE i.shelf_id = s.id AND i.kind = 'book'), '[]'),
+      'films', COALESCE((SELECT json_agg(item_star(i) ORDER BY i.id DESC) FROM items i WHERE i.shelf_id = s.id AND i.kind = 'film'), '[]'),
+      'nb', (SELECT count(*) FROM items i WHERE i.shelf_id = s.id AND i.kind = 'book'),
+      'big', COALESCE((SELECT json_agg(json_build_object('name', i.name) ORDER BY i.id) FROM items i
+                        WHERE i.shelf_id = s.id AND i.kind = 'book' AND i.pages > 100), '[]'))
+      ORDER BY s.id) FROM shelves s WHERE EXISTS (SELECT FROM items i WHERE i.shelf_id = s.id AND i.kind = 'book')$$);
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('items', 'id,shelf(label, films!none(where: runtime > ''00:30:00''))')$$,
+  $$SELECT json_agg(json_build_object('id', x.id, 'shelf', (SELECT json_build_object('label', s.label) FROM shelves s
+        WHERE s.id = x.shelf_id
+          AND NOT EXISTS (SELECT FROM items i WHERE i.shelf_id = s.id AND i.kind = 'film' AND i.runtime > '00:30:00')))
+      ORDER BY x.id) FROM items x$$);
+SELECT count(*) FROM relorm.one_to_many('shelves', 'albums', 'items', fk => 'shelf_id', target_type => 'album');
+\echo :LAST_ERROR_SQLSTATE
 
 -- A subtype declared again changes the rendering at the next statement.
 SELECT relorm.subtype('items', 'book', '{isbn}');

@@ -47,21 +47,31 @@ INSERT INTO audit_log VALUES (1, 1, 'created'), (2, 1, 'renamed'), (3, 3, 'creat
 
 -- compare(got, want): got is a query whose rows are the fetched trees, in order; want is
 -- a query returning one json array, built by hand.  Shows the number of trees, of JSON
--- objects in them, whether the two are equal (array order included) and, if not, the
--- first tree that differs.
+-- objects in them, whether the two are equal (array order included, and no object with
+-- a key twice, which jsonb would hide) and, if not, the first tree that differs.
+CREATE FUNCTION json_keys(j json) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN CASE json_typeof(j)
+        WHEN 'object' THEN (SELECT count(*) + coalesce(sum(json_keys(value)), 0) FROM json_each(j))
+        WHEN 'array' THEN (SELECT coalesce(sum(json_keys(value)), 0) FROM json_array_elements(j))
+        ELSE 0 END;
+END $$;
 CREATE FUNCTION compare(got text, want text, OUT trees int, OUT objects bigint, OUT same bool, OUT first_diff text)
 LANGUAGE plpgsql AS $$
 DECLARE
     g jsonb;
     w jsonb;
+    keys bigint;
 BEGIN
-    EXECUTE format('SELECT coalesce(jsonb_agg(t::jsonb ORDER BY n), ''[]'') FROM '
-                   '(SELECT row_number() OVER () AS n, t FROM (%s) q(t)) s', got) INTO g;
+    EXECUTE format('SELECT coalesce(jsonb_agg(t::jsonb ORDER BY n), ''[]''), coalesce(sum(json_keys(t::json)), 0) FROM '
+                   '(SELECT row_number() OVER () AS n, t FROM (%s) q(t)) s', got) INTO g, keys;
     EXECUTE format('SELECT coalesce((%s)::jsonb, ''[]'')', want) INTO w;
     trees := jsonb_array_length(g);
     SELECT count(*) INTO objects FROM jsonb_path_query(g, 'strict $.** ? (@.type() == "object")');
-    same := g = w;
-    IF NOT same THEN
+    same := g = w AND keys = json_keys(g::json);
+    IF keys <> json_keys(g::json) THEN
+        first_diff := 'an object has a key twice';
+    ELSIF NOT same THEN
         SELECT format('tree %s: got %s, want %s', i + 1, g -> i, w -> i) INTO first_diff
           FROM generate_series(0, greatest(jsonb_array_length(g), jsonb_array_length(w)) - 1) i
          WHERE g -> i IS DISTINCT FROM w -> i ORDER BY i LIMIT 1;
@@ -110,7 +120,7 @@ SELECT * FROM compare(
       'posts', (SELECT json_agg(json_build_object('id', p.id) ORDER BY p.id DESC) FROM posts p WHERE p.author_id = u.id AND p.published))
       ORDER BY u.id) FROM users u WHERE EXISTS (SELECT FROM posts p WHERE p.author_id = u.id AND p.published)$$);
 SELECT * FROM compare(
-  $$SELECT relorm.fetch('likes', 'id,user!joined!inner(name, where: id % 2 = 0)')$$,
+  $$SELECT relorm.fetch('likes', 'id,user!select!inner(name, where: id % 2 = 0)')$$,
   $$SELECT json_agg(json_build_object('id', l.id, 'user', json_build_object('name', u.name)) ORDER BY l.id)
       FROM likes l JOIN users u ON u.id = l.user_id WHERE u.id % 2 = 0$$);
 RESET relorm.batch_size;
@@ -205,7 +215,9 @@ SELECT * FROM compare(
 -- a raise relationship: ** fails unless it is excluded or named
 SELECT relorm.fetch('tags', '**');
 \echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY terse
 SELECT relorm.fetch('groups', '**');
+\set VERBOSITY default
 \echo :LAST_ERROR_SQLSTATE
 SELECT * FROM compare(
   $$SELECT relorm.fetch('tags', '**-audit_log')$$,
@@ -218,5 +230,11 @@ SELECT * FROM compare(
 SELECT * FROM compare(
   $$SELECT relorm.fetch('groups', '**-(tags)')$$,
   $$SELECT json_agg(to_jsonb(g) ORDER BY g.id) FROM groups g$$);
+-- deeper, it is left out (or named) in the shape of the relationship that has it
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('groups', '**,tags(**-(audit_log))')$$,
+  $$SELECT json_agg(to_jsonb(g) || jsonb_build_object('tags',
+      COALESCE((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.id) FROM tags t WHERE t.group_id = g.id), '[]')) ORDER BY g.id) FROM groups g$$);
+SELECT relorm.fetch('groups', '**,tags(**,audit_log(what))');
 
 DROP SCHEMA shape_strategies CASCADE;
