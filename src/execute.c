@@ -56,7 +56,7 @@ typedef struct ChildLoad
 	int		   *start;			/* per slot: offset in buf, -1 when no child */
 	int		   *len;			/* per slot: bytes of all its children, comma-separated */
 	int		   *first_len;		/* per slot: bytes of its first child */
-	StringInfoData buf;
+	StringInfo	buf;			/* the children's JSON, comma-separated per slot */
 	struct ChildLoad *sub;		/* a joined child: the loads of its own children */
 	bool		cut;			/* a recursion at its depth: the field is left out */
 } ChildLoad;
@@ -70,6 +70,13 @@ typedef struct ExecState
 	Datum	   *params;			/* the fetch's params, $k+1.. of every level's query */
 	const char *nulls;
 	int		   *depth;			/* per recursion: the depth being loaded */
+
+	/*
+	 * Per level (by PlanLevel.buf_id): its JSON buffer, kept across batches
+	 * at its high-water mark.  Growing a fresh buffer for every batch costs
+	 * more than writing it: its pages are new to the process each time.
+	 */
+	StringInfo *bufs;
 } ExecState;
 
 static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
@@ -264,7 +271,7 @@ render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, Chil
 			if (empty)
 				appendStringInfoCharMacro(out, '0');
 			else
-				appendBinaryStringInfo(out, cl->buf.data + cl->start[slot], cl->first_len[slot]);
+				appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->first_len[slot]);
 		}
 		else if (child->many)
 		{
@@ -273,14 +280,14 @@ render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, Chil
 			else
 			{
 				appendStringInfoCharMacro(out, '[');
-				appendBinaryStringInfo(out, cl->buf.data + cl->start[slot], cl->len[slot]);
+				appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->len[slot]);
 				appendStringInfoCharMacro(out, ']');
 			}
 		}
 		else if (empty)
 			appendBinaryStringInfo(out, "null", 4);
 		else
-			appendBinaryStringInfo(out, cl->buf.data + cl->start[slot], cl->first_len[slot]);
+			appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->first_len[slot]);
 	}
 	appendStringInfoCharMacro(out, '}');
 }
@@ -323,23 +330,23 @@ group_row(Grouper *g, Datum *vals, bool *nulls, int i)
 		g->cur = keyset_find(g->ks, child, vals, NULL, row_key_hash(child, vals, NULL));
 		if (g->cur < 0 || cl->start[g->cur] >= 0)
 			elog(ERROR, "relorm: rows of level %s are not grouped by their parent key", child->path);
-		cl->start[g->cur] = cl->buf.len;
+		cl->start[g->cur] = cl->buf->len;
 		old = MemoryContextSwitchTo(g->es->batch_cxt);
 		for (int k = 0; k < child->rel->nkeys; k++)
 			g->key[k] = datumCopy(vals[k], child->key_typbyval[k], child->key_typlen[k]);
 		MemoryContextSwitchTo(old);
 	}
 	else
-		appendStringInfoCharMacro(&cl->buf, ',');
-	elem = cl->buf.len;
+		appendStringInfoCharMacro(cl->buf, ',');
+	elem = cl->buf->len;
 	if (child->count)
-		json_out_value(&cl->buf, &child->out[child->nkeycols], vals[child->nkeycols],
+		json_out_value(cl->buf, &child->out[child->nkeycols], vals[child->nkeycols],
 					   nulls[child->nkeycols]);
 	else
-		render_row(&cl->buf, child, vals, nulls, i, g->cloads);
+		render_row(cl->buf, child, vals, nulls, i, g->cloads);
 	if (cl->first_len[g->cur] == 0)
-		cl->first_len[g->cur] = cl->buf.len - elem;
-	cl->len[g->cur] = cl->buf.len - cl->start[g->cur];
+		cl->first_len[g->cur] = cl->buf->len - elem;
+	cl->len[g->cur] = cl->buf->len - cl->start[g->cur];
 }
 
 /*
@@ -404,7 +411,16 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 	cl->first_len = palloc0(sizeof(int) * Max(1, ks.nslots));
 	for (int s = 0; s < ks.nslots; s++)
 		cl->start[s] = -1;
-	initStringInfo(&cl->buf);
+	if (child->recursive || child->buf_id < 0)
+	{
+		/* a recursion holds one buffer per depth at once */
+		cl->buf = makeStringInfo();
+	}
+	else
+	{
+		cl->buf = es->bufs[child->buf_id];
+		resetStringInfo(cl->buf);
+	}
 	if (ks.nslots == 0)
 		return;
 
@@ -556,6 +572,9 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 	es.params = params;
 	es.nulls = nulls;
 	es.depth = palloc0(sizeof(int) * Max(1, plan->nrecursions));
+	es.bufs = palloc(sizeof(StringInfo) * Max(1, plan->nbufs));
+	for (int b = 0; b < plan->nbufs; b++)
+		es.bufs[b] = makeStringInfo();
 	initStringInfo(&tree);
 	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
 	MemoryContextSwitchTo(old);

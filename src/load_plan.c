@@ -64,6 +64,7 @@ typedef struct BuildState
 	Shape	   *shape;
 	List	   *fragments;		/* ParamFragment *: where: modifiers */
 	int			tree_depth;		/* levels of '**' expanded so far */
+	int			in_recursion;	/* > 0 while building the levels under a name* */
 } BuildState;
 
 /* Columns a level's query returns, collected while its fields are resolved. */
@@ -1082,6 +1083,7 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 		child->strategy = STRATEGY_JOINED;
 		child->many = false;
 		child->limit = -1;
+		child->buf_id = -1;
 		child->join_alias = psprintf("relorm_j%d", jn);
 		child->join_parent = join;
 		child->query_path = owner->path;
@@ -1099,6 +1101,8 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 
 	child = build_level(bs, r->target, r, path, item);
 	child->strategy = strategy;
+	/* levels in a recursion are loaded at several depths at once: no shared buffer */
+	child->buf_id = (bs->in_recursion > 0 || item->recursive) ? -1 : bs->plan->nbufs++;
 	resolve_child_key(child, parentrel, keycols, r->local_attnums, r->nkeys);
 	child->sql = child_sql(bs, child, item);
 	return child;
@@ -1469,6 +1473,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	lvl->nkeycols = via ? via->nkeys : 0;
 	lvl->limit = -1;
 	lvl->rec_id = -1;
+	lvl->buf_id = -1;
 	if (item && via)
 	{
 		lvl->count = item->count;
@@ -1481,10 +1486,14 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	relorm_cache_watch_relation(relid);
 
 	rel = relation_open(relid, AccessShareLock);
+	if (item && item->recursive)
+		bs->in_recursion++;
 	if (lvl->count)
 		(void) column_index(&cols, 0, relid, 0);	/* the count(*) column */
 	else
 		build_fields(bs, lvl, lvl, rel, item ? item->items : bs->shape->items, &cols, 0);
+	if (item && item->recursive)
+		bs->in_recursion--;
 	if (item && item->recursive)
 	{
 		int			n = lvl->nchildren;
@@ -1543,7 +1552,7 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 	int			n = 0;
 	ErrorContextCallback cb;
 	PrepareContext pc;
-	List	   *sqls = list_make1(psprintf("SELECT 1 FROM %s WHERE %s", from, filter));
+	List	   *sqls = NIL;
 	ListCell   *lc;
 
 	foreach(lc, bs->fragments)
@@ -1554,6 +1563,8 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 									  quote_identifier(get_rel_name(pf->relid)),
 									  relorm_embed_expression(pf->text)));
 	}
+	/* the filter last: the shape's own parameters are counted before it */
+	sqls = lappend(sqls, psprintf("SELECT 1 FROM %s WHERE %s", from, filter));
 	pc.path = get_rel_name(plan->root);
 	cb.callback = prepare_error_callback;
 	cb.arg = &pc;
@@ -1563,6 +1574,8 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 	{
 		List	   *raw;
 
+		if (lnext(sqls, lc) == NULL)
+			plan->shape_nparams = n;
 		pc.sql = lfirst(lc);
 		raw = raw_parser(pc.sql, RAW_PARSE_DEFAULT);
 		(void) parse_analyze_varparams(linitial_node(RawStmt, raw), pc.sql, &types, &n, NULL);

@@ -90,7 +90,7 @@ typedef struct PlanLevel
 	int			max_depth;		/* levels of a recursion; 0 to the leaves */
 	int			rec_id;			/* index of the recursion's depth counter */
 	int		   *rec_keycols;	/* the recursion's key among its own columns */
-	int			nfilters;		/* !inner / !none items: conditions in its query */
+	int			buf_id;			/* its output buffer during a fetch, -1 for none */
 
 	char	   *sql;
 	SPIPlanPtr	plan;			/* prepared and kept */
@@ -103,8 +103,10 @@ typedef struct LoadPlan
 	Oid			root;
 	PlanLevel  *top;
 	int			nparams;		/* parameters of the filter and where: ($1..$n) */
+	int			shape_nparams;	/* the highest $n the shape's where: use */
 	Oid		   *param_types;	/* nparams, then the root's limit and offset */
 	int			nrecursions;	/* recursive levels, each with a depth counter */
+	int			nbufs;			/* levels with a query of their own, below the root */
 } LoadPlan;
 
 extern LoadPlan *load_plan_get(Oid root, const char *shape, const char *filter,

@@ -453,6 +453,18 @@ parse_modifier(ShapeParser *p, ShapeItem *owner, const char *word, int word_pos)
 		owner->offset = parse_integer(p, "offset:", PG_INT64_MAX / 2);
 }
 
+/* Whether items put any key into the output (filter-only items do not). */
+static bool
+renders_anything(List *items)
+{
+	ListCell   *lc;
+
+	foreach(lc, items)
+		if (((ShapeItem *) lfirst(lc))->render)
+			return true;
+	return false;
+}
+
 static ShapeItem *
 parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 {
@@ -593,13 +605,19 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 			shape_syntax_error(p, "count cannot be combined with order:, limit:, offset: or recursion", NULL);
 		}
 		if (item->filter == SHAPE_FILTER_ANTI ||
-			(item->filter == SHAPE_FILTER_INNER && item->items == NIL && !item->count))
+			(item->filter == SHAPE_FILTER_INNER && !renders_anything(item->items) && !item->count))
 			item->render = false;
-		else if (item->items == NIL && !item->count)
+		else if (!renders_anything(item->items) && !item->count)
 		{
 			p->pos = open;
 			shape_syntax_error(p, "a relationship's shape is empty",
 							   "List what to fetch, as in posts(id, title), or write posts!inner() to filter the parents only.");
+		/* a recursion repeats the level: it must be rendered */
+		if (item->recursive && !item->render)
+		{
+			p->pos = open;
+			shape_syntax_error(p, "a recursion cannot be filter-only", "List the columns to fetch at each level.");
+		}
 		}
 	}
 	else
