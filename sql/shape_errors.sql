@@ -44,6 +44,8 @@ SELECT q, sqlstate_of(q) FROM (VALUES
     ($$SELECT relorm.fetch('users', 'posts(id, where: id = $2)', 'id = $1', '[1]')$$),
     ($$SELECT relorm.fetch('users', 'posts(id, where: id = $1)')$$),
     ($$SELECT relorm.fetch('users', 'posts(id, where: id = $1)', params => '[1, 2]')$$),
+    ($$SELECT relorm.fetch_one('users', 'posts(id, where: id = $1)', '1')$$),
+    ($$SELECT relorm.fetch_one('users', 'posts(id, where: id = $2)', '1', '[1]')$$),
     -- order: exactly one ordering item, or one parenthesized ordering list
     ($$SELECT relorm.fetch('users', 'posts(id, order: id LIMIT 1)')$$),
     ($$SELECT relorm.fetch('users', 'posts(id, order: (id LIMIT 1))')$$),
@@ -104,6 +106,7 @@ SELECT relorm.fetch('users', 'posts(id, where: true; DROP TABLE victim)');
 SELECT relorm.fetch('users', 'posts(id, where: true) OR (true)');
 SELECT relorm.fetch('users', 'posts(id, where: nope = 1)');
 SELECT relorm.fetch('users', 'posts(id, where: id = $2)', 'id = $1', '[1]');
+SELECT relorm.fetch_one('users', 'posts(id, where: id = $1)', '1');
 SELECT relorm.fetch('users', 'posts(id, order: (id LIMIT 1))');
 SELECT relorm.fetch('users', 'posts(id, limit: -1)');
 SELECT relorm.fetch('users', 'posts(id, limit: abc)');

@@ -121,6 +121,16 @@ SELECT * FROM compare(
       'posts', COALESCE((SELECT json_agg(json_build_object('id', p.id) ORDER BY p.created_at DESC, p.id)
                            FROM posts p WHERE p.author_id = u.id AND p.id > 6), '[]')) ORDER BY u.id) FROM users u WHERE u.id < 6$$);
 
+-- fetch_one takes the values of the shape's $n in its own params argument
+SELECT relorm.fetch_one('users', 'id,posts(id, where: id > $1),n:posts(where: published = $2, count)', '1', '[20, false]');
+SELECT * FROM compare(
+  $$SELECT relorm.fetch_one('users', 'id,posts(id, where: id > $1),n:posts(where: published = $2, count)', to_jsonb(u.id), '[20, false]')
+      FROM users u ORDER BY u.id$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'posts', COALESCE((SELECT json_agg(json_build_object('id', p.id) ORDER BY p.created_at DESC, p.id)
+                           FROM posts p WHERE p.author_id = u.id AND p.id > 20), '[]'),
+      'n', (SELECT count(*) FROM posts p WHERE p.author_id = u.id AND NOT p.published)) ORDER BY u.id) FROM users u$$);
+
 -- order: replaces the catalog's order_by; the primary key still breaks ties.
 SELECT * FROM compare(
   $$SELECT relorm.fetch('users', 'id,posts(id, order: created_at)')$$,
