@@ -64,6 +64,14 @@ SELECT q, sqlstate_of(q) FROM (VALUES
     ($$SELECT relorm.fetch('users', 'posts(id, limit: 1, limit: 2)')$$),
     ($$SELECT relorm.fetch('users', 'posts(id, where: true, where: false)')$$),
     ($$SELECT relorm.fetch('users', 'posts(id, order: id, order: title)')$$),
+    ($$SELECT relorm.fetch('users', 'posts(id, offset: 1, offset: 0)')$$),
+    ($$SELECT relorm.fetch('users', 'posts(count, count)')$$),
+    -- !none renders nothing; !inner/!none do not mark a recursion
+    ($$SELECT relorm.fetch('users', 'id,posts!none(id)')$$),
+    ($$SELECT relorm.fetch('users', 'id,posts!none(count)')$$),
+    -- one key twice in an object
+    ($$SELECT relorm.fetch('users', 'id,id')$$),
+    ($$SELECT relorm.fetch('users', 'name,posts(id),posts(title)')$$),
     -- modifiers belong inside a relationship
     ($$SELECT relorm.fetch('users', 'id, where: true')$$),
     ($$SELECT relorm.fetch('users', 'id, limit: 1')$$),

@@ -178,4 +178,20 @@ SELECT * FROM compare(
             ORDER BY a.id) FROM follows f3 JOIN people a ON a.id = f3.follower_id WHERE f3.followed_id = p.id), '[]'))
       ORDER BY p.id) FROM people p$$);
 
+-- !inner cannot mark the recursion itself; filtering inside it keeps, at every
+-- level, only the rows that have children.
+\set VERBOSITY terse
+SELECT relorm.fetch('categories', 'name,children!inner*(name)', filter => 'parent_id IS NULL');
+\set VERBOSITY default
+SELECT compare(
+  $$SELECT relorm.fetch('categories', 'name,children*2(name,children!inner())', filter => 'parent_id IS NULL')$$,
+  $$SELECT json_agg(jsonb_build_object('name', a.name,
+      'children', COALESCE((SELECT jsonb_agg(jsonb_build_object('name', b.name,
+            'children', COALESCE((SELECT jsonb_agg(jsonb_build_object('name', c.name) ORDER BY c.name, c.id)
+                                    FROM categories c WHERE c.parent_id = b.id
+                                     AND EXISTS (SELECT FROM categories d WHERE d.parent_id = c.id)), '[]'))
+            ORDER BY b.name, b.id) FROM categories b WHERE b.parent_id = a.id
+             AND EXISTS (SELECT FROM categories d WHERE d.parent_id = b.id)), '[]'))
+      ORDER BY a.id) FROM categories a WHERE a.parent_id IS NULL$$);
+
 DROP SCHEMA shape_recursion CASCADE;

@@ -631,6 +631,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 			p->pos = open;
 			shape_syntax_error(p, "a relationship's shape is empty",
 							   "List what to fetch, as in posts(id, title), or write posts!inner() to filter the parents only.");
+		}
 		if (item->recursive && item->filter != SHAPE_FILTER_NONE)
 		{
 			p->pos = open;
@@ -641,13 +642,6 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 					 errdetail("Shape: %s", p->text),
 					 errhint("To keep only the rows of every level that have children, filter inside: %s*(..., %s!inner()).",
 							 item->name, item->name)));
-		}
-		/* a recursion repeats the level: it must be rendered */
-		if (item->recursive && !item->render)
-		{
-			p->pos = open;
-			shape_syntax_error(p, "a recursion cannot be filter-only", "List the columns to fetch at each level.");
-		}
 		}
 	}
 	else
