@@ -383,8 +383,29 @@ shape_text(Buf *b, const Node *n)
 }
 
 static void hw_object(Buf *b, const Node *n, int depth);
+static void select_list(Buf *b, const Node *n, const char *alias);
 
-/* The correlated subquery for one relationship of the node aliased t<depth>. */
+/* The rows of one relationship of the node aliased t<depth>, as t<depth + 1>. */
+static void
+hw_from(Buf *b, const Rel *r, int depth)
+{
+	int			d = depth + 1;
+
+	buf_printf(b, " FROM %s t%d", r->node->table, d);
+	if (r->secondary)
+		buf_printf(b, " JOIN %s s%d ON s%d.%s = t%d.id WHERE s%d.%s = t%d.id",
+				   r->secondary, d, d, r->secondary_target, d, d, r->fk, depth);
+	else
+		buf_printf(b, " WHERE t%d.%s = t%d.id", d, r->fk, depth);
+}
+
+/*
+ * The correlated subquery for one relationship of the node aliased t<depth>.  A
+ * top-N relationship aggregates an ordered, limited subquery of the columns, as
+ * PostgREST does, so only the rows kept are turned into JSON:
+ * COALESCE((SELECT json_agg(json_build_object(...)) FROM (SELECT t1.id, ... FROM
+ * posts t1 WHERE ... ORDER BY ... LIMIT 5) t1), '[]').
+ */
 static void
 hw_rel(Buf *b, const Rel *r, int depth)
 {
@@ -392,35 +413,26 @@ hw_rel(Buf *b, const Rel *r, int depth)
 	char		alias[16];
 
 	snprintf(alias, sizeof(alias), "t%d", d);
-	if (!r->many)
-		buf_puts(b, "(SELECT ");
-	else if (r->limit)
-		buf_puts(b, "COALESCE((SELECT json_agg(x.j) FROM (SELECT ");
-	else
-		buf_puts(b, "COALESCE((SELECT json_agg(");
+	buf_puts(b, !r->many ? "(SELECT " : "COALESCE((SELECT json_agg(");
 	hw_object(b, r->node, d);
 	if (r->many && r->limit)
-		buf_puts(b, " AS j");
-	else if (r->many)
+	{
+		buf_puts(b, ") FROM (SELECT ");
+		select_list(b, r->node, alias);
+		hw_from(b, r, depth);
+		buf_puts(b, " ORDER BY ");
+		order_by(b, r, alias);
+		buf_printf(b, " LIMIT %d) %s), '[]')", r->limit, alias);
+		return;
+	}
+	if (r->many)
 	{
 		buf_puts(b, " ORDER BY ");
 		order_by(b, r, alias);
 		buf_putc(b, ')');
 	}
-	buf_printf(b, " FROM %s t%d", r->node->table, d);
-	if (r->secondary)
-		buf_printf(b, " JOIN %s s%d ON s%d.%s = t%d.id WHERE s%d.%s = t%d.id",
-				   r->secondary, d, d, r->secondary_target, d, d, r->fk, depth);
-	else
-		buf_printf(b, " WHERE t%d.%s = t%d.id", d, r->fk, depth);
-	if (r->many && r->limit)
-	{
-		buf_puts(b, " ORDER BY ");
-		order_by(b, r, alias);
-		buf_printf(b, " LIMIT %d) x), '[]')", r->limit);
-	}
-	else
-		buf_puts(b, r->many ? "), '[]')" : ")");
+	hw_from(b, r, depth);
+	buf_puts(b, r->many ? "), '[]')" : ")");
 }
 
 static void
