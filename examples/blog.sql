@@ -52,8 +52,12 @@ SELECT jsonb_pretty(relorm.fetch_one('users', 'name,posts(title,tags(name))', '1
 SELECT * FROM relorm.fetch('posts', 'title,writer:author(name),tags(name)',
                            filter => 'published AND author_id = $1', params => '[1]');
 
-\echo '== a self-referential tree, one level per relationship'
-SELECT * FROM relorm.fetch('categories', 'name,children(name,children(name))', filter => 'parent_id IS NULL');
+\echo '== per parent: the latest post, the number of comments, only users with a post tagged sql'
+SELECT * FROM relorm.fetch('users', 'name,latest:posts(limit: 1, title,comments(count)),posts!inner(tags!inner(where: name = $1))',
+                           params => '["sql"]');
+
+\echo '== a self-referential tree, level by level to the leaves'
+SELECT * FROM relorm.fetch('categories', 'name,children*(name)', filter => 'parent_id IS NULL');
 
 \echo '== how relorm loads it: one set-based query per level and batch'
 SELECT * FROM relorm.explain('users', 'id,posts(title,comments(body),tags(name))');

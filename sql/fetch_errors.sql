@@ -49,7 +49,8 @@ SELECT relorm.fetch('users', 'posts(id');
 SELECT relorm.fetch('users', 'id)');
 SELECT relorm.fetch('users', 'x:*');
 SELECT relorm.fetch('users', '"unterminated');
--- Words kept for the next version's modifiers; quoted, they are plain names.
+-- Modifier words: a modifier alone is an empty shape; quoted, they are plain names
+-- (the modifiers themselves are tested in shape_*).
 SELECT relorm.fetch('users', 'posts(order: id)');
 SELECT relorm.fetch('users', 'posts(count)');
 SELECT relorm.fetch('users', 'posts!inner(id)');

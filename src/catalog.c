@@ -176,7 +176,7 @@ relorm_check_direction(const RelormDirection *dir)
 						 quote_literal_cstr(dir->name))));
 }
 
-#define NARGS 18
+#define NARGS 19
 
 /* Inserts the direction, or updates the options of the same stored edge. */
 void
@@ -184,12 +184,12 @@ relorm_save_direction(const RelormDirection *dir)
 {
 	Oid			types[NARGS] = {REGCLASSOID, TEXTOID, REGCLASSOID, TEXTOID, BOOLOID, NAMEARRAYOID,
 	NAMEARRAYOID, TEXTOID, REGCLASSOID, NAMEARRAYOID, NAMEARRAYOID, TEXTOID, TEXTOID, TEXTOID,
-	TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[NARGS];
 	char		nulls[NARGS];
 	char	   *what = NULL;
 	const char *texts[] = {dir->fk_side, NULL, NULL, NULL, dir->join_on, dir->back_populates,
-	dir->on_delete, dir->on_update, dir->orphans, dir->lazy, dir->order_by};
+	dir->on_delete, dir->on_update, dir->orphans, dir->lazy, dir->order_by, dir->target_type};
 
 	relorm_check_direction(dir);
 	memset(nulls, ' ', sizeof(nulls));
@@ -216,24 +216,31 @@ relorm_save_direction(const RelormDirection *dir)
 			values[i] = CStringGetTextDatum(texts[i - 7]);
 	}
 
+	/*
+	 * target_type (0.2) is written only when given, so that the module also
+	 * declares into 0.1 catalogs until ALTER EXTENSION relorm UPDATE runs.
+	 */
 	if (stored_direction(dir, &what) == DIRECTION_SAME)
-		relorm_exec_as_owner("UPDATE relorm.relationship SET"
-							 " join_on = COALESCE($12, join_on),"
-							 " back_populates = COALESCE($13, back_populates),"
-							 " on_delete = COALESCE($14, on_delete),"
-							 " on_update = COALESCE($15, on_update),"
-							 " orphans = COALESCE($16, orphans),"
-							 " lazy = COALESCE($17, lazy),"
-							 " order_by = COALESCE($18, order_by),"
-							 " status = 'ok'"
-							 " WHERE source OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2",
-							 NARGS, types, values, nulls);
+		relorm_exec_as_owner(psprintf("UPDATE relorm.relationship SET"
+									  " join_on = COALESCE($12, join_on),"
+									  " back_populates = COALESCE($13, back_populates),"
+									  " on_delete = COALESCE($14, on_delete),"
+									  " on_update = COALESCE($15, on_update),"
+									  " orphans = COALESCE($16, orphans),"
+									  " lazy = COALESCE($17, lazy),"
+									  " order_by = COALESCE($18, order_by),%s"
+									  " status = 'ok'"
+									  " WHERE source OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2",
+									  dir->target_type ? " target_type = $19," : ""),
+							 dir->target_type ? NARGS : NARGS - 1, types, values, nulls);
 	else
-		relorm_exec_as_owner("INSERT INTO relorm.relationship (source, name, target, kind, many,"
-							 " local_columns, remote_columns, fk_side, secondary, secondary_local_columns,"
-							 " secondary_remote_columns, join_on, back_populates, on_delete, on_update,"
-							 " orphans, lazy, order_by)"
-							 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-							 " $16, COALESCE($17, 'select'), $18)",
-							 NARGS, types, values, nulls);
+		relorm_exec_as_owner(psprintf("INSERT INTO relorm.relationship (source, name, target, kind, many,"
+									  " local_columns, remote_columns, fk_side, secondary, secondary_local_columns,"
+									  " secondary_remote_columns, join_on, back_populates, on_delete, on_update,"
+									  " orphans, lazy, order_by%s)"
+									  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
+									  " $16, COALESCE($17, 'select'), $18%s)",
+									  dir->target_type ? ", target_type" : "",
+									  dir->target_type ? ", $19" : ""),
+							 dir->target_type ? NARGS : NARGS - 1, types, values, nulls);
 }

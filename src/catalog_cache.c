@@ -187,14 +187,26 @@ cache_read(void)
 	MemoryContext old;
 	Oid			nsp;
 	int			ret;
+	bool		has_target_type;
 
 	nsp = get_namespace_oid(RELORM_SCHEMA, false);
 	watch(get_relname_relid("relationship", nsp));
+	/* fetch plans read the subtypes too (polymorphic rows, target_type) */
+	watch(get_relname_relid("polymorphic_base", nsp));
+	watch(get_relname_relid("subtype", nsp));
 
-	ret = SPI_execute("SELECT source::pg_catalog.oid, name, target::pg_catalog.oid, kind, many,"
-					  " local_columns, remote_columns, secondary::pg_catalog.oid,"
-					  " secondary_local_columns, secondary_remote_columns, join_on, lazy, order_by"
-					  " FROM relorm.relationship ORDER BY source, name", true, 0);
+	/* target_type came with 0.2: until ALTER EXTENSION UPDATE, read it as NULL */
+	has_target_type = get_attnum(get_relname_relid("relationship", nsp), "target_type") > 0;
+	ret = SPI_execute(psprintf("SELECT r.source::pg_catalog.oid, r.name, r.target::pg_catalog.oid, r.kind, r.many,"
+							   " r.local_columns, r.remote_columns, r.secondary::pg_catalog.oid,"
+							   " r.secondary_local_columns, r.secondary_remote_columns, r.join_on, r.lazy, r.order_by,"
+							   " %s, b.discriminator::pg_catalog.text"
+							   " FROM relorm.relationship r"
+							   " LEFT JOIN relorm.polymorphic_base b ON b.base OPERATOR(pg_catalog.=) r.target"
+							   " AND %s IS NOT NULL"
+							   " ORDER BY r.source, r.name",
+							   has_target_type ? "r.target_type" : "NULL::pg_catalog.text",
+							   has_target_type ? "r.target_type" : "NULL::pg_catalog.text"), true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read relorm.relationship: %s", SPI_result_code_string(ret));
 
@@ -224,6 +236,8 @@ cache_read(void)
 		r->join_on = SPI_getvalue(tup, desc, 11);
 		r->lazy = SPI_getvalue(tup, desc, 12);
 		r->order_by = SPI_getvalue(tup, desc, 13);
+		r->target_type = SPI_getvalue(tup, desc, 14);
+		r->target_discriminator = SPI_getvalue(tup, desc, 15);
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
 		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
 											r->kind == REL_VIEWONLY ? 0 : r->nkeys);

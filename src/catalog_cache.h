@@ -32,6 +32,8 @@ typedef struct RelormRelationship
 	char	   *order_by;		/* NULL when none */
 	char	   *join_on;		/* viewonly only */
 	Oid			secondary;		/* many_to_many only */
+	char	   *target_type;	/* only rows of this subtype of the target, or NULL */
+	char	   *target_discriminator;	/* ... told by this column */
 	int			nkeys;
 	/* names as stored, and attnums (InvalidAttrNumber when the column is gone) */
 	char	  **local_names;

@@ -42,6 +42,53 @@ require_arg(FunctionCallInfo fcinfo, int n, const char *argname)
 				 errmsg("argument \"%s\" must not be null", argname)));
 }
 
+/*
+ * target_type => 'identity': the relationship targets one subtype of a
+ * polymorphic table (relorm.polymorphic, relorm.subtype).  The argument
+ * came with version 0.2: a function declared by 0.1 has no such argument.
+ */
+static const char *
+target_type_arg(FunctionCallInfo fcinfo, int n, Oid target)
+{
+	const char *identity;
+	Datum		arg = ObjectIdGetDatum(target);
+	Oid			argtype = REGCLASSOID;
+	StringInfoData known;
+	bool		found = false;
+	int			ret;
+
+	if (PG_NARGS() <= n || PG_ARGISNULL(n))
+		return NULL;
+	identity = text_to_cstring(PG_GETARG_TEXT_PP(n));
+	ret = SPI_execute_with_args("SELECT identity FROM relorm.polymorphic_base WHERE base OPERATOR(pg_catalog.=) $1"
+								" UNION ALL"
+								" SELECT identity FROM relorm.subtype WHERE base OPERATOR(pg_catalog.=) $1",
+								1, &argtype, &arg, NULL, true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "reading the subtypes of %s failed", format_type_be(get_rel_type_id(target)));
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("target_type \"%s\" given, but table %s is not polymorphic", identity,
+						format_type_be(get_rel_type_id(target))),
+				 errhint("Declare it first with relorm.polymorphic() and relorm.subtype().")));
+	initStringInfo(&known);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		char	   *v = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+
+		found |= strcmp(v, identity) == 0;
+		appendStringInfo(&known, "%s%s", i ? ", " : "", v);
+	}
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("table %s has no subtype \"%s\"", format_type_be(get_rel_type_id(target)), identity),
+				 errdetail("Its identities are: %s.", known.data),
+				 errhint("Declare the subtype with relorm.subtype() first.")));
+	return identity;
+}
+
 /* Returns the DDL statements as the rows of the SETOF text result. */
 static void
 return_statements(FunctionCallInfo fcinfo, RelormDdl *ddl)
@@ -196,6 +243,7 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 	fwd.back_populates = back_name;
 	fwd.lazy = check_lazy(TEXT_ARG_OR_NULL(ARG_LAZY), fwd.many, "lazy");
 	fwd.order_by = check_order_by(TEXT_ARG_OR_NULL(ARG_ORDER_BY), &target, "order_by");
+	fwd.target_type = target_type_arg(fcinfo, unique ? ARG_FK_ON + 1 : ARG_FK_ON, target.relid);
 	relorm_check_direction(&fwd);
 
 	if (back_name)
@@ -371,6 +419,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	fwd.orphans = orphans;
 	fwd.lazy = check_lazy(TEXT_ARG_OR_NULL(M2M_LAZY), true, "lazy");
 	fwd.order_by = check_order_by(TEXT_ARG_OR_NULL(M2M_ORDER_BY), &target, "order_by");
+	fwd.target_type = target_type_arg(fcinfo, M2M_BACK_ORDER_BY + 1, target.relid);
 	relorm_check_direction(&fwd);
 	if (back_name)
 	{
@@ -494,6 +543,7 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 			elog(ERROR, "could not check argument \"order_by\"");
 		dir.order_by = TEXT_ARG_OR_NULL(6);
 	}
+	dir.target_type = target_type_arg(fcinfo, 7, targetid);
 	relorm_save_direction(&dir);
 
 	return_statements(fcinfo, &ddl);

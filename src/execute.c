@@ -23,6 +23,7 @@
 #include "miscadmin.h"
 #include "nodes/params.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -55,8 +56,9 @@ typedef struct ChildLoad
 	int		   *start;			/* per slot: offset in buf, -1 when no child */
 	int		   *len;			/* per slot: bytes of all its children, comma-separated */
 	int		   *first_len;		/* per slot: bytes of its first child */
-	StringInfoData buf;
+	StringInfo	buf;			/* the children's JSON, comma-separated per slot */
 	struct ChildLoad *sub;		/* a joined child: the loads of its own children */
+	bool		cut;			/* a recursion at its depth: the field is left out */
 } ChildLoad;
 
 /* What a running fetch carries through its levels. */
@@ -64,6 +66,17 @@ typedef struct ExecState
 {
 	MemoryContext batch_cxt;	/* reset after each batch; SPI calls return in
 								 * SPI's own context, so it is switched back to */
+	LoadPlan   *plan;
+	Datum	   *params;			/* the fetch's params, $k+1.. of every level's query */
+	const char *nulls;
+	int		   *depth;			/* per recursion: the depth being loaded */
+
+	/*
+	 * Per level (by PlanLevel.buf_id): its JSON buffer, kept across batches
+	 * at its high-water mark.  Growing a fresh buffer for every batch costs
+	 * more than writing it: its pages are new to the process each time.
+	 */
+	StringInfo *bufs;
 } ExecState;
 
 static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
@@ -111,9 +124,12 @@ keyset_find(KeySet *ks, PlanLevel *child, const Datum *vals, const int *cols, ui
 	return -1;
 }
 
-/* Collects the distinct non-NULL keys of the parent rows, slot per row. */
+/*
+ * Collects the distinct non-NULL keys of the parent rows (found in their
+ * columns keycols), slot per row.
+ */
 static void
-keyset_build(KeySet *ks, PlanLevel *child, LevelRows *rows, int *row_slot)
+keyset_build(KeySet *ks, PlanLevel *child, LevelRows *rows, int *row_slot, const int *keycols)
 {
 	int			nkeys = child->rel->nkeys;
 	int			nb = 16;
@@ -140,20 +156,20 @@ keyset_build(KeySet *ks, PlanLevel *child, LevelRows *rows, int *row_slot)
 
 		CHECK_FOR_INTERRUPTS();
 		for (int k = 0; k < nkeys; k++)
-			anynull |= nulls[child->parent_keycols[k]];
+			anynull |= nulls[keycols[k]];
 		if (anynull)
 		{
 			row_slot[i] = -1;
 			continue;
 		}
-		h = row_key_hash(child, vals, child->parent_keycols);
-		slot = keyset_find(ks, child, vals, child->parent_keycols, h);
+		h = row_key_hash(child, vals, keycols);
+		slot = keyset_find(ks, child, vals, keycols, h);
 		if (slot < 0)
 		{
 			slot = ks->nslots++;
 			ks->hashes[slot] = h;
 			for (int k = 0; k < nkeys; k++)
-				ks->keyvals[k][slot] = vals[child->parent_keycols[k]];
+				ks->keyvals[k][slot] = vals[keycols[k]];
 			ks->next[slot] = ks->buckets[h & ks->mask];
 			ks->buckets[h & ks->mask] = slot + 1;
 		}
@@ -179,58 +195,99 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 	}
 }
 
+/* Whether a polymorphic row's discriminator value is identity. */
+static bool
+row_has_type(JsonOutColumn *col, Datum value, bool isnull, const char *identity)
+{
+	char	   *str;
+	Oid			typoutput;
+	bool		varlena;
+
+	if (isnull)
+		return false;
+	if (col->category == JO_TEXT)
+		str = TextDatumGetCString(value);
+	else
+	{
+		getTypeOutputInfo(col->typid, &typoutput, &varlena);
+		str = OidOutputFunctionCall(typoutput, value);
+	}
+	return strcmp(str, identity) == 0;
+}
+
 /*
  * Appends a row (row i of its level, with values vals) as a JSON object: its
  * columns rendered, its selectin children copied from their level's buffer,
  * its joined children rendered from the same row (a recursion bounded by the
- * shape's depth).
+ * shape's depth).  A polymorphic row leaves out the columns of the other
+ * subtypes; a recursion cut at its depth leaves out its key.
  */
 static void
 render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, ChildLoad *loads)
 {
+	bool		first = true;
+
 	appendStringInfoCharMacro(out, '{');
 	for (int f = 0; f < lvl->nfields; f++)
 	{
 		PlanField  *field = &lvl->fields[f];
+		PlanLevel  *child = NULL;
+		ChildLoad  *cl = NULL;
+		int			slot;
+		bool		empty;
 
-		if (f > 0)
+		if (field->colidx < 0)
+		{
+			child = lvl->children[field->childidx];
+			cl = &loads[field->childidx];
+			if (cl->cut)
+				continue;
+		}
+		else if (field->type_col >= 0 &&
+				 !row_has_type(&lvl->out[field->type_col], vals[field->type_col],
+							   nulls[field->type_col], field->type_identity))
+			continue;
+		if (!first)
 			appendStringInfoCharMacro(out, ',');
+		first = false;
 		appendBinaryStringInfo(out, field->key_json, field->key_len);
 		if (field->colidx >= 0)
-			json_out_value(out, &lvl->out[field->colidx], vals[field->colidx], nulls[field->colidx]);
-		else
 		{
-			PlanLevel  *child = lvl->children[field->childidx];
-			ChildLoad  *cl = &loads[field->childidx];
-			int			slot;
-			bool		empty;
-
-			if (child->strategy == STRATEGY_JOINED)
-			{
-				if (nulls[child->present_col])
-					appendBinaryStringInfo(out, "null", 4);
-				else
-					render_row(out, child, vals, nulls, i, cl->sub);
-				continue;
-			}
-			slot = cl->row_slot[i];
-			empty = slot < 0 || cl->start[slot] < 0;
-			if (child->many)
-			{
-				if (empty)
-					appendBinaryStringInfo(out, "[]", 2);
-				else
-				{
-					appendStringInfoCharMacro(out, '[');
-					appendBinaryStringInfo(out, cl->buf.data + cl->start[slot], cl->len[slot]);
-					appendStringInfoCharMacro(out, ']');
-				}
-			}
-			else if (empty)
+			json_out_value(out, &lvl->out[field->colidx], vals[field->colidx], nulls[field->colidx]);
+			continue;
+		}
+		if (child->strategy == STRATEGY_JOINED)
+		{
+			if (nulls[child->present_col])
 				appendBinaryStringInfo(out, "null", 4);
 			else
-				appendBinaryStringInfo(out, cl->buf.data + cl->start[slot], cl->first_len[slot]);
+				render_row(out, child, vals, nulls, i, cl->sub);
+			continue;
 		}
+		slot = cl->row_slot[i];
+		empty = slot < 0 || cl->start[slot] < 0;
+		if (child->count)
+		{
+			if (empty)
+				appendStringInfoCharMacro(out, '0');
+			else
+				appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->first_len[slot]);
+		}
+		else if (child->many)
+		{
+			if (empty)
+				appendBinaryStringInfo(out, "[]", 2);
+			else
+			{
+				appendStringInfoCharMacro(out, '[');
+				appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->len[slot]);
+				appendStringInfoCharMacro(out, ']');
+			}
+		}
+		else if (empty)
+			appendBinaryStringInfo(out, "null", 4);
+		else
+			appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->first_len[slot]);
 	}
 	appendStringInfoCharMacro(out, '}');
 }
@@ -273,19 +330,23 @@ group_row(Grouper *g, Datum *vals, bool *nulls, int i)
 		g->cur = keyset_find(g->ks, child, vals, NULL, row_key_hash(child, vals, NULL));
 		if (g->cur < 0 || cl->start[g->cur] >= 0)
 			elog(ERROR, "relorm: rows of level %s are not grouped by their parent key", child->path);
-		cl->start[g->cur] = cl->buf.len;
+		cl->start[g->cur] = cl->buf->len;
 		old = MemoryContextSwitchTo(g->es->batch_cxt);
 		for (int k = 0; k < child->rel->nkeys; k++)
 			g->key[k] = datumCopy(vals[k], child->key_typbyval[k], child->key_typlen[k]);
 		MemoryContextSwitchTo(old);
 	}
 	else
-		appendStringInfoCharMacro(&cl->buf, ',');
-	elem = cl->buf.len;
-	render_row(&cl->buf, child, vals, nulls, i, g->cloads);
+		appendStringInfoCharMacro(cl->buf, ',');
+	elem = cl->buf->len;
+	if (child->count)
+		json_out_value(cl->buf, &child->out[child->nkeycols], vals[child->nkeycols],
+					   nulls[child->nkeycols]);
+	else
+		render_row(cl->buf, child, vals, nulls, i, g->cloads);
 	if (cl->first_len[g->cur] == 0)
-		cl->first_len[g->cur] = cl->buf.len - elem;
-	cl->len[g->cur] = cl->buf.len - cl->start[g->cur];
+		cl->first_len[g->cur] = cl->buf->len - elem;
+	cl->len[g->cur] = cl->buf->len - cl->start[g->cur];
 }
 
 /*
@@ -297,7 +358,8 @@ static bool
 level_streams(PlanLevel *lvl)
 {
 	for (int c = 0; c < lvl->nchildren; c++)
-		if (lvl->children[c]->strategy != STRATEGY_JOINED || !level_streams(lvl->children[c]))
+		if (lvl->children[c] == lvl || lvl->children[c]->strategy != STRATEGY_JOINED ||
+			!level_streams(lvl->children[c]))
 			return false;
 	return true;
 }
@@ -328,29 +390,42 @@ stream_nothing(DestReceiver *self)
 {
 }
 
-/* Loads one child relationship for the parent rows: one query, set-based. */
+/*
+ * Loads one child relationship for the parent rows: one query, set-based.
+ * keycols are the parent key's columns in rows.
+ */
 static void
-load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl)
+load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, const int *keycols)
 {
 	KeySet		ks;
 	Grouper		g;
 	ParamListInfo params;
 	int			ret;
 	int			nkeys = child->rel->nkeys;
+	int			nparams = es->plan->nparams;
 
 	cl->row_slot = palloc(sizeof(int) * Max(1, rows->nrows));
-	keyset_build(&ks, child, rows, cl->row_slot);
+	keyset_build(&ks, child, rows, cl->row_slot, keycols);
 	cl->start = palloc(sizeof(int) * Max(1, ks.nslots));
 	cl->len = palloc0(sizeof(int) * Max(1, ks.nslots));
 	cl->first_len = palloc0(sizeof(int) * Max(1, ks.nslots));
 	for (int s = 0; s < ks.nslots; s++)
 		cl->start[s] = -1;
-	initStringInfo(&cl->buf);
+	if (child->recursive || child->buf_id < 0)
+	{
+		/* a recursion holds one buffer per depth at once */
+		cl->buf = makeStringInfo();
+	}
+	else
+	{
+		cl->buf = es->bufs[child->buf_id];
+		resetStringInfo(cl->buf);
+	}
 	if (ks.nslots == 0)
 		return;
 
-	/* $1..$n: the distinct parent keys, one array per key column */
-	params = makeParamList(nkeys);
+	/* $1..$k: the distinct parent keys, one array per key column; then the fetch's params */
+	params = makeParamList(nkeys + nparams);
 	for (int k = 0; k < nkeys; k++)
 	{
 		params->params[k].value =
@@ -361,7 +436,14 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 		params->params[k].pflags = PARAM_FLAG_CONST;
 		params->params[k].ptype = get_array_type(child->key_types[k]);
 	}
-	params->numParams = nkeys;
+	for (int i = 0; i < nparams; i++)
+	{
+		params->params[nkeys + i].value = es->params[i];
+		params->params[nkeys + i].isnull = es->nulls && es->nulls[i] == 'n';
+		params->params[nkeys + i].pflags = PARAM_FLAG_CONST;
+		params->params[nkeys + i].ptype = es->plan->param_types[i];
+	}
+	params->numParams = nkeys + nparams;
 
 	g.es = es;
 	g.child = child;
@@ -408,6 +490,16 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl)
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
 		tt = SPI_tuptable;
+		if (child->recursive && child->max_depth == 0 && SPI_processed > 0 &&
+			es->depth[child->rec_id] > relorm_max_depth)
+			ereport(ERROR,
+					(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+					 errmsg("recursion through %s did not reach the leaves after %d levels",
+							child->path, relorm_max_depth),
+					 errdetail("The rows of %s form a cycle, or a chain deeper than relorm.max_depth.",
+							   get_rel_name(child->relid)),
+					 errhint("Give the recursion a depth, as in %s*5(...), or raise relorm.max_depth.",
+							 child->rel->name)));
 		deform_rows(tt, SPI_processed, &crows);
 		g.cloads = load_children(es, child, &crows);
 		for (int j = 0; j < crows.nrows; j++)
@@ -431,8 +523,31 @@ load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
 			check_stack_depth();
 			loads[c].sub = load_children(es, child, rows);
 		}
+		else if (child == lvl)
+		{
+			/* a recursion: the next level down, keyed on these rows */
+			int		   *depth = &es->depth[lvl->rec_id];
+
+			if (lvl->max_depth > 0 && *depth >= lvl->max_depth)
+			{
+				loads[c].cut = true;
+				continue;
+			}
+			(*depth)++;
+			load_child(es, child, rows, &loads[c], lvl->rec_keycols);
+			(*depth)--;
+		}
 		else
-			load_child(es, child, rows, &loads[c]);
+		{
+			int			saved = child->recursive ? es->depth[child->rec_id] : 0;
+
+			/* the first level of a recursion is depth 1 */
+			if (child->recursive)
+				es->depth[child->rec_id] = 1;
+			load_child(es, child, rows, &loads[c], child->parent_keycols);
+			if (child->recursive)
+				es->depth[child->rec_id] = saved;
+		}
 	}
 	return loads;
 }
@@ -453,6 +568,13 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 
 	es.batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch batch",
 									  ALLOCSET_DEFAULT_SIZES);
+	es.plan = plan;
+	es.params = params;
+	es.nulls = nulls;
+	es.depth = palloc0(sizeof(int) * Max(1, plan->nrecursions));
+	es.bufs = palloc(sizeof(StringInfo) * Max(1, plan->nbufs));
+	for (int b = 0; b < plan->nbufs; b++)
+		es.bufs[b] = makeStringInfo();
 	initStringInfo(&tree);
 	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
 	MemoryContextSwitchTo(old);

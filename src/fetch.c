@@ -141,10 +141,10 @@ bind_params(LoadPlan *plan, JsonbValue **jvals, int njvals, Datum limit, bool li
 	if (njvals != n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the filter uses %d parameter%s but params has %d value%s",
+				 errmsg("the filter and where: modifiers use %d parameter%s but params has %d value%s",
 						n, n == 1 ? "" : "s", njvals, njvals == 1 ? "" : "s"),
 				 n > 0 ? errhint("Pass one element of the params array for each of $1 .. $%d.", n)
-				 : errhint("The filter has no $n placeholders: leave params NULL.")));
+				 : errhint("The filter and the shape have no $n placeholders: leave params NULL.")));
 	*values = palloc(sizeof(Datum) * (n + 2));
 	*nulls = palloc(n + 3);
 	for (int i = 0; i < n; i++)
@@ -390,8 +390,17 @@ explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
 		line = psprintf("%s: %s joined, no query of its own: LEFT JOIN %s in the query of %s",
 						lvl->path, lvl->rel->kind_name, lvl->join_alias, lvl->query_path);
 	else
-		line = psprintf("%s: %s selectin, 1 query a batch: %s", lvl->path, lvl->rel->kind_name,
-						lvl->sql);
+	{
+		const char *how = lvl->count ? "count" :
+			lvl->strategy == STRATEGY_SELECT ?
+			(lvl->limit >= 0 || lvl->offset > 0 ? "select (top-N per parent)" : "select") : "selectin";
+		const char *rec = !lvl->recursive ? "" :
+			lvl->max_depth > 0 ? psprintf(", recursive to depth %d", lvl->max_depth) :
+			psprintf(", recursive to the leaves (at most relorm.max_depth = %d)", relorm_max_depth);
+
+		line = psprintf("%s: %s %s%s, 1 query a batch%s: %s", lvl->path, lvl->rel->kind_name, how, rec,
+						lvl->recursive ? " and level" : "", lvl->sql);
+	}
 	/* one line per level: the newlines that close embedded fragments become spaces */
 	for (char *p = line; *p; p++)
 		if (*p == '\n')
@@ -399,7 +408,8 @@ explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
 	d = CStringGetTextDatum(line);
 	tuplestore_putvalues(store, desc, &d, &isnull);
 	for (int c = 0; c < lvl->nchildren; c++)
-		explain_level(store, desc, lvl->children[c]);
+		if (lvl->children[c] != lvl)
+			explain_level(store, desc, lvl->children[c]);
 }
 
 /* relorm.explain(root, shape, filter, order_by) RETURNS SETOF text */

@@ -24,14 +24,7 @@
 #include "catalog.h"
 #include "follow.h"
 
-/* One token of a fragment; name is set for identifiers and keywords. */
-typedef struct Token
-{
-	int			tok;
-	int			start;
-	int			len;
-	char	   *name;			/* normalized as the parser would */
-} Token;
+typedef RelormToken Token;
 
 /* Length in the source of the word token starting at text[start]. */
 static int
@@ -60,8 +53,8 @@ word_length(const char *text, int start)
 }
 
 /* The tokens of a fragment; NIL when it does not scan. */
-static List *
-tokenize(const char *text)
+List *
+relorm_fragment_tokens(const char *text)
 {
 	core_yy_extra_type extra;
 	core_yyscan_t scanner;
@@ -322,7 +315,7 @@ rewrite_column(const Stored *s, const char *text, List *relids, bool in_join_on,
 
 		if (in_join_on ? (s->source != relid && s->target != relid) : s->target != relid)
 			continue;
-		tokens = tokenize(text);
+		tokens = relorm_fragment_tokens(text);
 		quals = qualifiers_for(s, relid, in_join_on, oldname, &unqualified);
 		text = replace_tokens(text, tokens, column_refs(tokens, oldname, quals, unqualified), newname);
 	}
@@ -367,12 +360,12 @@ relorm_follow_table_rename(Oid relid, const char *oldname, const char *newname)
 
 		if (join_on != NULL && s->viewonly && !aliased)
 		{
-			tokens = tokenize(join_on);
+			tokens = relorm_fragment_tokens(join_on);
 			join_on = replace_tokens(join_on, tokens, qualifier_refs(tokens, oldname), newname);
 		}
 		if (order_by != NULL && s->target == relid && !aliased)
 		{
-			tokens = tokenize(order_by);
+			tokens = relorm_fragment_tokens(order_by);
 			order_by = replace_tokens(order_by, tokens, qualifier_refs(tokens, oldname), newname);
 		}
 		if ((join_on && strcmp(join_on, s->join_on) != 0) || (order_by && strcmp(order_by, s->order_by) != 0))
@@ -429,7 +422,7 @@ relorm_follow_drop(void)
 
 			if (!removed && s->viewonly && (s->source == relid || s->target == relid))
 			{
-				List	   *tokens = tokenize(s->join_on);
+				List	   *tokens = relorm_fragment_tokens(s->join_on);
 
 				quals = qualifiers_for(s, relid, true, lfirst(c), &unqualified);
 				if (column_refs(tokens, lfirst(c), quals, unqualified) != NIL)
@@ -448,7 +441,7 @@ relorm_follow_drop(void)
 			}
 			if (!removed && order_by != NULL && s->target == relid)
 			{
-				List	   *tokens = tokenize(order_by);
+				List	   *tokens = relorm_fragment_tokens(order_by);
 
 				quals = qualifiers_for(s, relid, false, lfirst(c), &unqualified);
 				if (column_refs(tokens, lfirst(c), quals, unqualified) != NIL)

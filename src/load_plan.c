@@ -12,6 +12,8 @@
  */
 #include "relorm.h"
 
+#include <ctype.h>
+
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
@@ -20,6 +22,8 @@
 #include "catalog/pg_index.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "follow.h"
 #include "fragment.h"
 #include "lib/stringinfo.h"
 #include "load_plan.h"
@@ -27,7 +31,10 @@
 #include "nodes/bitmapset.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
+#include "parser/scanner.h"
+#include "parser/gram.h"
 #include "shape.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -44,10 +51,20 @@ static List *plan_cache = NIL;	/* LoadPlan *, most recently used first */
 static MemoryContext plan_cache_cxt = NULL;
 static bool hook_registered = false;
 
+/* A fragment that may use $n, with the table it is written over. */
+typedef struct ParamFragment
+{
+	const char *text;
+	Oid			relid;
+} ParamFragment;
+
 typedef struct BuildState
 {
 	LoadPlan   *plan;
 	Shape	   *shape;
+	List	   *fragments;		/* ParamFragment *: where: modifiers */
+	int			tree_depth;		/* levels of '**' expanded so far */
+	int			in_recursion;	/* > 0 while building the levels under a name* */
 } BuildState;
 
 /* Columns a level's query returns, collected while its fields are resolved. */
@@ -79,7 +96,8 @@ static void
 free_level(PlanLevel *lvl)
 {
 	for (int i = 0; i < lvl->nchildren; i++)
-		free_level(lvl->children[i]);
+		if (lvl->children[i] != lvl)
+			free_level(lvl->children[i]);
 	if (lvl->plan)
 		SPI_freeplan(lvl->plan);
 	lvl->plan = NULL;
@@ -131,6 +149,8 @@ column_expr(const LevelColumn *ref, const char *alias)
 {
 	if (ref->join == 0)
 		return psprintf("%s.%s", alias, quote_identifier(get_attname(ref->relid, ref->attnum, false)));
+	if (ref->join == JOIN_SECONDARY)
+		return psprintf("relorm_secondary.relorm_s%d", ref->attnum);
 	return psprintf("relorm_j%d.relorm_a%d", ref->join, ref->attnum);
 }
 
@@ -227,7 +247,7 @@ remote_is_unique(const RelormRelationship *r)
 static bool
 use_joined(const RelormRelationship *r)
 {
-	return strcmp(r->lazy, "joined") == 0 && !r->many &&
+	return strcmp(r->lazy, "joined") == 0 && !r->many && r->target_type == NULL &&
 		(r->kind == REL_MANY_TO_ONE || r->kind == REL_ONE_TO_ONE) &&
 		remote_is_unique(r);
 }
@@ -340,10 +360,10 @@ stale_relationship(const RelormRelationship *r, const char *column)
 			 errhint("Drop the relationship with relorm.drop_relationship() and declare it again.")));
 }
 
-static void
+static PlanField *
 add_field(List **fields, const char *key, int colidx, int childidx)
 {
-	PlanField  *f = palloc(sizeof(PlanField));
+	PlanField  *f = palloc0(sizeof(PlanField));
 	StringInfoData buf;
 
 	initStringInfo(&buf);
@@ -353,7 +373,9 @@ add_field(List **fields, const char *key, int colidx, int childidx)
 	f->key_len = buf.len;
 	f->colidx = colidx;
 	f->childidx = childidx;
+	f->type_col = -1;
 	*fields = lappend(*fields, f);
+	return f;
 }
 
 static char *
@@ -385,7 +407,8 @@ primary_key_order(Oid relid, const char *alias)
 }
 
 static PlanLevel *build_level(BuildState *bs, Oid relid, const RelormRelationship *via,
-							  const char *path, List *items);
+							  const char *path, ShapeItem *item);
+
 
 /* The key columns of a child as types, hash and equality functions. */
 static void
@@ -462,11 +485,23 @@ equality_operator(Oid type)
 	return psprintf("OPERATOR(%s.=)", quote_identifier(nsp));
 }
 
-/* WHERE the key columns are among the parent keys passed as $1..$n arrays. */
+/*
+ * WHERE the key columns are among the parent keys: passed as $1..$n arrays
+ * (selectin), or one key of the batch at a time from relorm_keys (a LATERAL
+ * lookup per parent).
+ */
 static void
-append_key_condition(StringInfo buf, PlanLevel *lvl, const char *alias, char **columns, int nkeys)
+append_key_condition(StringInfo buf, PlanLevel *lvl, const char *alias, char **columns, int nkeys,
+					 bool lateral)
 {
-	if (nkeys == 1)
+	if (lateral)
+	{
+		appendStringInfoString(buf, " WHERE ");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(buf, "%s%s.%s %s relorm_keys.k%d", k ? " AND " : "", alias,
+							 quote_identifier(columns[k]), equality_operator(lvl->key_types[k]), k + 1);
+	}
+	else if (nkeys == 1)
 		appendStringInfo(buf, " WHERE %s.%s %s ANY ($1)", alias, quote_identifier(columns[0]),
 						 equality_operator(lvl->key_types[0]));
 	else
@@ -486,41 +521,281 @@ append_key_condition(StringInfo buf, PlanLevel *lvl, const char *alias, char **c
 }
 
 /*
- * The SQL of a child level: its parent key first, then its columns, ordered by
- * the key so that each parent's children arrive together, then by the
- * relationship's order_by (or the target's primary key).
+ * A caller's fragment with its $n moved up by offset: in a level's query
+ * $1..$offset are the parent keys and the fetch's params follow them.
  */
 static char *
-child_sql(PlanLevel *lvl, Relation target)
+renumber_params(const char *text, int offset)
 {
-	const RelormRelationship *r = lvl->rel;
 	StringInfoData buf;
-	char	   *talias = pstrdup(quote_identifier(get_rel_name(r->target)));
-	char	   *order;
+	ListCell   *lc;
+	int			copied = 0;
+
+	if (offset == 0)
+		return pstrdup(text);
+	initStringInfo(&buf);
+	foreach(lc, relorm_fragment_tokens(text))
+	{
+		RelormToken *t = lfirst(lc);
+		int			end = t->start + 1;
+
+		if (t->tok != PARAM)
+			continue;
+		while (isdigit((unsigned char) text[end]))
+			end++;
+		appendBinaryStringInfo(&buf, text + copied, t->start - copied);
+		appendStringInfo(&buf, "$%d", atoi(text + t->start + 1) + offset);
+		copied = end;
+	}
+	appendStringInfoString(&buf, text + copied);
+	return buf.data;
+}
+
+/* target_type: only the target's rows of that subtype; NULL when any row. */
+static char *
+type_condition(const RelormRelationship *r, const char *talias)
+{
+	if (r->target_type == NULL || r->target_discriminator == NULL)
+		return NULL;
+	return psprintf("CAST(%s.%s AS pg_catalog.text) OPERATOR(pg_catalog.=) %s", talias,
+					quote_identifier(r->target_discriminator), quote_literal_cstr(r->target_type));
+}
+
+/* cond1 AND cond2, either may be NULL */
+static char *
+and_conditions(char *a, char *b)
+{
+	if (a && b)
+		return psprintf("%s AND %s", a, b);
+	return a ? a : b;
+}
+
+/* A where: modifier checked, recorded for parameter types, ready to embed. */
+static char *
+where_sql(BuildState *bs, ShapeItem *item, Oid relid, int param_offset)
+{
+	ParamFragment *pf;
+
+	relorm_check_expression(item->where, psprintf("where: of \"%s\"", item->name));
+	pf = palloc(sizeof(ParamFragment));
+	pf->text = item->where;
+	pf->relid = relid;
+	bs->fragments = lappend(bs->fragments, pf);
+	return relorm_embed_expression(renumber_params(item->where, param_offset));
+}
+
+/*
+ * An ordering list in which rel.column names a column of a to-one
+ * relationship of the table (order: author.name): each such reference
+ * becomes a scalar subquery over the relationship's target.
+ */
+static char *
+order_sql(const char *text, Oid relid, const char *alias, const char *what)
+{
+	List	   *tokens;
+	StringInfoData buf;
+	int			copied = 0;
+	const char *relname = get_rel_name(relid);
+
+	relorm_check_order_list(text, what);
+	tokens = relorm_fragment_tokens(text);
+	initStringInfo(&buf);
+	for (int i = 0; i + 2 < list_length(tokens); i++)
+	{
+		RelormToken *q = list_nth(tokens, i);
+		RelormToken *dot = list_nth(tokens, i + 1);
+		RelormToken *col = list_nth(tokens, i + 2);
+		RelormToken *prev = i > 0 ? list_nth(tokens, i - 1) : NULL;
+		RelormToken *next = i + 3 < list_length(tokens) ? list_nth(tokens, i + 3) : NULL;
+		const RelormRelationship *r;
+		AttrNumber	att;
+
+		if (q->name == NULL || dot->tok != '.' || col->name == NULL ||
+			(prev && prev->tok == '.') || (next && (next->tok == '.' || next->tok == '(')) ||
+			strcmp(q->name, relname) == 0 ||
+			(r = relorm_find_relationship(relid, q->name)) == NULL)
+			continue;
+		if (r->many || (r->kind != REL_MANY_TO_ONE && r->kind != REL_ONE_TO_ONE))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s orders by %s.%s, but \"%s\" is not a many_to_one or one_to_one relationship",
+							what, q->name, col->name, q->name),
+					 errdetail("The text was: %s", text),
+					 errhint("Order by columns of the table, or of a to-one relationship declared with a foreign key.")));
+		att = get_attnum(r->target, col->name);
+		if (att <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("%s orders by %s.%s, but column \"%s\" does not exist in table %s",
+							what, q->name, col->name, col->name, rel_display(r->target)),
+					 errdetail("The text was: %s", text)));
+		relorm_cache_watch_relation(r->target);
+		appendBinaryStringInfo(&buf, text + copied, q->start - copied);
+		appendStringInfo(&buf, "(SELECT relorm_o.%s FROM %s AS relorm_o WHERE ",
+						 quote_identifier(col->name), rel_qualified(r->target));
+		for (int k = 0; k < r->nkeys; k++)
+			appendStringInfo(&buf, "%srelorm_o.%s %s %s.%s", k ? " AND " : "",
+							 quote_identifier(r->remote_names[k]),
+							 equality_operator(get_atttype(r->target, r->remote_attnums[k])),
+							 alias, quote_identifier(r->local_names[k]));
+		appendStringInfoString(&buf, " LIMIT 1)");
+		copied = col->start + col->len;
+		i += 2;
+	}
+	appendStringInfoString(&buf, text + copied);
+	return relorm_embed_order_list(buf.data);
+}
+
+static char *filter_conditions(BuildState *bs, Oid relid, const char *alias, List *items,
+							   int param_offset);
+
+/*
+ * The condition of a !inner or !none item on its parent (aliased alias):
+ * the parent's key IN the keys of the matching children.  The subquery is
+ * uncorrelated, so a self-referential relationship shadows nothing.
+ */
+static char *
+filter_condition(BuildState *bs, Oid relid, const char *alias, ShapeItem *item, int param_offset)
+{
+	const RelormRelationship *r = relorm_find_relationship(relid, item->name);
+	StringInfoData sub;
+	StringInfoData cond;
+	char	   *ta;
+	char	   *nested;
+	const char *sep = " WHERE ";
+
+	if (r == NULL)
+	{
+		Relation	rel = relation_open(relid, AccessShareLock);
+
+		unknown_relationship(bs, rel, item);
+	}
+	relorm_cache_watch_relation(r->target);
+	ta = pstrdup(quote_identifier(get_rel_name(r->target)));
+	initStringInfo(&sub);
+	switch (r->kind)
+	{
+		case REL_MANY_TO_MANY:
+			relorm_cache_watch_relation(r->secondary);
+			appendStringInfoString(&sub, "SELECT ");
+			for (int k = 0; k < r->nkeys; k++)
+				appendStringInfo(&sub, "%srelorm_secondary.relorm_k%d", k ? ", " : "", k + 1);
+			appendStringInfo(&sub, " FROM %s AS %s JOIN (SELECT ", rel_qualified(r->target), ta);
+			for (int k = 0; k < r->nkeys; k++)
+				appendStringInfo(&sub, "%ss.%s AS relorm_k%d, s.%s AS relorm_r%d", k ? ", " : "",
+								 quote_identifier(r->secondary_local_names[k]), k + 1,
+								 quote_identifier(r->secondary_remote_names[k]), k + 1);
+			appendStringInfo(&sub, " FROM %s AS s) AS relorm_secondary ON ", rel_qualified(r->secondary));
+			for (int k = 0; k < r->nkeys; k++)
+				appendStringInfo(&sub, "%srelorm_secondary.relorm_r%d %s %s.%s", k ? " AND " : "", k + 1,
+								 equality_operator(get_atttype(r->target, r->remote_attnums[k])),
+								 ta, quote_identifier(r->remote_names[k]));
+			break;
+		case REL_VIEWONLY:
+			{
+				bool		self = r->source == r->target;
+				char	   *ia = self ? "target" : ta;
+				char	   *sa = self ? "source" : pstrdup(quote_identifier(get_rel_name(r->source)));
+
+				relorm_check_expression(r->join_on, "join_on of a viewonly relationship");
+				appendStringInfoString(&sub, "SELECT ");
+				for (int k = 0; k < r->nkeys; k++)
+					appendStringInfo(&sub, "%s%s.relorm_k%d", k ? ", " : "", ta, k + 1);
+				appendStringInfoString(&sub, " FROM (SELECT ");
+				for (int k = 0; k < r->nkeys; k++)
+					appendStringInfo(&sub, "%s.%s AS relorm_k%d, ", sa, quote_identifier(r->local_names[k]), k + 1);
+				appendStringInfo(&sub, "%s.* FROM %s AS %s JOIN %s AS %s ON %s) AS %s", ia,
+								 rel_qualified(r->target), ia, rel_qualified(r->source), sa,
+								 relorm_embed_expression(r->join_on), ta);
+			}
+			break;
+		default:
+			appendStringInfoString(&sub, "SELECT ");
+			for (int k = 0; k < r->nkeys; k++)
+				appendStringInfo(&sub, "%s%s.%s", k ? ", " : "", ta, quote_identifier(r->remote_names[k]));
+			appendStringInfo(&sub, " FROM %s AS %s", rel_qualified(r->target), ta);
+			for (int k = 0; k < r->nkeys; k++)
+			{
+				appendStringInfo(&sub, "%s%s.%s IS NOT NULL", sep, ta, quote_identifier(r->remote_names[k]));
+				sep = " AND ";
+			}
+			break;
+	}
+	if (type_condition(r, ta))
+	{
+		appendStringInfo(&sub, "%s%s", sep, type_condition(r, ta));
+		sep = " AND ";
+	}
+	if (item->where)
+	{
+		appendStringInfo(&sub, "%s%s", sep, where_sql(bs, item, r->target, param_offset));
+		sep = " AND ";
+	}
+	check_stack_depth();
+	nested = filter_conditions(bs, r->target, ta, item->items, param_offset);
+	if (nested)
+		appendStringInfo(&sub, "%s%s", sep, nested);
+
+	initStringInfo(&cond);
+	if (item->filter == SHAPE_FILTER_ANTI)
+		appendStringInfoString(&cond, "NOT COALESCE(");
+	appendStringInfoChar(&cond, '(');
+	for (int k = 0; k < r->nkeys; k++)
+		appendStringInfo(&cond, "%s%s.%s", k ? ", " : "", alias, quote_identifier(r->local_names[k]));
+	appendStringInfo(&cond, ") IN (%s)", sub.data);
+	if (item->filter == SHAPE_FILTER_ANTI)
+		appendStringInfoString(&cond, ", false)");
+	return cond.data;
+}
+
+/* The conditions of the !inner and !none items of a level, ANDed; NULL when none. */
+static char *
+filter_conditions(BuildState *bs, Oid relid, const char *alias, List *items, int param_offset)
+{
+	StringInfoData buf;
+	ListCell   *lc;
 
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "SELECT ");
-	for (int k = 0; k < r->nkeys; k++)
+	foreach(lc, items)
 	{
-		if (k)
-			appendStringInfoString(&buf, ", ");
-		if (r->kind == REL_MANY_TO_MANY)
-		{
-			Oid			t = get_atttype(r->secondary, get_attnum(r->secondary, r->secondary_local_names[k]));
+		ShapeItem  *item = lfirst(lc);
 
-			if (t != lvl->key_types[k])
-				appendStringInfo(&buf, "CAST(relorm_secondary.relorm_k%d AS %s)", k + 1,
-								 format_type_be_qualified(lvl->key_types[k]));
-			else
-				appendStringInfo(&buf, "relorm_secondary.relorm_k%d", k + 1);
-		}
-		else if (r->kind == REL_VIEWONLY)
-			appendStringInfo(&buf, "%s.relorm_k%d", talias, k + 1);
-		else
-			append_key_expr(&buf, talias, r->remote_names[k],
-							get_atttype(r->target, r->remote_attnums[k]), lvl->key_types[k]);
+		if (item->kind != SHAPE_RELATIONSHIP || item->filter == SHAPE_FILTER_NONE)
+			continue;
+		if (buf.len > 0)
+			appendStringInfoString(&buf, " AND ");
+		appendStringInfoString(&buf, filter_condition(bs, relid, alias, item, param_offset));
 	}
-	append_columns(&buf, lvl, talias, true);
+	return buf.len > 0 ? buf.data : NULL;
+}
+
+/* The ordering of a level's rows: the shape's order:, else the relationship's, then the primary key. */
+static char *
+level_order(PlanLevel *lvl, ShapeItem *item, const char *talias)
+{
+	const RelormRelationship *r = lvl->rel;
+	char	   *order = primary_key_order(r->target, talias);
+	char	   *given = NULL;
+
+	if (item && item->order)
+		given = order_sql(item->order, r->target, talias, psprintf("order: of \"%s\"", item->name));
+	else if (r->order_by)
+		given = order_sql(r->order_by, r->target, talias, "order_by of a relationship");
+	if (given)
+		order = order ? psprintf("%s, %s", given, order) : given;
+	return order;
+}
+
+/*
+ * FROM ... WHERE of a child level: its table (with the association table or
+ * the viewonly join), its joined children, the key condition, the where:
+ * and the !inner/!none conditions.
+ */
+static void
+append_child_body(StringInfo buf, PlanLevel *lvl, const char *talias, bool lateral,
+				  const char *where, const char *filters)
+{
+	const RelormRelationship *r = lvl->rel;
 
 	switch (r->kind)
 	{
@@ -528,22 +803,28 @@ child_sql(PlanLevel *lvl, Relation target)
 			{
 				char	  **keycolumns = palloc(sizeof(char *) * r->nkeys);
 
-				appendStringInfo(&buf, " FROM %s AS %s JOIN (SELECT ", rel_qualified(r->target), talias);
+				appendStringInfo(buf, " FROM %s AS %s JOIN (SELECT ", rel_qualified(r->target), talias);
 				for (int k = 0; k < r->nkeys; k++)
 				{
-					appendStringInfo(&buf, "%ss.%s AS relorm_k%d, s.%s AS relorm_r%d", k ? ", " : "",
+					appendStringInfo(buf, "%ss.%s AS relorm_k%d, s.%s AS relorm_r%d", k ? ", " : "",
 									 quote_identifier(r->secondary_local_names[k]), k + 1,
 									 quote_identifier(r->secondary_remote_names[k]), k + 1);
 					keycolumns[k] = psprintf("relorm_k%d", k + 1);
 				}
-				appendStringInfo(&buf, " FROM %s AS s) AS relorm_secondary ON ", rel_qualified(r->secondary));
+				/* link properties: columns of the association row */
+				for (int i = 0; i < lvl->nattrs; i++)
+					if (lvl->attrs[i].join == JOIN_SECONDARY)
+						appendStringInfo(buf, ", s.%s AS relorm_s%d",
+										 quote_identifier(get_attname(r->secondary, lvl->attrs[i].attnum, false)),
+										 lvl->attrs[i].attnum);
+				appendStringInfo(buf, " FROM %s AS s) AS relorm_secondary ON ", rel_qualified(r->secondary));
 				for (int k = 0; k < r->nkeys; k++)
-					appendStringInfo(&buf, "%srelorm_secondary.relorm_r%d %s %s.%s",
+					appendStringInfo(buf, "%srelorm_secondary.relorm_r%d %s %s.%s",
 									 k ? " AND " : "", k + 1,
 									 equality_operator(get_atttype(r->target, r->remote_attnums[k])),
 									 talias, quote_identifier(r->remote_names[k]));
-				append_joins(&buf, lvl, talias);
-				append_key_condition(&buf, lvl, "relorm_secondary", keycolumns, r->nkeys);
+				append_joins(buf, lvl, talias);
+				append_key_condition(buf, lvl, "relorm_secondary", keycolumns, r->nkeys, lateral);
 			}
 			break;
 		case REL_VIEWONLY:
@@ -551,54 +832,210 @@ child_sql(PlanLevel *lvl, Relation target)
 				/*
 				 * join_on names the tables as they are named (source and target
 				 * when they are one table); the join is a subquery so that the
-				 * ordering sees the target's columns only.
+				 * ordering and the where: see the target's columns only.
 				 */
 				bool		self = r->source == r->target;
-				char	   *ta = self ? "target" : talias;
+				char	   *ta = self ? "target" : (char *) talias;
 				char	   *sa = self ? "source" : pstrdup(quote_identifier(get_rel_name(r->source)));
 
 				relorm_check_expression(r->join_on, "join_on of a viewonly relationship");
-				appendStringInfoString(&buf, " FROM (SELECT ");
+				appendStringInfoString(buf, " FROM (SELECT ");
 				for (int k = 0; k < r->nkeys; k++)
-					appendStringInfo(&buf, "%s.%s AS relorm_k%d, ", sa, quote_identifier(r->local_names[k]), k + 1);
-				appendStringInfo(&buf, "%s.* FROM %s AS %s JOIN %s AS %s ON %s", ta,
+					appendStringInfo(buf, "%s.%s AS relorm_k%d, ", sa, quote_identifier(r->local_names[k]), k + 1);
+				appendStringInfo(buf, "%s.* FROM %s AS %s JOIN %s AS %s ON %s", ta,
 								 rel_qualified(r->target), ta, rel_qualified(r->source), sa,
 								 relorm_embed_expression(r->join_on));
-				append_key_condition(&buf, lvl, sa, r->local_names, r->nkeys);
-				appendStringInfo(&buf, ") AS %s", talias);
-				append_joins(&buf, lvl, talias);
+				append_key_condition(buf, lvl, sa, r->local_names, r->nkeys, lateral);
+				appendStringInfo(buf, ") AS %s", talias);
+				append_joins(buf, lvl, talias);
+				if (where || filters)
+					appendStringInfoString(buf, " WHERE true");
 			}
 			break;
 		default:
-			appendStringInfo(&buf, " FROM %s AS %s", rel_qualified(r->target), talias);
-			append_joins(&buf, lvl, talias);
-			append_key_condition(&buf, lvl, talias, r->remote_names, r->nkeys);
+			appendStringInfo(buf, " FROM %s AS %s", rel_qualified(r->target), talias);
+			append_joins(buf, lvl, talias);
+			append_key_condition(buf, lvl, talias, r->remote_names, r->nkeys, lateral);
 			break;
 	}
-	appendStringInfoString(&buf, " ORDER BY ");
+	if (where)
+		appendStringInfo(buf, " AND %s", where);
+	if (filters)
+		appendStringInfo(buf, " AND %s", filters);
+}
+
+/* The parent key as the level's query returns it (cast to the parent's key type). */
+static void
+append_key_outputs(StringInfo buf, PlanLevel *lvl, const char *talias)
+{
+	const RelormRelationship *r = lvl->rel;
+
 	for (int k = 0; k < r->nkeys; k++)
-		appendStringInfo(&buf, "%s%d", k ? ", " : "", k + 1);
-	order = primary_key_order(r->target, talias);
-	if (r->order_by)
 	{
-		/* the primary key breaks ties, so that the order is always the same */
-		relorm_check_order_list(r->order_by, "order_by of a relationship");
-		order = order ? psprintf("%s, %s", relorm_embed_order_list(r->order_by), order)
-			: relorm_embed_order_list(r->order_by);
+		if (k)
+			appendStringInfoString(buf, ", ");
+		if (r->kind == REL_MANY_TO_MANY)
+		{
+			Oid			t = get_atttype(r->secondary, get_attnum(r->secondary, r->secondary_local_names[k]));
+
+			if (t != lvl->key_types[k])
+				appendStringInfo(buf, "CAST(relorm_secondary.relorm_k%d AS %s)", k + 1,
+								 format_type_be_qualified(lvl->key_types[k]));
+			else
+				appendStringInfo(buf, "relorm_secondary.relorm_k%d", k + 1);
+		}
+		else if (r->kind == REL_VIEWONLY)
+			appendStringInfo(buf, "%s.relorm_k%d", talias, k + 1);
+		else
+			append_key_expr(buf, talias, r->remote_names[k],
+							get_atttype(r->target, r->remote_attnums[k]), lvl->key_types[k]);
 	}
-	if (order)
-		appendStringInfo(&buf, ", %s", order);
+}
+
+/*
+ * The SQL of a child level.  Its rows carry the parent key first, and arrive
+ * grouped by it:
+ *	- selectin: one scan for all the keys of the batch, ORDER BY the key, then
+ *	  the level's order;
+ *	- count: the same scan, GROUP BY the key;
+ *	- select, and any limit:/offset: (top-N per parent): the batch's keys
+ *	  unnested in order, each joined LATERAL to its own ordered, limited
+ *	  lookup, so that the limit counts per parent, not per batch.
+ */
+static char *
+child_sql(BuildState *bs, PlanLevel *lvl, ShapeItem *item)
+{
+	const RelormRelationship *r = lvl->rel;
+	StringInfoData buf;
+	char	   *talias = pstrdup(quote_identifier(get_rel_name(r->target)));
+	char	   *order = NULL;
+	char	   *where = NULL;
+	char	   *filters = NULL;
+	int			nkeys = r->nkeys;
+
+	if (item && item->where)
+		where = where_sql(bs, item, r->target, nkeys);
+	where = and_conditions(type_condition(r, talias), where);
+	if (item)
+		filters = filter_conditions(bs, r->target, talias, item->items, nkeys);
+	if (!lvl->count)
+		order = level_order(lvl, item, talias);
+
+	initStringInfo(&buf);
+	if (lvl->count)
+	{
+		appendStringInfoString(&buf, "SELECT ");
+		append_key_outputs(&buf, lvl, talias);
+		appendStringInfoString(&buf, ", pg_catalog.count(*)");
+		append_child_body(&buf, lvl, talias, false, where, filters);
+		appendStringInfoString(&buf, " GROUP BY ");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(&buf, "%s%d", k ? ", " : "", k + 1);
+		appendStringInfoString(&buf, " ORDER BY ");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(&buf, "%s%d", k ? ", " : "", k + 1);
+	}
+	else if (lvl->strategy == STRATEGY_SELECT)
+	{
+		appendStringInfoString(&buf, "SELECT ");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(&buf, "%srelorm_keys.k%d", k ? ", " : "", k + 1);
+		for (int i = 0; i < lvl->nattrs; i++)
+			appendStringInfo(&buf, ", relorm_l.relorm_c%d", i + 1);
+		appendStringInfoString(&buf, " FROM ROWS FROM (");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(&buf, "%spg_catalog.unnest($%d)", k ? ", " : "", k + 1);
+		appendStringInfoString(&buf, ") WITH ORDINALITY AS relorm_keys(");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(&buf, "k%d, ", k + 1);
+		appendStringInfoString(&buf, "relorm_ord) CROSS JOIN LATERAL (SELECT ");
+		for (int i = 0; i < lvl->nattrs; i++)
+			appendStringInfo(&buf, "%s AS relorm_c%d, ", column_expr(&lvl->attrs[i], talias), i + 1);
+		appendStringInfoString(&buf, "pg_catalog.row_number() OVER (");
+		if (order)
+			appendStringInfo(&buf, "ORDER BY %s", order);
+		appendStringInfoString(&buf, ") AS relorm_rn");
+		append_child_body(&buf, lvl, talias, true, where, filters);
+		if (order)
+			appendStringInfo(&buf, " ORDER BY %s", order);
+		if (lvl->limit >= 0)
+			appendStringInfo(&buf, " LIMIT " INT64_FORMAT, lvl->limit);
+		if (lvl->offset > 0)
+			appendStringInfo(&buf, " OFFSET " INT64_FORMAT, lvl->offset);
+		appendStringInfoString(&buf, ") AS relorm_l ORDER BY relorm_keys.relorm_ord, relorm_l.relorm_rn");
+	}
+	else
+	{
+		appendStringInfoString(&buf, "SELECT ");
+		append_key_outputs(&buf, lvl, talias);
+		append_columns(&buf, lvl, talias, true);
+		append_child_body(&buf, lvl, talias, false, where, filters);
+		appendStringInfoString(&buf, " ORDER BY ");
+		for (int k = 0; k < nkeys; k++)
+			appendStringInfo(&buf, "%s%d", k ? ", " : "", k + 1);
+		if (order)
+			appendStringInfo(&buf, ", %s", order);
+	}
 	return buf.data;
 }
 
 static void build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 						 List *items, ColumnList *cols, int join);
 
+static void
+strategy_error(const RelormRelationship *r, ShapeItem *item, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("relationship \"%s\" of table %s cannot be loaded !joined: %s",
+					r->name, rel_display(r->source), why),
+			 errhint("Use !selectin or !select, or leave the strategy to the catalog.")));
+}
+
+/* The strategy of a relationship item: the shape's hint, else the catalog's lazy. */
+static LevelStrategy
+choose_strategy(const RelormRelationship *r, ShapeItem *item)
+{
+	bool		plain = item->where == NULL && !item->count && item->limit < 0 && item->offset == 0 &&
+		!item->recursive && item->order == NULL;
+	bool		filters = false;
+	ListCell   *lc;
+
+	foreach(lc, item->items)
+		filters |= ((ShapeItem *) lfirst(lc))->kind == SHAPE_RELATIONSHIP &&
+			((ShapeItem *) lfirst(lc))->filter != SHAPE_FILTER_NONE;
+	plain &= !filters;
+
+	switch (item->strategy)
+	{
+		case SHAPE_STRATEGY_JOINED:
+			if (r->many || (r->kind != REL_MANY_TO_ONE && r->kind != REL_ONE_TO_ONE))
+				strategy_error(r, item, "only a many_to_one or one_to_one relationship can be joined");
+			if (!plain)
+				strategy_error(r, item, "a joined level takes no where:, order:, limit:, offset:, count, recursion or !inner/!none inside it");
+			if (!remote_is_unique(r))
+				strategy_error(r, item, "the target has no unique index on the joined columns");
+			if (r->target_type)
+				strategy_error(r, item, "it targets one subtype, which a join cannot filter without losing the parent's row");
+			return STRATEGY_JOINED;
+		case SHAPE_STRATEGY_SELECT:
+			return STRATEGY_SELECT;
+		case SHAPE_STRATEGY_SELECTIN:
+			return (item->limit >= 0 || item->offset > 0) ? STRATEGY_SELECT : STRATEGY_SELECTIN;
+		case SHAPE_STRATEGY_DEFAULT:
+			break;
+	}
+	if (item->limit >= 0 || item->offset > 0)
+		return STRATEGY_SELECT;
+	if (plain && use_joined(r))
+		return STRATEGY_JOINED;
+	return STRATEGY_SELECTIN;
+}
+
 /*
  * A child level: a joined one (its columns go into the result of owner, the
  * level whose query it is joined into, after its parent's join when the
- * parent is itself joined) or a selectin one (a level of its own, with its
- * own query).
+ * parent is itself joined) or one with a query of its own.
  */
 static PlanLevel *
 build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parentrel,
@@ -607,12 +1044,21 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 	char	   *path = psprintf("%s.%s", parent->path, r->name);
 	int		   *keycols = palloc(sizeof(int) * r->nkeys);
 	PlanLevel  *child;
+	LevelStrategy strategy;
 
 	if (r->nkeys == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				 errmsg("relationship \"%s\" of table %s has no key columns",
 						r->name, rel_display(r->source))));
+	if (item->recursive && r->source != r->target)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_RECURSION),
+				 errmsg("relationship \"%s\" of table %s is not self-referential, at position %d of the shape",
+						r->name, rel_display(r->source), shape_char_position(bs->shape, item->location)),
+				 errdetail("It leads to %s; name*(...) repeats a relationship from a table to the same table.",
+						   rel_display(r->target)),
+				 errhint("Nest the relationship explicitly instead.")));
 	for (int k = 0; k < r->nkeys; k++)
 	{
 		if (r->local_attnums[k] <= 0)
@@ -624,7 +1070,8 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 	if (OidIsValid(r->secondary))
 		relorm_cache_watch_relation(r->secondary);
 
-	if (use_joined(r))
+	strategy = choose_strategy(r, item);
+	if (strategy == STRATEGY_JOINED)
 	{
 		Relation	target = relation_open(r->target, AccessShareLock);
 		int			jn = owner->njoins + 1;
@@ -635,6 +1082,8 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 		child->rel = r;
 		child->strategy = STRATEGY_JOINED;
 		child->many = false;
+		child->limit = -1;
+		child->buf_id = -1;
 		child->join_alias = psprintf("relorm_j%d", jn);
 		child->join_parent = join;
 		child->query_path = owner->path;
@@ -650,28 +1099,266 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 		return child;
 	}
 
-	child = build_level(bs, r->target, r, path, item->items);
+	child = build_level(bs, r->target, r, path, item);
+	child->strategy = strategy;
+	/* levels in a recursion are loaded at several depths at once: no shared buffer */
+	child->buf_id = (bs->in_recursion > 0 || item->recursive) ? -1 : bs->plan->nbufs++;
 	resolve_child_key(child, parentrel, keycols, r->local_attnums, r->nkeys);
-	{
-		Relation	target = relation_open(r->target, AccessShareLock);
-
-		child->sql = child_sql(child, target);
-		relation_close(target, AccessShareLock);
-	}
+	child->sql = child_sql(bs, child, item);
 	return child;
+}
+
+/* The columns of a polymorphic table's subtypes: attnum -> identity, or NULL. */
+static char **
+subtype_columns(Oid relid, TupleDesc desc, AttrNumber *discriminator)
+{
+	char	  **owner_of = NULL;
+	Datum		arg = ObjectIdGetDatum(relid);
+	Oid			argtype = REGCLASSOID;
+	int			ret;
+	MemoryContext mine = CurrentMemoryContext;
+
+	*discriminator = InvalidAttrNumber;
+	ret = SPI_execute_with_args("SELECT b.discriminator::pg_catalog.text, s.identity, s.columns::pg_catalog.text[]"
+								" FROM relorm.polymorphic_base b"
+								" LEFT JOIN relorm.subtype s ON s.base OPERATOR(pg_catalog.=) b.base"
+								" WHERE b.base OPERATOR(pg_catalog.=) $1",
+								1, &argtype, &arg, NULL, true, 0);
+	MemoryContextSwitchTo(mine);	/* SPI returns in its own context */
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "relorm: reading the subtypes of %s failed", rel_display(relid));
+	if (SPI_processed == 0)
+		return NULL;
+	owner_of = palloc0(sizeof(char *) * (desc->natts + 1));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		bool		isnull;
+		char	   *disc = SPI_getvalue(tup, SPI_tuptable->tupdesc, 1);
+		char	   *identity = SPI_getvalue(tup, SPI_tuptable->tupdesc, 2);
+		Datum		cols = SPI_getbinval(tup, SPI_tuptable->tupdesc, 3, &isnull);
+
+		*discriminator = get_attnum(relid, disc);
+		if (identity == NULL || isnull)
+			continue;
+		{
+			Datum	   *elems;
+			bool	   *enulls;
+			int			n;
+
+			deconstruct_array(DatumGetArrayTypeP(cols), TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &enulls, &n);
+			for (int e = 0; e < n; e++)
+			{
+				AttrNumber	att;
+
+				if (enulls[e])
+					continue;
+				att = get_attnum(relid, TextDatumGetCString(elems[e]));
+				if (att > 0 && att <= desc->natts)
+					owner_of[att] = pstrdup(identity);
+			}
+		}
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return owner_of;
+}
+
+static bool
+name_in(List *names, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, names)
+		if (strcmp(lfirst(lc), name) == 0)
+			return true;
+	return false;
+}
+
+/* Every name of exclude must be a column (or, for '**', a relationship) of rel. */
+static void
+check_exclusions(BuildState *bs, Relation rel, ShapeItem *item)
+{
+	ListCell   *lc;
+
+	foreach(lc, item->exclude)
+	{
+		const char *name = lfirst(lc);
+
+		if (get_attnum(RelationGetRelid(rel), name) > 0)
+			continue;
+		if (item->kind == SHAPE_DEFAULT_TREE && relorm_find_relationship(RelationGetRelid(rel), name))
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("cannot leave out \"%s\": no such column%s in table %s, at position %d of the shape",
+						name, item->kind == SHAPE_DEFAULT_TREE ? " or relationship" : "",
+						rel_display(RelationGetRelid(rel)), shape_char_position(bs->shape, item->location)),
+				 errdetail("Shape: %s", bs->shape->text),
+				 errhint("The columns of %s are: %s.", rel_display(RelationGetRelid(rel)),
+						 join_names(column_names(rel)))));
+	}
+}
+
+/* '*' (and the columns of '**'): every column but the excluded, subtype columns on their rows only. */
+static void
+add_all_columns(BuildState *bs, List **fields, Relation rel, ShapeItem *item, ColumnList *cols, int join)
+{
+	Oid			relid = RelationGetRelid(rel);
+	TupleDesc	desc = RelationGetDescr(rel);
+	AttrNumber	disc;
+	char	  **owner_of;
+	int			disc_col = -1;
+
+	check_exclusions(bs, rel, item);
+	owner_of = subtype_columns(relid, desc, &disc);
+	if (owner_of && disc > 0)
+		disc_col = column_index(cols, join, relid, disc);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		PlanField  *f;
+
+		if (att->attisdropped || name_in(item->exclude, NameStr(att->attname)))
+			continue;
+		f = add_field(fields, NameStr(att->attname), column_index(cols, join, relid, att->attnum), -1);
+		if (owner_of && disc_col >= 0 && owner_of[att->attnum])
+		{
+			f->type_col = disc_col;
+			f->type_identity = owner_of[att->attnum];
+		}
+	}
+}
+
+/* Whether items name the relationship explicitly. */
+static bool
+named_explicitly(List *items, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, items)
+	{
+		ShapeItem  *it = lfirst(lc);
+
+		if (it->kind == SHAPE_RELATIONSHIP && strcmp(it->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether r is the other direction of the edge via (its back_populates). */
+static bool
+is_reverse(const RelormRelationship *r, const RelormRelationship *via)
+{
+	if (r->target != via->source || r->source != via->target || r->nkeys != via->nkeys ||
+		r->kind == REL_VIEWONLY || via->kind == REL_VIEWONLY)
+		return false;
+	if (OidIsValid(r->secondary) || OidIsValid(via->secondary))
+	{
+		if (r->secondary != via->secondary)
+			return false;
+		for (int k = 0; k < r->nkeys; k++)
+			if (strcmp(r->secondary_local_names[k], via->secondary_remote_names[k]) != 0)
+				return false;
+		return true;
+	}
+	for (int k = 0; k < r->nkeys; k++)
+		if (strcmp(r->local_names[k], via->remote_names[k]) != 0 ||
+			strcmp(r->remote_names[k], via->local_names[k]) != 0)
+			return false;
+	return true;
+}
+
+/*
+ * '**': the relationships of the default tree, as items: every relationship
+ * whose catalog strategy is eager, each with its own '**', not back through
+ * the relationship that led here, to relorm.default_depth levels.
+ */
+static List *
+default_tree_items(BuildState *bs, Relation rel, const RelormRelationship *via, ShapeItem *star,
+				   List *siblings)
+{
+	Oid			relid = RelationGetRelid(rel);
+	List	   *items = NIL;
+	ListCell   *lc;
+
+	if (bs->tree_depth >= relorm_default_depth)
+		return NIL;
+	foreach(lc, relorm_relationships_of(relid))
+	{
+		const RelormRelationship *r = lfirst(lc);
+		ShapeItem  *it;
+		ShapeItem  *sub;
+
+		if (name_in(star->exclude, r->name) || named_explicitly(siblings, r->name))
+			continue;
+		if (via && is_reverse(r, via))
+			continue;
+		if (strcmp(r->lazy, "raise") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the default tree reaches relationship \"%s\" of table %s, whose loading strategy is raise",
+							r->name, rel_display(relid)),
+					 errdetail("Shape: %s", bs->shape->text),
+					 errhint("Name it in the shape to load it, or leave it out with **-(%s).", r->name)));
+		if (strcmp(r->lazy, "selectin") != 0 && strcmp(r->lazy, "joined") != 0)
+			continue;			/* select and noload: not part of the default tree */
+		sub = palloc0(sizeof(ShapeItem));
+		sub->kind = SHAPE_DEFAULT_TREE;
+		sub->location = star->location;
+		sub->limit = -1;
+		sub->render = true;
+		it = palloc0(sizeof(ShapeItem));
+		it->kind = SHAPE_RELATIONSHIP;
+		it->name = r->name;
+		it->location = star->location;
+		it->limit = -1;
+		it->render = true;
+		it->items = list_make1(sub);
+		items = lappend(items, it);
+	}
+	return items;
+}
+
+/* The column of a many-to-many's association row named by secondary.column. */
+static int
+link_column(BuildState *bs, PlanLevel *lvl, ShapeItem *item, ColumnList *cols, int join)
+{
+	const RelormRelationship *r = lvl->rel;
+	AttrNumber	att;
+
+	if (r == NULL || r->kind != REL_MANY_TO_MANY || join != 0 ||
+		strcmp(item->qualifier, get_rel_name(r->secondary)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("\"%s.%s\" does not name a column of an association table, at position %d of the shape",
+						item->qualifier, item->name, shape_char_position(bs->shape, item->location)),
+				 errdetail("Shape: %s", bs->shape->text),
+				 r && r->kind == REL_MANY_TO_MANY ?
+				 errhint("Inside %s(...), the association table is %s: write %s.column.", r->name,
+						 get_rel_name(r->secondary), get_rel_name(r->secondary)) :
+				 errhint("secondary.column is for the columns of the association row of a many_to_many relationship.")));
+	att = get_attnum(r->secondary, item->name);
+	if (att <= 0)
+	{
+		Relation	srel = relation_open(r->secondary, AccessShareLock);
+
+		unknown_column(bs, srel, item);
+	}
+	return column_index(cols, JOIN_SECONDARY, r->secondary, att);
 }
 
 /*
  * Resolves the items of a shape against rel: fields of lvl, columns into
  * cols (tagged with join), relationships as children of lvl.  owner is the
- * level whose query returns cols.
+ * level whose query returns cols.  Filter-only items (!none, !inner()) add
+ * no field: they are conditions in the level's query.
  */
 static void
 build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 			 List *items, ColumnList *cols, int join)
 {
 	Oid			relid = RelationGetRelid(rel);
-	TupleDesc	desc = RelationGetDescr(rel);
 	List	   *fields = NIL;
 	List	   *children = NIL;
 	ListCell   *lc;
@@ -684,19 +1371,35 @@ build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 		switch (item->kind)
 		{
 			case SHAPE_ALL_COLUMNS:
-				for (i = 0; i < desc->natts; i++)
+				add_all_columns(bs, &fields, rel, item, cols, join);
+				break;
+			case SHAPE_DEFAULT_TREE:
 				{
-					Form_pg_attribute att = TupleDescAttr(desc, i);
+					ListCell   *lc2;
 
-					if (!att->attisdropped)
-						add_field(&fields, NameStr(att->attname),
-								  column_index(cols, join, relid, att->attnum), -1);
+					add_all_columns(bs, &fields, rel, item, cols, join);
+					foreach(lc2, default_tree_items(bs, rel, lvl->rel, item, items))
+					{
+						ShapeItem  *it = lfirst(lc2);
+						const RelormRelationship *r = relorm_find_relationship(relid, it->name);
+
+						add_field(&fields, it->name, -1, list_length(children));
+						bs->tree_depth++;
+						children = lappend(children, build_child(bs, owner, lvl, rel, cols, join, r, it));
+						bs->tree_depth--;
+					}
 				}
 				break;
 			case SHAPE_COLUMN:
 				{
-					AttrNumber	att = get_attnum(relid, item->name);
+					AttrNumber	att;
 
+					if (item->qualifier)
+					{
+						add_field(&fields, shape_item_key(item), link_column(bs, lvl, item, cols, join), -1);
+						break;
+					}
+					att = get_attnum(relid, item->name);
 					if (att <= 0)
 						unknown_column(bs, rel, item);
 					add_field(&fields, shape_item_key(item), column_index(cols, join, relid, att), -1);
@@ -708,6 +1411,15 @@ build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 
 					if (r == NULL)
 						unknown_relationship(bs, rel, item);
+					if (!item->render)
+						break;	/* a condition of this level's query */
+					if (join != 0 && item->filter != SHAPE_FILTER_NONE)
+						ereport(ERROR,
+								(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+								 errmsg("!inner under a joined relationship, at position %d of the shape",
+										shape_char_position(bs->shape, item->location)),
+								 errdetail("Shape: %s", bs->shape->text),
+								 errhint("Load the joined relationship with !selectin.")));
 					add_field(&fields, shape_item_key(item), -1, list_length(children));
 					children = lappend(children,
 									   build_child(bs, owner, lvl, rel, cols, join, r, item));
@@ -715,21 +1427,38 @@ build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 				break;
 		}
 	}
+	if (join != 0)
+		foreach(lc, items)
+		{
+			ShapeItem  *item = lfirst(lc);
+
+			if (item->kind == SHAPE_RELATIONSHIP && !item->render)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("!inner or !none under a joined relationship, at position %d of the shape",
+								shape_char_position(bs->shape, item->location)),
+						 errdetail("Shape: %s", bs->shape->text),
+						 errhint("Load the joined relationship with !selectin.")));
+		}
 
 	lvl->nfields = list_length(fields);
-	lvl->fields = palloc(sizeof(PlanField) * Max(1, lvl->nfields));
+	lvl->fields = palloc(sizeof(PlanField) * (lvl->nfields + 1));
 	i = 0;
 	foreach(lc, fields)
 		lvl->fields[i++] = *(PlanField *) lfirst(lc);
 	lvl->nchildren = list_length(children);
-	lvl->children = palloc(sizeof(PlanLevel *) * Max(1, lvl->nchildren));
+	lvl->children = palloc(sizeof(PlanLevel *) * (lvl->nchildren + 1));
 	i = 0;
 	foreach(lc, children)
 		lvl->children[i++] = lfirst(lc);
 }
 
+/*
+ * A level with a query of its own: the root (item NULL) or a child reached
+ * through via.  A recursive item (name*) makes the level its own last child.
+ */
 static PlanLevel *
-build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char *path, List *items)
+build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char *path, ShapeItem *item)
 {
 	PlanLevel  *lvl = palloc0(sizeof(PlanLevel));
 	Relation	rel;
@@ -742,11 +1471,46 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	lvl->strategy = via ? STRATEGY_SELECTIN : STRATEGY_ROOT;
 	lvl->many = via ? via->many : true;
 	lvl->nkeycols = via ? via->nkeys : 0;
+	lvl->limit = -1;
+	lvl->rec_id = -1;
+	lvl->buf_id = -1;
+	if (item && via)
+	{
+		lvl->count = item->count;
+		lvl->limit = item->limit;
+		lvl->offset = item->offset;
+		if (item->count)
+			lvl->many = false;
+	}
 	cols.base = lvl->nkeycols;
 	relorm_cache_watch_relation(relid);
 
 	rel = relation_open(relid, AccessShareLock);
-	build_fields(bs, lvl, lvl, rel, items, &cols, 0);
+	if (item && item->recursive)
+		bs->in_recursion++;
+	if (lvl->count)
+		(void) column_index(&cols, 0, relid, 0);	/* the count(*) column */
+	else
+		build_fields(bs, lvl, lvl, rel, item ? item->items : bs->shape->items, &cols, 0);
+	if (item && item->recursive)
+		bs->in_recursion--;
+	if (item && item->recursive)
+	{
+		int			n = lvl->nchildren;
+		PlanField  *f;
+		List	   *fl = NIL;
+
+		lvl->recursive = true;
+		lvl->max_depth = item->depth;
+		lvl->rec_id = bs->plan->nrecursions++;
+		lvl->rec_keycols = palloc(sizeof(int) * via->nkeys);
+		for (int k = 0; k < via->nkeys; k++)
+			lvl->rec_keycols[k] = column_index(&cols, 0, relid, via->local_attnums[k]);
+		lvl->children[n] = lvl;
+		lvl->nchildren = n + 1;
+		f = add_field(&fl, shape_item_key(item), -1, n);
+		lvl->fields[lvl->nfields++] = *f;
+	}
 	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nattrs = cols.n;
 	lvl->attrs = cols.refs;
@@ -776,24 +1540,42 @@ prepare_error_callback(void *arg)
 	errcontext("relorm: preparing the query of level %s", pc->path);
 }
 
-/* Types of $1..$n as the filter uses them (unresolved ones as text). */
+/*
+ * Types of $1..$n as the filter and the where: modifiers use them (each over
+ * its own table; unresolved ones as text), then the root's limit and offset.
+ */
 static void
-infer_param_types(LoadPlan *plan, const char *from, const char *filter)
+infer_param_types(BuildState *bs, const char *from, const char *filter)
 {
-	char	   *sql = psprintf("SELECT 1 FROM %s WHERE %s", from, filter);
-	List	   *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+	LoadPlan   *plan = bs->plan;
 	Oid		   *types = NULL;
 	int			n = 0;
 	ErrorContextCallback cb;
 	PrepareContext pc;
+	List	   *sqls = list_make1(psprintf("SELECT 1 FROM %s WHERE %s", from, filter));
+	ListCell   *lc;
 
-	pc.sql = sql;
+	foreach(lc, bs->fragments)
+	{
+		ParamFragment *pf = lfirst(lc);
+
+		sqls = lappend(sqls, psprintf("SELECT 1 FROM %s AS %s WHERE %s", rel_qualified(pf->relid),
+									  quote_identifier(get_rel_name(pf->relid)),
+									  relorm_embed_expression(pf->text)));
+	}
 	pc.path = get_rel_name(plan->root);
 	cb.callback = prepare_error_callback;
 	cb.arg = &pc;
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
-	(void) parse_analyze_varparams(linitial_node(RawStmt, raw), sql, &types, &n, NULL);
+	foreach(lc, sqls)
+	{
+		List	   *raw;
+
+		pc.sql = lfirst(lc);
+		raw = raw_parser(pc.sql, RAW_PARSE_DEFAULT);
+		(void) parse_analyze_varparams(linitial_node(RawStmt, raw), pc.sql, &types, &n, NULL);
+	}
 	error_context_stack = cb.previous;
 	plan->nparams = n;
 	plan->param_types = palloc(sizeof(Oid) * (n + 2));
@@ -825,30 +1607,36 @@ prepare_kept(const char *sql, const char *path, int nargs, Oid *types, int curso
 	return p;
 }
 
+/* Each child level's query takes its parent keys ($1..$k) and then the fetch's params. */
 static void
-prepare_children(PlanLevel *lvl, MemoryContext cxt)
+prepare_children(LoadPlan *plan, PlanLevel *lvl, MemoryContext cxt)
 {
 	for (int c = 0; c < lvl->nchildren; c++)
 	{
 		PlanLevel  *child = lvl->children[c];
+		int			nkeys;
 		Oid		   *types;
 
+		if (child == lvl)
+			continue;			/* a recursion: prepared once, as lvl */
 		if (child->strategy == STRATEGY_JOINED)
 		{
-			prepare_children(child, cxt);
+			prepare_children(plan, child, cxt);
 			continue;
 		}
-		types = palloc(sizeof(Oid) * child->rel->nkeys);
-
-		for (int k = 0; k < child->rel->nkeys; k++)
+		nkeys = child->rel->nkeys;
+		types = palloc(sizeof(Oid) * (nkeys + plan->nparams + 1));
+		for (int k = 0; k < nkeys; k++)
 			types[k] = get_array_type(child->key_types[k]);
+		for (int i = 0; i < plan->nparams; i++)
+			types[nkeys + i] = plan->param_types[i];
 		/*
 		 * A level runs once per batch with another key array each time: a
 		 * generic plan, so that no batch is planned again.
 		 */
-		child->plan = prepare_kept(child->sql, child->path, child->rel->nkeys, types,
+		child->plan = prepare_kept(child->sql, child->path, nkeys + plan->nparams, types,
 								   CURSOR_OPT_GENERIC_PLAN);
-		prepare_children(child, cxt);
+		prepare_children(plan, child, cxt);
 	}
 }
 
@@ -871,11 +1659,12 @@ finish_outputs(PlanLevel *lvl, MemoryContext cxt)
 	lvl->out = palloc0(sizeof(JsonOutColumn) * Max(1, lvl->ncols));
 	for (int i = 0; i < lvl->nattrs; i++)
 		json_out_init_column(&lvl->out[lvl->nkeycols + i],
+							 lvl->count ? INT8OID :
 							 get_atttype(lvl->attrs[i].relid, lvl->attrs[i].attnum), cxt);
 	for (int j = 0; j < lvl->njoins; j++)
 		share_outputs(lvl->joins[j], lvl->out, cxt);
 	for (int c = 0; c < lvl->nchildren; c++)
-		if (lvl->children[c]->strategy != STRATEGY_JOINED)
+		if (lvl->children[c]->strategy != STRATEGY_JOINED && lvl->children[c] != lvl)
 			finish_outputs(lvl->children[c], cxt);
 }
 
@@ -890,20 +1679,23 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	char	   *from;
 	char	   *order;
 	const char *relname;
+	char	   *alias;
+	char	   *filters;
+	char	   *f = NULL;
 
 	plan->cxt = cxt;
 	plan->root = root;
 	PG_TRY();
 	{
+	memset(&bs, 0, sizeof(bs));
 	bs.plan = plan;
 	bs.shape = shape_parse(shape_text);
 
 	if (filter)
 		relorm_check_expression(filter, "filter");
-	if (order_by)
-		relorm_check_order_list(order_by, "order_by");
 
 	relname = get_rel_name(root);
+	alias = pstrdup(quote_identifier(relname));
 	switch (get_rel_relkind(root))
 	{
 		case RELKIND_RELATION:
@@ -918,29 +1710,31 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 					 errmsg("cannot fetch from %s", rel_display(root)),
 					 errdetail("The root of a fetch is a table, a view, a materialized view or a foreign table.")));
 	}
-	plan->top = build_level(&bs, root, NULL, relname, bs.shape->items);
+	plan->top = build_level(&bs, root, NULL, relname, NULL);
+	filters = filter_conditions(&bs, root, alias, bs.shape->items, 0);
 
 	from = rel_qualified(root);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ");
-	append_columns(&sql, plan->top, quote_identifier(relname), false);
+	append_columns(&sql, plan->top, alias, false);
 	if (plan->top->nattrs == 0)
 		appendStringInfoString(&sql, "NULL");
 	appendStringInfo(&sql, " FROM %s", from);
-	append_joins(&sql, plan->top, quote_identifier(relname));
+	append_joins(&sql, plan->top, alias);
 	if (filter)
-	{
-		char	   *f = relorm_embed_expression(filter);
-
-		infer_param_types(plan, from, f);
-		appendStringInfo(&sql, " WHERE %s", f);
-	}
-	else
-		infer_param_types(plan, from, "true");
-	order = primary_key_order(root, quote_identifier(relname));
+		f = relorm_embed_expression(filter);
+	infer_param_types(&bs, from, f ? f : "true");
+	if (f && filters)
+		appendStringInfo(&sql, " WHERE %s AND %s", f, filters);
+	else if (f || filters)
+		appendStringInfo(&sql, " WHERE %s", f ? f : filters);
+	order = primary_key_order(root, alias);
 	if (order_by)
-		order = order ? psprintf("%s, %s", relorm_embed_order_list(order_by), order)
-			: relorm_embed_order_list(order_by);
+	{
+		char	   *given = order_sql(order_by, root, alias, "order_by");
+
+		order = order ? psprintf("%s, %s", given, order) : given;
+	}
 	if (order)
 		appendStringInfo(&sql, " ORDER BY %s", order);
 	appendStringInfo(&sql, " LIMIT $%d OFFSET $%d", plan->nparams + 1, plan->nparams + 2);
@@ -954,7 +1748,7 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	 */
 	plan->top->plan = prepare_kept(plan->top->sql, plan->top->path, plan->nparams + 2,
 								   plan->param_types, 0);
-	prepare_children(plan->top, cxt);
+	prepare_children(plan, plan->top, cxt);
 	}
 	PG_CATCH();
 	{
@@ -1023,7 +1817,7 @@ find_or_build(Oid root, const char *shape, const char *filter, const char *order
 	LoadPlan   *plan;
 	MemoryContext old;
 
-	key = psprintf("%u|%d:%s|%d:%s|%d:%s", root, (int) strlen(shape), shape,
+	key = psprintf("%u|%d|%d:%s|%d:%s|%d:%s", root, relorm_default_depth, (int) strlen(shape), shape,
 				   filter ? (int) strlen(filter) : -1, filter ? filter : "",
 				   order_by ? (int) strlen(order_by) : -1, order_by ? order_by : "");
 	foreach(lc, plan_cache)

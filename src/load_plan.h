@@ -17,10 +17,16 @@ typedef enum LevelStrategy
 {
 	STRATEGY_ROOT,				/* the root cursor, read in batches */
 	STRATEGY_SELECTIN,			/* one query per batch: key = ANY($1) */
+	STRATEGY_SELECT,			/* one query per batch, a LATERAL lookup per parent key */
 	STRATEGY_JOINED				/* to-one, LEFT JOINed into the parent's query */
 } LevelStrategy;
 
-/* A column of a level's result: of its own table (join 0) or of joined child 'join'. */
+/*
+ * A column of a level's result: of its own table (join 0), of joined child
+ * 'join', or of the association row of a many-to-many (JOIN_SECONDARY).
+ */
+#define JOIN_SECONDARY (-1)
+
 typedef struct LevelColumn
 {
 	int			join;
@@ -35,6 +41,8 @@ typedef struct PlanField
 	int			key_len;
 	int			colidx;			/* result column, or -1 */
 	int			childidx;		/* child level, or -1 */
+	int			type_col;		/* polymorphic: result column of the discriminator, or -1 */
+	char	   *type_identity;	/* ... rendered only on rows of this subtype */
 } PlanField;
 
 typedef struct PlanLevel
@@ -74,6 +82,16 @@ typedef struct PlanLevel
 	FmgrInfo   *key_eq;
 	Oid		   *key_coll;
 
+	/* shape modifiers */
+	bool		count;			/* renders the number of rows */
+	int64		limit;			/* per parent, -1 when none */
+	int64		offset;
+	bool		recursive;		/* one of its children is the level itself */
+	int			max_depth;		/* levels of a recursion; 0 to the leaves */
+	int			rec_id;			/* index of the recursion's depth counter */
+	int		   *rec_keycols;	/* the recursion's key among its own columns */
+	int			buf_id;			/* its output buffer during a fetch, -1 for none */
+
 	char	   *sql;
 	SPIPlanPtr	plan;			/* prepared and kept */
 } PlanLevel;
@@ -84,8 +102,10 @@ typedef struct LoadPlan
 	MemoryContext cxt;
 	Oid			root;
 	PlanLevel  *top;
-	int			nparams;		/* parameters of the filter ($1..$n) */
-	Oid		   *param_types;
+	int			nparams;		/* parameters of the filter and where: ($1..$n) */
+	Oid		   *param_types;	/* nparams, then the root's limit and offset */
+	int			nrecursions;	/* recursive levels, each with a depth counter */
+	int			nbufs;			/* levels with a query of their own, below the root */
 } LoadPlan;
 
 extern LoadPlan *load_plan_get(Oid root, const char *shape, const char *filter,

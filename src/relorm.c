@@ -11,6 +11,8 @@ PG_MODULE_MAGIC;
 
 int			relorm_batch_size = 500;
 bool		relorm_auto_reflect = false;
+int			relorm_max_depth = 100;
+int			relorm_default_depth = 3;
 
 void		_PG_init(void);
 
@@ -32,6 +34,22 @@ _PG_init(void)
 							 false,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("relorm.max_depth",
+							"Deepest level a recursion to the leaves (name*(...)) may reach.",
+							"Deeper rows mean the data has a cycle: the fetch stops with an error.",
+							&relorm_max_depth,
+							100, 1, 100000,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("relorm.default_depth",
+							"Levels of relationships the default tree (**) follows.",
+							NULL,
+							&relorm_default_depth,
+							3, 1, 100,
+							PGC_USERSET, 0,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("relorm");
 }

@@ -13,5 +13,7 @@
 /* GUCs (src/relorm.c) */
 extern int	relorm_batch_size;
 extern bool relorm_auto_reflect;
+extern int	relorm_max_depth;
+extern int	relorm_default_depth;
 
 #endif							/* RELORM_H */

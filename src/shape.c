@@ -1,15 +1,28 @@
 /*
  * shape.c
- *		Parser for fetch shapes, PostgREST's 'select' grammar:
+ *		Parser for fetch shapes, PostgREST's 'select' grammar extended with
+ *		per-relationship modifiers:
  *
- *			shape := item [ ',' item ]...
- *			item  := [ alias ':' ] ( '*' | name | name '(' shape ')' )
- *			name  := identifier | "quoted identifier"
+ *			shape  := item [ ',' item ]...
+ *			item   := [ alias ':' ] ( '*' [ '-' names ] | '**' [ '-' names ]
+ *					  | name | secondary '.' name
+ *					  | name [ '!' hint ]... [ '*' [ depth ] ] '(' [ entry [ ',' entry ]... ] ')' )
+ *			entry  := item | 'where' ':' sql | 'order' ':' sql | 'limit' ':' integer
+ *					  | 'offset' ':' integer | 'count'
+ *			names  := name | '(' name [ ',' name ]... ')'
+ *			hint   := inner | none | selectin | joined | select
+ *			name   := identifier | "quoted identifier"
  *
- *		Unquoted names are folded to lower case as SQL does.  Every item keeps
- *		its position so later stages can point at it in their errors.
+ *		Unquoted names are folded to lower case as SQL does.  A SQL fragment
+ *		runs to the next ',' or ')' outside parentheses, quotes and comments;
+ *		an ordering of several keys is written in parentheses.  The fragments
+ *		are only delimited here: load_plan.c checks each to be exactly one
+ *		expression or ordering list.  Every item keeps its position so later
+ *		stages can point at it in their errors.
  */
 #include "relorm.h"
+
+#include <ctype.h>
 
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -25,12 +38,12 @@ typedef struct ShapeParser
 	int			depth;
 } ShapeParser;
 
-/* Words the next version uses as relationship modifiers ("where: ..."). */
-static const char *const reserved_words[] = {
-	"where", "order", "limit", "offset", "count", NULL
+/* Words that introduce a modifier inside a relationship ("where: ..."). */
+static const char *const modifier_words[] = {
+	"where", "order", "limit", "offset", NULL
 };
 
-static List *parse_items(ShapeParser *p, bool nested);
+static List *parse_items(ShapeParser *p, bool nested, ShapeItem *owner);
 
 int
 shape_char_position(const Shape *shape, int location)
@@ -125,16 +138,335 @@ parse_name(ShapeParser *p, bool *quoted)
 }
 
 static bool
-is_reserved(const char *name)
+is_modifier_word(const char *name)
 {
-	for (int i = 0; reserved_words[i]; i++)
-		if (strcmp(name, reserved_words[i]) == 0)
+	for (int i = 0; modifier_words[i]; i++)
+		if (strcmp(name, modifier_words[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Skips a quoted string, identifier or comment starting at i; returns the index after it. */
+static int
+skip_sql_token(ShapeParser *p, int i)
+{
+	const char *s = p->text;
+	int			start = i;
+
+	if (s[i] == '\'' || s[i] == '"')
+	{
+		char		q = s[i];
+		bool		backslash = q == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
+			(i == 1 || !is_ident_char((unsigned char) s[i - 2]));
+
+		for (i++;; i++)
+		{
+			if (s[i] == '\0')
+			{
+				p->pos = start;
+				shape_syntax_error(p, q == '"' ? "unterminated quoted identifier in a SQL fragment"
+								   : "unterminated string in a SQL fragment", NULL);
+			}
+			if (backslash && s[i] == '\\' && s[i + 1] != '\0')
+				i++;
+			else if (s[i] == q)
+			{
+				if (s[i + 1] != q)
+					return i + 1;
+				i++;
+			}
+		}
+	}
+	if (s[i] == '-' && s[i + 1] == '-')
+	{
+		while (s[i] != '\0' && s[i] != '\n')
+			i++;
+		return i;
+	}
+	if (s[i] == '/' && s[i + 1] == '*')
+	{
+		int			depth = 0;
+
+		for (;;)
+		{
+			if (s[i] == '\0')
+			{
+				p->pos = start;
+				shape_syntax_error(p, "unterminated comment in a SQL fragment", NULL);
+			}
+			if (s[i] == '/' && s[i + 1] == '*')
+			{
+				depth++;
+				i += 2;
+			}
+			else if (s[i] == '*' && s[i + 1] == '/')
+			{
+				i += 2;
+				if (--depth == 0)
+					return i;
+			}
+			else
+				i++;
+		}
+	}
+	if (s[i] == '$' && (i == 0 || !is_ident_char((unsigned char) s[i - 1])) &&
+		(s[i + 1] == '$' || is_ident_start((unsigned char) s[i + 1])))
+	{
+		/* a dollar-quoted string: $tag$ ... $tag$ */
+		int			j = i + 1;
+		int			taglen;
+
+		while (s[j] != '$' && (is_ident_char((unsigned char) s[j])))
+			j++;
+		if (s[j] != '$')
+			return i + 1;
+		taglen = j - i + 1;
+		for (j++; s[j] != '\0'; j++)
+			if (strncmp(s + j, s + i, taglen) == 0)
+				return j + taglen;
+		p->pos = start;
+		shape_syntax_error(p, "unterminated dollar-quoted string in a SQL fragment", NULL);
+	}
+	return i + 1;
+}
+
+/*
+ * Reads a SQL fragment: up to the next ',' or ')' outside parentheses,
+ * brackets, quotes and comments.  Returns it without surrounding space.
+ */
+static char *
+parse_fragment(ShapeParser *p, const char *modifier)
+{
+	const char *s = p->text;
+	int			i = p->pos;
+	int			depth = 0;
+	int			start,
+				end;
+
+	while (scanner_isspace(s[i]))
+		i++;
+	start = i;
+	while (s[i] != '\0')
+	{
+		if (depth == 0 && (s[i] == ',' || s[i] == ')'))
+			break;
+		if (s[i] == '(' || s[i] == '[')
+			depth++;
+		else if (s[i] == ')' || s[i] == ']')
+			depth--;
+		if (s[i] == '\'' || s[i] == '"' || (s[i] == '-' && s[i + 1] == '-') ||
+			(s[i] == '/' && s[i + 1] == '*') || s[i] == '$')
+			i = skip_sql_token(p, i);
+		else
+			i++;
+	}
+	end = i;
+	while (end > start && scanner_isspace(s[end - 1]))
+		end--;
+	p->pos = i;
+	if (end == start)
+	{
+		p->pos = start;
+		shape_syntax_error(p, psprintf("empty %s:", modifier),
+						   "Write the SQL after the colon, as in where: published, order: created_at DESC.");
+	}
+	if (depth > 0)
+		shape_syntax_error(p, psprintf("unbalanced parenthesis in %s:", modifier), NULL);
+	return pnstrdup(s + start, end - start);
+}
+
+/* order: (a DESC, b) is the ordering list a DESC, b */
+static char *
+strip_parentheses(const char *order)
+{
+	int			len = strlen(order);
+	int			depth = 0;
+	ShapeParser scan = {NULL, order, 0, 0};
+
+	if (order[0] != '(' || order[len - 1] != ')')
+		return pstrdup(order);
+	for (int i = 0; i < len;)
+	{
+		if (order[i] == '(')
+			depth++;
+		else if (order[i] == ')' && --depth == 0 && i < len - 1)
+			return pstrdup(order);	/* (a) + (b): not one parenthesized list */
+		if (order[i] == '\'' || order[i] == '"')
+			i = skip_sql_token(&scan, i);
+		else
+			i++;
+	}
+	return pnstrdup(order + 1, len - 2);
+}
+
+/* A non-negative integer, for limit:, offset: and a recursion depth. */
+static int64
+parse_integer(ShapeParser *p, const char *what, int64 max)
+{
+	int			start = p->pos;
+	int64		v = 0;
+
+	skip_space(p);
+	start = p->pos;
+	if (!isdigit((unsigned char) p->text[p->pos]))
+		shape_syntax_error(p, psprintf("%s must be a non-negative integer", what), NULL);
+	while (isdigit((unsigned char) p->text[p->pos]))
+	{
+		v = v * 10 + (p->text[p->pos] - '0');
+		if (v > max)
+		{
+			p->pos = start;
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s is out of range at position %d of the shape", what,
+							shape_char_position(p->shape, start)),
+					 errdetail("Shape: %s", p->text),
+					 errhint("The largest value is " INT64_FORMAT ".", max)));
+		}
+		p->pos++;
+	}
+	return v;
+}
+
+/* '-' col or '-' (col, ...) after '*' or '**' */
+static List *
+parse_exclusions(ShapeParser *p)
+{
+	List	   *names = NIL;
+	bool		quoted;
+	bool		paren;
+
+	skip_space(p);
+	paren = p->text[p->pos] == '(';
+	if (paren)
+		p->pos++;
+	for (;;)
+	{
+		char	   *name;
+
+		skip_space(p);
+		name = parse_name(p, &quoted);
+		if (name == NULL)
+			shape_syntax_error(p, "expected a name to leave out", "Write *-column or *-(column, column).");
+		names = lappend(names, name);
+		skip_space(p);
+		if (!paren || p->text[p->pos] != ',')
+			break;
+		p->pos++;
+	}
+	if (paren)
+	{
+		if (p->text[p->pos] != ')')
+			shape_syntax_error(p, "expected \")\" after the names left out", NULL);
+		p->pos++;
+	}
+	return names;
+}
+
+static void
+parse_hint(ShapeParser *p, ShapeItem *item)
+{
+	int			at = p->pos;
+	bool		quoted;
+	char	   *hint;
+
+	skip_space(p);
+	hint = parse_name(p, &quoted);
+	if (hint == NULL)
+		shape_syntax_error(p, "expected a hint after \"!\"", "The hints are inner, none, selectin, joined and select.");
+	if (strcmp(hint, "inner") == 0 || strcmp(hint, "none") == 0)
+	{
+		ShapeFilterMode f = hint[0] == 'i' ? SHAPE_FILTER_INNER : SHAPE_FILTER_ANTI;
+
+		if (item->filter != SHAPE_FILTER_NONE && item->filter != f)
+		{
+			p->pos = at;
+			shape_syntax_error(p, "!inner and !none contradict each other", NULL);
+		}
+		item->filter = f;
+	}
+	else if (strcmp(hint, "selectin") == 0 || strcmp(hint, "joined") == 0 || strcmp(hint, "select") == 0)
+	{
+		ShapeStrategy st = strcmp(hint, "selectin") == 0 ? SHAPE_STRATEGY_SELECTIN
+			: strcmp(hint, "joined") == 0 ? SHAPE_STRATEGY_JOINED : SHAPE_STRATEGY_SELECT;
+
+		if (item->strategy != SHAPE_STRATEGY_DEFAULT && item->strategy != st)
+		{
+			p->pos = at;
+			shape_syntax_error(p, "two different strategies for one relationship", NULL);
+		}
+		item->strategy = st;
+	}
+	else
+	{
+		p->pos = at + 1;
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("unknown hint \"!%s\" at position %d of the shape", hint,
+						shape_char_position(p->shape, at)),
+				 errdetail("Shape: %s", p->text),
+				 errhint("The hints are !inner (only parents with a match), !none (only parents without), and the strategies !selectin, !joined and !select.")));
+	}
+}
+
+/* A modifier entry of a relationship: where:, order:, limit:, offset:. */
+static void
+parse_modifier(ShapeParser *p, ShapeItem *owner, const char *word, int word_pos)
+{
+	p->pos++;					/* the colon */
+	if (strcmp(word, "where") == 0 || strcmp(word, "order") == 0)
+	{
+		int			loc;
+		char	   *text;
+
+		skip_space(p);
+		loc = p->pos;
+		text = parse_fragment(p, word);
+		if ((word[0] == 'w' ? owner->where : owner->order) != NULL)
+		{
+			p->pos = word_pos;
+			shape_syntax_error(p, psprintf("%s: given twice", word),
+							   word[0] == 'w' ? "Combine the conditions with AND." :
+							   "List every key in one order: (a DESC, b).");
+		}
+		if (word[0] == 'w')
+		{
+			owner->where = text;
+			owner->where_location = loc;
+		}
+		else
+		{
+			owner->order = strip_parentheses(text);
+			owner->order_location = loc;
+		}
+	}
+	else if (strcmp(word, "limit") == 0)
+	{
+		if (owner->limit >= 0)
+		{
+			p->pos = word_pos;
+			shape_syntax_error(p, "limit: given twice", NULL);
+		}
+		owner->limit = parse_integer(p, "limit:", PG_INT64_MAX / 2);
+	}
+	else
+		owner->offset = parse_integer(p, "offset:", PG_INT64_MAX / 2);
+}
+
+/* Whether items put any key into the output (filter-only items do not). */
+static bool
+renders_anything(List *items)
+{
+	ListCell   *lc;
+
+	foreach(lc, items)
+		if (((ShapeItem *) lfirst(lc))->render)
 			return true;
 	return false;
 }
 
 static ShapeItem *
-parse_item(ShapeParser *p, bool nested)
+parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 {
 	ShapeItem  *item = palloc0(sizeof(ShapeItem));
 	char	   *name;
@@ -143,94 +475,172 @@ parse_item(ShapeParser *p, bool nested)
 
 	skip_space(p);
 	item->location = p->pos;
+	item->limit = -1;
+	item->render = true;
 
-	if (p->text[p->pos] != '*')
+	if (p->text[p->pos] == '*')
 	{
-		name_pos = p->pos;
-		name = parse_name(p, &quoted);
-		if (name == NULL)
-			shape_syntax_error(p, p->text[p->pos] ? "expected a column or relationship name" : "unexpected end of shape",
-							   "A shape is a comma-separated list of columns, \"*\" and relationship(shape), each optionally renamed as alias:item.");
-		skip_space(p);
-		if (p->text[p->pos] == ':')
+		p->pos++;
+		item->kind = SHAPE_ALL_COLUMNS;
+		if (p->text[p->pos] == '*')
 		{
-			if (!quoted && is_reserved(name))
-			{
-				p->pos = name_pos;
-				ereport(ERROR,
-						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-						 errmsg("shape modifier \"%s\" is not supported yet, at position %d",
-								name, shape_char_position(p->shape, name_pos)),
-						 errdetail("Shape: %s", p->text),
-						 errhint("To use \"%s\" as an output key, write it in double quotes.", name)));
-			}
-			item->alias = name;
 			p->pos++;
-			skip_space(p);
-			if (p->text[p->pos] == '*')
-				shape_syntax_error(p, "\"*\" cannot be renamed", "Rename single columns instead.");
-			name = parse_name(p, &quoted);
-			if (name == NULL)
-				shape_syntax_error(p, "expected a column or relationship name after the alias", NULL);
-			skip_space(p);
+			item->kind = SHAPE_DEFAULT_TREE;
 		}
-		else if (!quoted && nested && strcmp(name, "count") == 0 &&
-				 (p->text[p->pos] == ')' || p->text[p->pos] == ','))
+		skip_space(p);
+		if (p->text[p->pos] == '-')
+		{
+			p->pos++;
+			item->exclude = parse_exclusions(p);
+		}
+		return item;
+	}
+
+	name_pos = p->pos;
+	name = parse_name(p, &quoted);
+	if (name == NULL)
+		shape_syntax_error(p, p->text[p->pos] ? "expected a column or relationship name" : "unexpected end of shape",
+						   "A shape is a comma-separated list of columns, \"*\" and relationship(shape), each optionally renamed as alias:item.");
+	skip_space(p);
+	if (!quoted && p->text[p->pos] == ':' && is_modifier_word(name))
+	{
+		if (!nested)
 		{
 			p->pos = name_pos;
 			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("shape modifier \"count\" is not supported yet, at position %d",
-							shape_char_position(p->shape, name_pos)),
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("modifier \"%s:\" outside a relationship, at position %d of the shape",
+							name, shape_char_position(p->shape, name_pos)),
 					 errdetail("Shape: %s", p->text),
-					 errhint("To fetch a column named count, write it in double quotes.")));
+					 errhint("Modifiers go inside a relationship's parentheses, as in posts(%s: ..., id); "
+							 "for the root rows use the arguments filter, order_by, row_limit and row_offset. "
+							 "To use \"%s\" as an output key, write it in double quotes.", name, name)));
 		}
-		item->name = name;
-		if (p->text[p->pos] == '!' || p->text[p->pos] == '*')
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("shape option \"%c\" is not supported yet, at position %d",
-							p->text[p->pos], shape_char_position(p->shape, p->pos)),
-					 errdetail("Shape: %s", p->text)));
-		if (p->text[p->pos] == '(')
+		parse_modifier(p, owner, name, name_pos);
+		return NULL;
+	}
+	if (!quoted && nested && strcmp(name, "count") == 0 &&
+		(p->text[p->pos] == ')' || p->text[p->pos] == ','))
+	{
+		owner->count = true;
+		return NULL;
+	}
+	if (p->text[p->pos] == ':')
+	{
+		item->alias = name;
+		p->pos++;
+		skip_space(p);
+		if (p->text[p->pos] == '*')
+			shape_syntax_error(p, "\"*\" cannot be renamed", "Rename single columns instead.");
+		name = parse_name(p, &quoted);
+		if (name == NULL)
+			shape_syntax_error(p, "expected a column or relationship name after the alias", NULL);
+		skip_space(p);
+	}
+	item->name = name;
+	if (p->text[p->pos] == '.')
+	{
+		/* secondary.column: a column of a many-to-many's association row */
+		p->pos++;
+		item->qualifier = name;
+		item->name = parse_name(p, &quoted);
+		if (item->name == NULL)
+			shape_syntax_error(p, "expected a column name after \".\"", NULL);
+		item->kind = SHAPE_COLUMN;
+		return item;
+	}
+	while (p->text[p->pos] == '!')
+	{
+		p->pos++;
+		parse_hint(p, item);
+		skip_space(p);
+	}
+	if (p->text[p->pos] == '*')
+	{
+		p->pos++;
+		item->recursive = true;
+		if (isdigit((unsigned char) p->text[p->pos]))
 		{
-			p->pos++;
-			item->kind = SHAPE_RELATIONSHIP;
-			check_stack_depth();
-			p->depth++;
-			item->items = parse_items(p, true);
-			p->depth--;
-			skip_space(p);
-			if (p->text[p->pos] != ')')
-				shape_syntax_error(p, "expected \")\"", "Close the relationship's shape with \")\".");
-			p->pos++;
+			int			at = p->pos;
+
+			item->depth = (int) parse_integer(p, "a recursion depth", 100000);
+			if (item->depth == 0)
+			{
+				p->pos = at;
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("recursion depth 0 at position %d of the shape",
+								shape_char_position(p->shape, at)),
+						 errdetail("Shape: %s", p->text),
+						 errhint("Write %s*N(...) for N levels (N >= 1), or %s*(...) to the leaves.", name, name)));
+			}
 		}
-		else
-			item->kind = SHAPE_COLUMN;
+		skip_space(p);
+	}
+	if (p->text[p->pos] == '(')
+	{
+		int			open = p->pos;
+
+		p->pos++;
+		item->kind = SHAPE_RELATIONSHIP;
+		check_stack_depth();
+		p->depth++;
+		skip_space(p);
+		if (p->text[p->pos] != ')')
+			item->items = parse_items(p, true, item);
+		p->depth--;
+		skip_space(p);
+		if (p->text[p->pos] != ')')
+			shape_syntax_error(p, "expected \")\"", "Close the relationship's shape with \")\".");
+		p->pos++;
+		if (item->count && item->items != NIL)
+		{
+			p->pos = open;
+			shape_syntax_error(p, "count cannot be listed with columns or relationships",
+							   "Write posts(count) for the number of posts, or fetch the relationship twice under two aliases.");
+		}
+		if (item->count && (item->limit >= 0 || item->offset > 0 || item->order || item->recursive))
+		{
+			p->pos = open;
+			shape_syntax_error(p, "count cannot be combined with order:, limit:, offset: or recursion", NULL);
+		}
+		if (item->filter == SHAPE_FILTER_ANTI ||
+			(item->filter == SHAPE_FILTER_INNER && !renders_anything(item->items) && !item->count))
+			item->render = false;
+		else if (!renders_anything(item->items) && !item->count)
+		{
+			p->pos = open;
+			shape_syntax_error(p, "a relationship's shape is empty",
+							   "List what to fetch, as in posts(id, title), or write posts!inner() to filter the parents only.");
+		/* a recursion repeats the level: it must be rendered */
+		if (item->recursive && !item->render)
+		{
+			p->pos = open;
+			shape_syntax_error(p, "a recursion cannot be filter-only", "List the columns to fetch at each level.");
+		}
+		}
 	}
 	else
 	{
-		item->kind = SHAPE_ALL_COLUMNS;
-		p->pos++;
-		skip_space(p);
-		if (p->text[p->pos] == '-')
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("shape option \"*-\" is not supported yet, at position %d",
-							shape_char_position(p->shape, p->pos)),
-					 errdetail("Shape: %s", p->text)));
+		if (item->filter != SHAPE_FILTER_NONE || item->strategy != SHAPE_STRATEGY_DEFAULT || item->recursive)
+			shape_syntax_error(p, "expected \"(\": hints and recursion apply to relationships",
+							   "Write name!hint(shape) or name*(shape).");
+		item->kind = SHAPE_COLUMN;
 	}
 	return item;
 }
 
 static List *
-parse_items(ShapeParser *p, bool nested)
+parse_items(ShapeParser *p, bool nested, ShapeItem *owner)
 {
 	List	   *items = NIL;
 
 	for (;;)
 	{
-		items = lappend(items, parse_item(p, nested));
+		ShapeItem  *item = parse_item(p, nested, owner);
+
+		if (item != NULL)		/* NULL: a modifier, recorded in owner */
+			items = lappend(items, item);
 		skip_space(p);
 		if (p->text[p->pos] != ',')
 			break;
@@ -257,7 +667,7 @@ shape_parse(const char *text)
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("malformed shape: the shape is empty"),
 				 errhint("Use \"*\" for every column.")));
-	shape->items = parse_items(&p, false);
+	shape->items = parse_items(&p, false, NULL);
 	skip_space(&p);
 	if (text[p.pos] != '\0')
 		shape_syntax_error(&p, text[p.pos] == ')' ? "unbalanced \")\"" : "expected \",\" or the end of the shape", NULL);

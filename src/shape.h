@@ -1,7 +1,8 @@
 /*
  * shape.h
  *		The parsed form of a fetch shape: a list of items, each a column, every
- *		column ('*') or a relationship with its own nested shape.
+ *		column ('*'), the default tree ('**') or a relationship with its own
+ *		nested shape and modifiers (where, order, limit, count, hints, depth).
  */
 #ifndef RELORM_SHAPE_H
 #define RELORM_SHAPE_H
@@ -11,25 +12,57 @@
 
 typedef enum ShapeItemKind
 {
-	SHAPE_ALL_COLUMNS,			/* '*' */
-	SHAPE_COLUMN,				/* a column name */
-	SHAPE_RELATIONSHIP			/* name(shape) */
+	SHAPE_ALL_COLUMNS,			/* '*', '*-col', '*-(a,b)' */
+	SHAPE_DEFAULT_TREE,			/* '**': every column and every eager relationship */
+	SHAPE_COLUMN,				/* a column name, or secondary.column */
+	SHAPE_RELATIONSHIP			/* name[!hint]...[*[depth]](shape) */
 } ShapeItemKind;
 
+/* Which parents a relationship item keeps: all, those with a match, those without. */
+typedef enum ShapeFilterMode
+{
+	SHAPE_FILTER_NONE,
+	SHAPE_FILTER_INNER,			/* !inner */
+	SHAPE_FILTER_ANTI			/* !none */
+} ShapeFilterMode;
+
+/* A strategy asked for with a hint; SHAPE_STRATEGY_DEFAULT follows the catalog. */
+typedef enum ShapeStrategy
+{
+	SHAPE_STRATEGY_DEFAULT,
+	SHAPE_STRATEGY_SELECTIN,
+	SHAPE_STRATEGY_JOINED,
+	SHAPE_STRATEGY_SELECT
+} ShapeStrategy;
+
 /*
- * One item of a shape.  'modifiers' is reserved for the per-relationship
- * options of the next version (where, order, limit, count, strategy, ...):
- * the parser keeps the words they will use out of the alias namespace so they
- * can be added without changing the meaning of any shape accepted today.
+ * One item of a shape.  A relationship item carries its modifiers: the SQL
+ * fragments are kept as written (checked and embedded by load_plan.c), each
+ * with its location for errors.
  */
 typedef struct ShapeItem
 {
 	ShapeItemKind kind;
 	char	   *name;			/* column or relationship; NULL for '*' */
+	char	   *qualifier;		/* secondary.column: the association table's name */
 	char	   *alias;			/* output key when renamed, else NULL */
 	int			location;		/* byte offset of the item in the shape text */
-	List	   *modifiers;		/* reserved, always NIL */
+	List	   *exclude;		/* '*-' and '**-': names (char *) left out */
 	List	   *items;			/* nested ShapeItems of a relationship */
+
+	/* relationship modifiers */
+	char	   *where;			/* where: boolean SQL, or NULL */
+	int			where_location;
+	char	   *order;			/* order: ordering list, or NULL */
+	int			order_location;
+	int64		limit;			/* limit: per parent, -1 when none */
+	int64		offset;			/* offset: per parent */
+	bool		count;			/* count: the number of rows instead of the rows */
+	ShapeFilterMode filter;
+	ShapeStrategy strategy;
+	bool		recursive;		/* name*: the relationship again, level by level */
+	int			depth;			/* name*N: N levels; 0 to the leaves */
+	bool		render;			/* false for filter-only items (!none, !inner()) */
 } ShapeItem;
 
 typedef struct Shape

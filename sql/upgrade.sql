@@ -1,0 +1,44 @@
+-- Upgrading: ALTER EXTENSION relorm UPDATE from 0.1 to 0.2 adds exactly the
+-- new objects (a fresh installation runs the same scripts in the same order)
+-- and keeps the relationships declared under 0.1.
+SET client_min_messages = warning;
+DROP EXTENSION relorm CASCADE;
+CREATE EXTENSION relorm VERSION '0.1';
+RESET client_min_messages;
+CREATE SCHEMA upgrade;
+SET search_path = upgrade;
+CREATE TABLE users (id int PRIMARY KEY, name text);
+CREATE TABLE posts (id int PRIMARY KEY, title text, author_id int REFERENCES users);
+CREATE INDEX ON posts (author_id);
+SELECT * FROM relorm.one_to_many('users', 'posts', 'posts', back_populates => 'author');
+INSERT INTO users VALUES (1, 'Ann'), (2, 'Bob');
+INSERT INTO posts VALUES (1, 'a', 1), (2, 'b', 1);
+-- The 0.2 module works on 0.1 catalogs until the update runs.
+SELECT relorm.fetch('users', 'name,posts(title)');
+
+-- What 0.1 installed, then what the update adds.
+CREATE TEMP TABLE objects_01 AS
+SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
+UNION ALL
+SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+ WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped;
+ALTER EXTENSION relorm UPDATE TO '0.2';
+SELECT extversion FROM pg_extension WHERE extname = 'relorm';
+CREATE TEMP TABLE objects_02 AS
+SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
+UNION ALL
+SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+ WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped;
+SELECT object AS added FROM objects_02 EXCEPT SELECT object FROM objects_01 ORDER BY 1;
+SELECT object AS removed FROM objects_01 EXCEPT SELECT object FROM objects_02 ORDER BY 1;
+
+-- The relationships survive, and the new features work on them.
+SELECT source, name, target, kind, target_type FROM relorm.relationships ORDER BY 1, 2;
+SELECT relorm.fetch('users', 'name,posts(count),first:posts(limit: 1, title)');
+
+-- Back to a default installation for the tests that follow.
+SET client_min_messages = warning;
+DROP SCHEMA upgrade CASCADE;
+DROP EXTENSION relorm CASCADE;
+CREATE EXTENSION relorm;
+RESET client_min_messages;
