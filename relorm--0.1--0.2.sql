@@ -7,7 +7,8 @@
 -- strategy hints, recursion, *-columns, **, link columns, polymorphic rows:
 -- all in the C module, nothing to install) and relationships that target one
 -- subtype of a polymorphic table: the catalog column target_type, the
--- declarations' optional argument target_type, and the view's column.
+-- declarations' optional argument target_type, and the view's column; and
+-- fetch_one's optional params, for $n in the shape.
 -------------------------------------------------------------------------------
 
 ALTER TABLE relorm.relationship ADD COLUMN target_type pg_catalog.text;
@@ -98,6 +99,19 @@ CREATE FUNCTION relorm.viewonly(
     target_type pg_catalog.text DEFAULT NULL)
 RETURNS SETOF pg_catalog.text
 AS 'MODULE_PATHNAME', 'relorm_viewonly' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+
+-- fetch_one gains params: the values of $1..$n in the shape's where: modifiers
+-- (the key's columns are compared with the parameters after them).
+DROP FUNCTION relorm.fetch_one(pg_catalog.regclass, pg_catalog.text, pg_catalog.jsonb);
+CREATE FUNCTION relorm.fetch_one(
+    root pg_catalog.regclass,
+    shape pg_catalog.text,
+    key pg_catalog.jsonb,
+    params pg_catalog.jsonb DEFAULT NULL)
+RETURNS pg_catalog.json
+AS 'MODULE_PATHNAME', 'relorm_fetch_one' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.fetch_one(pg_catalog.regclass, pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb)
+    IS 'relorm: the JSON tree of the row with this primary key, or NULL';
 
 -- The view lists target_type last (CREATE OR REPLACE VIEW may only add columns at the end).
 CREATE OR REPLACE VIEW relorm.relationships AS

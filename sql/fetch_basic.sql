@@ -120,8 +120,9 @@ SELECT count(*) FROM relorm.fetch('users', 'id', 'id = ANY ($1)', '["{1,2,3}"]')
 SELECT relorm.fetch('users', 'id', 'id = $1', '[null]');
 SELECT relorm.fetch('posts', 'id', 'posts.published AND fetch_basic.posts.id < $1', '[10]', row_offset => 5);
 
--- Renamed keys keep the shape's order; '*' is every column in table order.
-SELECT relorm.fetch_one('users', 'who:name,*,mine:posts(n:id),id', '3');
+-- Renamed keys keep the shape's order; '*' is every column in table order; a key
+-- twice in one object is refused (shape_errors), so the repeated column is renamed.
+SELECT relorm.fetch_one('users', 'who:name,*,mine:posts(n:id),again:id', '3');
 -- The output matches row_to_json exactly, as text.
 SELECT count(*) FILTER (WHERE f::text = (SELECT row_to_json(c)::text FROM comments c WHERE c.id = (f::jsonb ->> 'id')::int)) AS same
   FROM relorm.fetch('comments') f;

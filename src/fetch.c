@@ -227,7 +227,7 @@ emit_one(void *arg, const char *json, int len)
 static void
 run_fetch(Oid root, const char *shape, const char *filter, const char *order_by,
 		  JsonbValue **jvals, int njvals, Datum limit, bool limit_null,
-		  Datum offset, bool offset_null, TreeEmitter emit, void *arg)
+		  Datum offset, bool offset_null, TreeEmitter emit, void *arg, int shape_params)
 {
 	int			ret;
 	LoadPlan   *plan;
@@ -237,6 +237,14 @@ run_fetch(Oid root, const char *shape, const char *filter, const char *order_by,
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
 	plan = load_plan_get(root, shape, filter, order_by);
+	/* fetch_one: the shape may use only the params it was given, not the key's */
+	if (shape_params >= 0 && plan->shape_nparams > shape_params)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the shape's where: modifiers use $%d but params has %d value%s",
+						plan->shape_nparams, shape_params, shape_params == 1 ? "" : "s"),
+				 errhint("Pass the values of the shape's $1 .. $%d in relorm.fetch_one's params argument.",
+						 plan->shape_nparams)));
 	bind_params(plan, jvals, njvals, limit, limit_null, offset, offset_null, &values, &nulls);
 	/* a fetch run by the filter itself must not drop this plan */
 	relorm_cache_pin();
@@ -285,7 +293,7 @@ relorm_fetch(PG_FUNCTION_ARGS)
 	run_fetch(root, shape, filter, order_by, jvals, njvals,
 			  PG_ARGISNULL(5) ? (Datum) 0 : PG_GETARG_DATUM(5), PG_ARGISNULL(5),
 			  PG_ARGISNULL(6) ? (Datum) 0 : PG_GETARG_DATUM(6), PG_ARGISNULL(6),
-			  emit_to_tuplestore, &te);
+			  emit_to_tuplestore, &te, -1);
 	return (Datum) 0;
 }
 
@@ -327,17 +335,30 @@ relorm_fetch_one(PG_FUNCTION_ARGS)
 	int			n = 0;
 	OneEmit		oe;
 
+	Jsonb	   *params = (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_JSONB_P(3) : NULL;
+	JsonbValue **pvals;
+	int			np;
+
 	if (PG_ARGISNULL(2))
 		PG_RETURN_NULL();
 	key = PG_GETARG_JSONB_P(2);
 	pk = primary_key_columns(root);
-	jvals = palloc(sizeof(JsonbValue *) * list_length(pk));
+
+	/*
+	 * The shape's where: modifiers use $1..$np from params; the key columns
+	 * are the parameters after them.
+	 */
+	pvals = params_array(params, &np);
+	jvals = palloc(sizeof(JsonbValue *) * (list_length(pk) + np));
+	for (int i = 0; i < np; i++)
+		jvals[i] = pvals[i];
+	n = np;
 	initStringInfo(&filter);
 	foreach(lc, pk)
 	{
 		char	   *col = lfirst(lc);
 
-		if (n > 0)
+		if (n > np)
 			appendStringInfoString(&filter, " AND ");
 		appendStringInfo(&filter, "%s OPERATOR(pg_catalog.=) $%d", quote_identifier(col), n + 1);
 		if (JB_ROOT_IS_SCALAR(key))
@@ -371,7 +392,7 @@ relorm_fetch_one(PG_FUNCTION_ARGS)
 	oe.cxt = CurrentMemoryContext;
 	oe.result = NULL;
 	run_fetch(root, shape, filter.data, NULL, jvals, n, (Datum) 0, true, (Datum) 0, true,
-			  emit_one, &oe);
+			  emit_one, &oe, np);
 	if (oe.result == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(oe.result);

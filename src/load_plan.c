@@ -56,6 +56,7 @@ typedef struct ParamFragment
 {
 	const char *text;
 	Oid			relid;
+	const char *what;			/* for errors: where: of "posts" at position 12 */
 } ParamFragment;
 
 typedef struct BuildState
@@ -580,6 +581,8 @@ where_sql(BuildState *bs, ShapeItem *item, Oid relid, int param_offset)
 	pf = palloc(sizeof(ParamFragment));
 	pf->text = item->where;
 	pf->relid = relid;
+	pf->what = psprintf("where: of \"%s\" at position %d of the shape", item->name,
+						shape_char_position(bs->shape, item->where_location));
 	bs->fragments = lappend(bs->fragments, pf);
 	return relorm_embed_expression(renumber_params(item->where, param_offset));
 }
@@ -918,6 +921,7 @@ child_sql(BuildState *bs, PlanLevel *lvl, ShapeItem *item)
 	where = and_conditions(type_condition(r, talias), where);
 	if (item)
 		filters = filter_conditions(bs, r->target, talias, item->items, nkeys);
+
 	if (!lvl->count)
 		order = level_order(lvl, item, talias);
 
@@ -981,6 +985,7 @@ child_sql(BuildState *bs, PlanLevel *lvl, ShapeItem *item)
 
 static void build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 						 List *items, ColumnList *cols, int join);
+static void check_duplicate_keys(BuildState *bs, PlanLevel *lvl);
 
 static void
 strategy_error(const RelormRelationship *r, ShapeItem *item, const char *why)
@@ -1095,6 +1100,7 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 		child->present_col = column_index(cols, jn, r->target, r->remote_attnums[0]);
 		check_stack_depth();
 		build_fields(bs, owner, child, target, item->items, cols, jn);
+		check_duplicate_keys(bs, child);
 		relation_close(target, AccessShareLock);
 		return child;
 	}
@@ -1300,7 +1306,10 @@ default_tree_items(BuildState *bs, Relation rel, const RelormRelationship *via, 
 					 errmsg("the default tree reaches relationship \"%s\" of table %s, whose loading strategy is raise",
 							r->name, rel_display(relid)),
 					 errdetail("Shape: %s", bs->shape->text),
-					 errhint("Name it in the shape to load it, or leave it out with **-(%s).", r->name)));
+					 via == NULL ?
+					 errhint("Name it in the shape to load it, or leave it out with **-(%s).", r->name) :
+					 errhint("Name it in the shape to load it, or leave it out where ** reaches %s: %s(**-(%s)).",
+							 rel_display(relid), via->name, r->name)));
 		if (strcmp(r->lazy, "selectin") != 0 && strcmp(r->lazy, "joined") != 0)
 			continue;			/* select and noload: not part of the default tree */
 		sub = palloc0(sizeof(ShapeItem));
@@ -1453,6 +1462,22 @@ build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 		lvl->children[i++] = lfirst(lc);
 }
 
+/* Two fields of one object under the same key would make JSON no reader agrees on. */
+static void
+check_duplicate_keys(BuildState *bs, PlanLevel *lvl)
+{
+	for (int i = 0; i < lvl->nfields; i++)
+		for (int j = 0; j < i; j++)
+			if (lvl->fields[i].key_len == lvl->fields[j].key_len &&
+				memcmp(lvl->fields[i].key_json, lvl->fields[j].key_json, lvl->fields[i].key_len) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_COLUMN),
+						 errmsg("the key %.*s appears twice in the objects of %s",
+								lvl->fields[i].key_len - 1, lvl->fields[i].key_json, lvl->path),
+						 errdetail("Shape: %s", bs->shape->text),
+						 errhint("Rename one of them with alias:item.")));
+}
+
 /*
  * A level with a query of its own: the root (item NULL) or a child reached
  * through via.  A recursive item (name*) makes the level its own last child.
@@ -1511,6 +1536,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 		f = add_field(&fl, shape_item_key(item), -1, n);
 		lvl->fields[lvl->nfields++] = *f;
 	}
+	check_duplicate_keys(bs, lvl);
 	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nattrs = cols.n;
 	lvl->attrs = cols.refs;
@@ -1540,6 +1566,21 @@ prepare_error_callback(void *arg)
 	errcontext("relorm: preparing the query of level %s", pc->path);
 }
 
+static void
+fragment_error_callback(void *arg)
+{
+	PrepareContext *pc = arg;
+	int			pos = geterrposition();
+
+	if (pos > 0)
+	{
+		errposition(0);
+		internalerrposition(pos);
+		internalerrquery(pc->sql);
+	}
+	errcontext("relorm: %s", pc->path);
+}
+
 /*
  * Types of $1..$n as the filter and the where: modifiers use them (each over
  * its own table; unresolved ones as text), then the root's limit and offset.
@@ -1552,8 +1593,10 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 	int			n = 0;
 	ErrorContextCallback cb;
 	PrepareContext pc;
-	List	   *sqls = list_make1(psprintf("SELECT 1 FROM %s WHERE %s", from, filter));
+	List	   *sqls = NIL;
+	List	   *whats = NIL;
 	ListCell   *lc;
+	ListCell   *lw;
 
 	foreach(lc, bs->fragments)
 	{
@@ -1562,16 +1605,23 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 		sqls = lappend(sqls, psprintf("SELECT 1 FROM %s AS %s WHERE %s", rel_qualified(pf->relid),
 									  quote_identifier(get_rel_name(pf->relid)),
 									  relorm_embed_expression(pf->text)));
+		whats = lappend(whats, (void *) pf->what);
 	}
-	pc.path = get_rel_name(plan->root);
-	cb.callback = prepare_error_callback;
+	/* the filter last: the shape's own parameters are counted before it */
+	sqls = lappend(sqls, psprintf("SELECT 1 FROM %s WHERE %s", from, filter));
+	whats = lappend(whats, psprintf("the filter of %s", get_rel_name(plan->root)));
+	cb.callback = fragment_error_callback;
 	cb.arg = &pc;
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
-	foreach(lc, sqls)
+	forboth(lc, sqls, lw, whats)
 	{
 		List	   *raw;
 
+		pc.path = lfirst(lw);
+
+		if (lnext(sqls, lc) == NULL)
+			plan->shape_nparams = n;
 		pc.sql = lfirst(lc);
 		raw = raw_parser(pc.sql, RAW_PARSE_DEFAULT);
 		(void) parse_analyze_varparams(linitial_node(RawStmt, raw), pc.sql, &types, &n, NULL);

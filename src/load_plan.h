@@ -103,6 +103,7 @@ typedef struct LoadPlan
 	Oid			root;
 	PlanLevel  *top;
 	int			nparams;		/* parameters of the filter and where: ($1..$n) */
+	int			shape_nparams;	/* the highest $n the shape's where: use */
 	Oid		   *param_types;	/* nparams, then the root's limit and offset */
 	int			nrecursions;	/* recursive levels, each with a depth counter */
 	int			nbufs;			/* levels with a query of their own, below the root */

@@ -450,7 +450,15 @@ parse_modifier(ShapeParser *p, ShapeItem *owner, const char *word, int word_pos)
 		owner->limit = parse_integer(p, "limit:", PG_INT64_MAX / 2);
 	}
 	else
+	{
+		if (owner->offset_given)
+		{
+			p->pos = word_pos;
+			shape_syntax_error(p, "offset: given twice", NULL);
+		}
 		owner->offset = parse_integer(p, "offset:", PG_INT64_MAX / 2);
+		owner->offset_given = true;
+	}
 }
 
 /* Whether items put any key into the output (filter-only items do not). */
@@ -522,6 +530,11 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 	if (!quoted && nested && strcmp(name, "count") == 0 &&
 		(p->text[p->pos] == ')' || p->text[p->pos] == ','))
 	{
+		if (owner->count)
+		{
+			p->pos = name_pos;
+			shape_syntax_error(p, "count given twice", NULL);
+		}
 		owner->count = true;
 		return NULL;
 	}
@@ -604,6 +617,12 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 			p->pos = open;
 			shape_syntax_error(p, "count cannot be combined with order:, limit:, offset: or recursion", NULL);
 		}
+		if (item->filter == SHAPE_FILTER_ANTI && (renders_anything(item->items) || item->count))
+		{
+			p->pos = open;
+			shape_syntax_error(p, "!none renders nothing: its shape may only filter",
+							   "Write posts!none() or posts!none(where: ...); fetch the rows under another alias if you need them.");
+		}
 		if (item->filter == SHAPE_FILTER_ANTI ||
 			(item->filter == SHAPE_FILTER_INNER && !renders_anything(item->items) && !item->count))
 			item->render = false;
@@ -612,12 +631,17 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 			p->pos = open;
 			shape_syntax_error(p, "a relationship's shape is empty",
 							   "List what to fetch, as in posts(id, title), or write posts!inner() to filter the parents only.");
-		/* a recursion repeats the level: it must be rendered */
-		if (item->recursive && !item->render)
+		}
+		if (item->recursive && item->filter != SHAPE_FILTER_NONE)
 		{
 			p->pos = open;
-			shape_syntax_error(p, "a recursion cannot be filter-only", "List the columns to fetch at each level.");
-		}
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("!inner and !none cannot mark a recursion, at position %d of the shape",
+							shape_char_position(p->shape, item->location)),
+					 errdetail("Shape: %s", p->text),
+					 errhint("To keep only the rows of every level that have children, filter inside: %s*(..., %s!inner()).",
+							 item->name, item->name)));
 		}
 	}
 	else

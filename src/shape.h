@@ -57,6 +57,7 @@ typedef struct ShapeItem
 	int			order_location;
 	int64		limit;			/* limit: per parent, -1 when none */
 	int64		offset;			/* offset: per parent */
+	bool		offset_given;
 	bool		count;			/* count: the number of rows instead of the rows */
 	ShapeFilterMode filter;
 	ShapeStrategy strategy;

@@ -1,0 +1,145 @@
+-- The new shape features on viewonly relationships (the seed's recent_posts: any
+-- join condition, here one over now()): where, order, limit per parent across
+-- batches, count, !inner / !none, strategy hints, and a to-one viewonly.  Every
+-- fetch is compared, order included, with the same tree built by a hand-written
+-- statement over the same join condition.
+SET client_min_messages = warning;
+CREATE SCHEMA shape_viewonly;
+SET search_path = shape_viewonly;
+CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL);
+CREATE TABLE posts (id int PRIMARY KEY, author_id int NOT NULL, title text NOT NULL, published bool NOT NULL,
+                    created_at timestamptz NOT NULL);
+SELECT count(*) FROM relorm.one_to_many('users', 'posts', 'posts', back_populates => 'author', fk => 'author_id');
+SELECT count(*) FROM relorm.viewonly('users', 'recent_posts', 'posts',
+    join_on => 'posts.author_id = users.id AND posts.created_at > now() - interval ''7 days''',
+    order_by => 'created_at DESC', many => true);
+SELECT count(*) FROM relorm.viewonly('users', 'latest_post', 'posts',
+    join_on => 'posts.author_id = users.id', order_by => 'created_at DESC', many => false);
+-- a view as the target
+CREATE VIEW popular AS SELECT id, author_id, title FROM posts WHERE id % 3 = 0;
+SELECT count(*) FROM relorm.viewonly('users', 'popular', 'popular', join_on => 'popular.author_id = users.id');
+-- 10 users, 60 posts spread over the last 20 days (user 9 posted long ago, user 10 never)
+INSERT INTO users SELECT i, 'user ' || i FROM generate_series(1, 10) i;
+INSERT INTO posts SELECT i, 1 + (i * 7) % 8, 'post ' || i, i % 4 <> 0,
+       date_trunc('hour', now()) - ((i * 13) % 20) * interval '1 day' - (i % 5) * interval '1 hour'
+  FROM generate_series(1, 60) i;
+INSERT INTO posts SELECT 60 + i, 9, 'old ' || i, true, now() - interval '1 year' FROM generate_series(1, 3) i;
+
+-- compare(got, want): got is a query whose rows are the fetched trees, in order; want is
+-- a query returning one json array, built by hand.  Shows the number of trees, of JSON
+-- objects in them, whether the two are equal (array order included, and no object with
+-- a key twice, which jsonb would hide) and, if not, the first tree that differs.
+CREATE FUNCTION json_keys(j json) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN CASE json_typeof(j)
+        WHEN 'object' THEN (SELECT count(*) + coalesce(sum(json_keys(value)), 0) FROM json_each(j))
+        WHEN 'array' THEN (SELECT coalesce(sum(json_keys(value)), 0) FROM json_array_elements(j))
+        ELSE 0 END;
+END $$;
+CREATE FUNCTION compare(got text, want text, OUT trees int, OUT objects bigint, OUT same bool, OUT first_diff text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    g jsonb;
+    w jsonb;
+    keys bigint;
+BEGIN
+    EXECUTE format('SELECT coalesce(jsonb_agg(t::jsonb ORDER BY n), ''[]''), coalesce(sum(json_keys(t::json)), 0) FROM '
+                   '(SELECT row_number() OVER () AS n, t FROM (%s) q(t)) s', got) INTO g, keys;
+    EXECUTE format('SELECT coalesce((%s)::jsonb, ''[]'')', want) INTO w;
+    trees := jsonb_array_length(g);
+    SELECT count(*) INTO objects FROM jsonb_path_query(g, 'strict $.** ? (@.type() == "object")');
+    same := g = w AND keys = json_keys(g::json);
+    IF keys <> json_keys(g::json) THEN
+        first_diff := 'an object has a key twice';
+    ELSIF NOT same THEN
+        SELECT format('tree %s: got %s, want %s', i + 1, g -> i, w -> i) INTO first_diff
+          FROM generate_series(0, greatest(jsonb_array_length(g), jsonb_array_length(w)) - 1) i
+         WHERE g -> i IS DISTINCT FROM w -> i ORDER BY i LIMIT 1;
+    END IF;
+END $$;
+
+-- A few real trees (ids only: the times depend on the day the test runs).
+SELECT relorm.fetch('users', 'id,recent_posts(id, limit: 2)', 'id <= 4');
+SELECT relorm.fetch('users', 'id,n:recent_posts(count),all:posts(count)');
+SELECT relorm.fetch('users', 'id,recent_posts!none()');
+SELECT * FROM relorm.explain('users', 'id,recent_posts(id, limit: 2)');
+
+-- The whole relationship, then with where and order.
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,recent_posts(id,title)')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'recent_posts', COALESCE((SELECT json_agg(json_build_object('id', p.id, 'title', p.title) ORDER BY p.created_at DESC, p.id)
+                                  FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days'), '[]'))
+      ORDER BY u.id) FROM users u$$);
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,recent_posts(id, where: published AND title LIKE $1, order: (title DESC))', params => '["post 1%"]')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'recent_posts', COALESCE((SELECT json_agg(json_build_object('id', p.id) ORDER BY p.title DESC, p.id)
+                                  FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days'
+                                   AND p.published AND p.title LIKE 'post 1%'), '[]'))
+      ORDER BY u.id) FROM users u$$);
+-- Top N per parent, whatever the batches of parents.
+SET relorm.batch_size = 2;
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,recent_posts(id, limit: 2)')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'recent_posts', COALESCE((SELECT json_agg(json_build_object('id', p.id) ORDER BY p.created_at DESC, p.id)
+                                  FROM (SELECT * FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days'
+                                         ORDER BY p.created_at DESC, p.id LIMIT 2) p), '[]'))
+      ORDER BY u.id) FROM users u$$);
+SET relorm.batch_size = 3;
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,recent_posts(id, offset: 1, limit: 3, order: (published, created_at))')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'recent_posts', COALESCE((SELECT json_agg(json_build_object('id', p.id) ORDER BY p.published, p.created_at, p.id)
+                                  FROM (SELECT * FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days'
+                                         ORDER BY p.published, p.created_at, p.id LIMIT 3 OFFSET 1) p), '[]'))
+      ORDER BY u.id) FROM users u$$);
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,recent_posts!select(id, limit: 1, author(name))')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'recent_posts', COALESCE((SELECT json_agg(json_build_object('id', p.id, 'author', json_build_object('name', u.name)))
+                                  FROM (SELECT * FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days'
+                                         ORDER BY p.created_at DESC, p.id LIMIT 1) p), '[]'))
+      ORDER BY u.id) FROM users u$$);
+RESET relorm.batch_size;
+-- count, !inner, !none
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,n:recent_posts(count),p:recent_posts(where: published, count),v:popular(count)')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'n', (SELECT count(*) FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days'),
+      'p', (SELECT count(*) FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days' AND p.published),
+      'v', (SELECT count(*) FROM popular v WHERE v.author_id = u.id))
+      ORDER BY u.id) FROM users u$$);
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,recent_posts!inner(where: NOT published)')$$,
+  $$SELECT json_agg(json_build_object('id', u.id) ORDER BY u.id) FROM users u
+     WHERE EXISTS (SELECT FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days' AND NOT p.published)$$);
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,recent_posts!none(),posts!inner()')$$,
+  $$SELECT json_agg(json_build_object('id', u.id) ORDER BY u.id) FROM users u
+     WHERE NOT EXISTS (SELECT FROM posts p WHERE p.author_id = u.id AND p.created_at > now() - interval '7 days')
+       AND EXISTS (SELECT FROM posts p WHERE p.author_id = u.id)$$);
+-- a to-one viewonly (the first row in its order), a view target, with where and !inner
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,latest_post(id),latest_published:latest_post(id, where: published),popular(title, order: id DESC)')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'latest_post', (SELECT json_build_object('id', p.id) FROM posts p WHERE p.author_id = u.id ORDER BY p.created_at DESC, p.id LIMIT 1),
+      'latest_published', (SELECT json_build_object('id', p.id) FROM posts p WHERE p.author_id = u.id AND p.published
+                            ORDER BY p.created_at DESC, p.id LIMIT 1),
+      'popular', COALESCE((SELECT json_agg(json_build_object('title', v.title) ORDER BY v.id DESC) FROM popular v WHERE v.author_id = u.id), '[]'))
+      ORDER BY u.id) FROM users u$$);
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,latest_post!inner(id, where: NOT published)')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'latest_post', (SELECT json_build_object('id', p.id) FROM posts p WHERE p.author_id = u.id AND NOT p.published
+                        ORDER BY p.created_at DESC, p.id LIMIT 1)) ORDER BY u.id)
+      FROM users u WHERE EXISTS (SELECT FROM posts p WHERE p.author_id = u.id AND NOT p.published)$$);
+-- the users' recent posts from the posts side: author and its recent posts
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('posts', 'id,author(recent_posts(count))', 'id <= 20')$$,
+  $$SELECT json_agg(json_build_object('id', p.id, 'author', json_build_object('recent_posts',
+      (SELECT count(*) FROM posts q WHERE q.author_id = p.author_id AND q.created_at > now() - interval '7 days')))
+      ORDER BY p.id) FROM posts p WHERE p.id <= 20$$);
+
+DROP SCHEMA shape_viewonly CASCADE;
