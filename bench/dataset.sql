@@ -74,13 +74,18 @@ SELECT u, u,
        CASE WHEN u % 3 = 0 THEN NULL ELSE 'https://example.com/~user' || u END
   FROM generate_series(1, :nusers) u;
 
+-- created_at: an author's posts are not in id order, and they come in pairs with the
+-- same time: the k-th post (k = 0..9) of author a is at a * 370 s + slot * 37 s with
+-- slot = (7k mod 10) / 2, i.e. k = 0..9 get slots 0,3,2,0,4,2,1,4,3,1, so "the 5
+-- latest, ties broken by id" (workload topn) is k = 4,7,1,8,2 and the cut falls
+-- between the tied k = 2 and 5.  Milliseconds by slot keep fractional seconds.
 INSERT INTO posts (id, author_id, title, body, created_at)
 SELECT p, (p - 1) / 10 + 1,
        'Post ' || p,
        repeat(md5('post' || p), 3) ||
            CASE WHEN p % 97 = 0 THEN E'\n\t"quoted" back\\slash \u00e9\u4e2d\x01' ELSE '' END,
-       timestamptz '2024-01-01 00:00:00+00' + p * interval '37 seconds'
-           + (p % 7) * interval '1.25 milliseconds'
+       timestamptz '2024-01-01 00:00:00+00' + ((p - 1) / 10) * interval '370 seconds'
+           + (((p - 1) % 10 * 7 % 10) / 2) * interval '37.00125 seconds'
   FROM generate_series(1, :nusers * 10) p;
 
 INSERT INTO comments (id, post_id, body, created_at)

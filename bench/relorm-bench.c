@@ -210,7 +210,7 @@ typedef struct Rel
 	const char *secondary;		/* association table, NULL when the FK is on the child */
 	const char *secondary_target;	/* secondary's column equal to the child's id */
 	const Node *node;
-	const char *order;			/* "column" or "column DESC", one of the node's; NULL: id */
+	const char *order;			/* "col [DESC], ...", columns of the node's; NULL: id */
 	int			limit;			/* top-N per parent; 0: all children */
 	int			id;				/* index of its prepared statements, set at start */
 } Rel;
@@ -236,6 +236,29 @@ static Rel	user_profile = {.name = "profile", .many = false, .fk = "user_id", .n
 static Rel	user_posts = {.name = "posts", .many = true, .fk = "author_id", .node = &post_node};
 static const Node user_node = {"users", {"id", "name", "email"}, {&user_profile, &user_posts}};
 
+/* topn: users with their 5 latest posts (ties on created_at broken by id). */
+static const Node latest_post_node = {"posts", {"id", "title", "created_at"}, {NULL}};
+static Rel	latest_posts = {.name = "posts", .many = true, .fk = "author_id",
+	.node = &latest_post_node, .order = "created_at DESC, id", .limit = 5};
+static const Node topn_user_node = {"users", {"id", "name"}, {&latest_posts}};
+
+/*
+ * tree: the self-referential categories, one Node per level to the dataset's depth
+ * of 6.  Level 6 still has a "children" relationship, whose query finds nothing, so
+ * the leaves render "children": [] as relorm's children*(...) does.
+ */
+static const Node category_below_leaves = {"categories", {"id", "name"}, {NULL}};
+#define CATEGORY_LEVEL(d, below) \
+	static Rel	category_children##d = {.name = "children", .many = true, .fk = "parent_id", \
+		.node = &below}; \
+	static const Node category_level##d = {"categories", {"id", "name"}, {&category_children##d}}
+CATEGORY_LEVEL(6, category_below_leaves);
+CATEGORY_LEVEL(5, category_level6);
+CATEGORY_LEVEL(4, category_level5);
+CATEGORY_LEVEL(3, category_level4);
+CATEGORY_LEVEL(2, category_level3);
+CATEGORY_LEVEL(1, category_level2);
+
 typedef enum Mode
 {
 	MODE_BATCH,					/* one call returns many roots; time per call */
@@ -258,9 +281,10 @@ typedef struct Workload
 } Workload;
 
 /*
- * The workloads.  Parameters: "full" has none; "page" gets $1,$2 = an id range of
- * 50 users in the middle of the table; "one" and "one_cold" get $1 = a user id,
- * a different one each round (the same for every contender within a round).
+ * The workloads.  Parameters: "full", "topn" and "tree" have none; "page" gets
+ * $1,$2 = an id range of 50 users in the middle of the table; "one" and "one_cold"
+ * get $1 = a user id, a different one each round (the same for every contender
+ * within a round).
  */
 static const Workload workloads[] = {
 	{.name = "full", .title = "full tree: every user with profile, posts, comments, tags",
@@ -274,6 +298,13 @@ static const Workload workloads[] = {
 	{.name = "one_cold", .title = "one, first call of a fresh connection",
 		.root = &user_node, .filter = "id = $1", .nparams = 1,
 	.mode = MODE_FIRST_CALL, .rounds = 30},
+	{.name = "topn", .title = "topn: the first 1,000 users, each with their 5 latest posts",
+		.root = &topn_user_node, .filter = "id <= 1000",
+	.mode = MODE_BATCH, .warmup = 3, .rounds = 20},
+	{.name = "tree", .title = "tree: the categories from their 5 roots to the leaves, depth 6",
+		.root = &category_level1, .relorm_shape = "id,name,children*(id,name)",
+		.filter = "parent_id IS NULL",
+	.mode = MODE_BATCH, .warmup = 5, .rounds = 30},
 };
 #define NWORKLOADS ((int) (sizeof(workloads) / sizeof(workloads[0])))
 
@@ -303,14 +334,33 @@ workload_params(const Workload *w, int round, char bufs[2][32], const char *para
 /* SQL derived from a tree                                                   */
 /* ------------------------------------------------------------------------ */
 
-/* The relationship's ordering on alias: "t1.created_at DESC". */
+/*
+ * The relationship's ordering with every item qualified by alias:
+ * "created_at DESC, id" on t1 gives "t1.created_at DESC, t1.id".
+ */
 static void
 order_by(Buf *b, const Rel *r, const char *alias)
 {
-	buf_printf(b, "%s.%s", alias, r->order ? r->order : "id");
+	const char *s = r->order ? r->order : "id";
+
+	for (;;)
+	{
+		size_t		n = strcspn(s, ",");
+
+		buf_printf(b, "%s.%.*s", alias, (int) n, s);
+		if (!s[n])
+			break;
+		buf_puts(b, ", ");
+		for (s += n + 1; *s == ' '; s++)
+			;
+	}
 }
 
-/* relorm's shape: "id,name,email,profile(id,user_id,bio,website),posts(...)". */
+/*
+ * relorm's shape: "id,name,email,profile(id,user_id,bio,website),posts(...)"; a
+ * relationship with an order or a limit starts with its modifiers:
+ * "posts(limit: 5, order: (created_at DESC, id), id,title,created_at)".
+ */
 static void
 shape_text(Buf *b, const Node *n)
 {
@@ -320,15 +370,42 @@ shape_text(Buf *b, const Node *n)
 		buf_printf(b, "%s%s", i ? "," : "", n->columns[i]);
 	for (i = 0; n->rels[i]; i++)
 	{
-		buf_printf(b, ",%s(", n->rels[i]->name);
-		shape_text(b, n->rels[i]->node);
+		const Rel  *r = n->rels[i];
+
+		buf_printf(b, ",%s(", r->name);
+		if (r->limit)
+			buf_printf(b, "limit: %d, ", r->limit);
+		if (r->order)
+			buf_printf(b, strchr(r->order, ',') ? "order: (%s), " : "order: %s, ", r->order);
+		shape_text(b, r->node);
 		buf_putc(b, ')');
 	}
 }
 
 static void hw_object(Buf *b, const Node *n, int depth);
+static void select_list(Buf *b, const Node *n, const char *alias);
 
-/* The correlated subquery for one relationship of the node aliased t<depth>. */
+/* The rows of one relationship of the node aliased t<depth>, as t<depth + 1>. */
+static void
+hw_from(Buf *b, const Rel *r, int depth)
+{
+	int			d = depth + 1;
+
+	buf_printf(b, " FROM %s t%d", r->node->table, d);
+	if (r->secondary)
+		buf_printf(b, " JOIN %s s%d ON s%d.%s = t%d.id WHERE s%d.%s = t%d.id",
+				   r->secondary, d, d, r->secondary_target, d, d, r->fk, depth);
+	else
+		buf_printf(b, " WHERE t%d.%s = t%d.id", d, r->fk, depth);
+}
+
+/*
+ * The correlated subquery for one relationship of the node aliased t<depth>.  A
+ * top-N relationship aggregates an ordered, limited subquery of the columns, as
+ * PostgREST does, so only the rows kept are turned into JSON:
+ * COALESCE((SELECT json_agg(json_build_object(...)) FROM (SELECT t1.id, ... FROM
+ * posts t1 WHERE ... ORDER BY ... LIMIT 5) t1), '[]').
+ */
 static void
 hw_rel(Buf *b, const Rel *r, int depth)
 {
@@ -336,35 +413,26 @@ hw_rel(Buf *b, const Rel *r, int depth)
 	char		alias[16];
 
 	snprintf(alias, sizeof(alias), "t%d", d);
-	if (!r->many)
-		buf_puts(b, "(SELECT ");
-	else if (r->limit)
-		buf_puts(b, "COALESCE((SELECT json_agg(x.j) FROM (SELECT ");
-	else
-		buf_puts(b, "COALESCE((SELECT json_agg(");
+	buf_puts(b, !r->many ? "(SELECT " : "COALESCE((SELECT json_agg(");
 	hw_object(b, r->node, d);
 	if (r->many && r->limit)
-		buf_puts(b, " AS j");
-	else if (r->many)
+	{
+		buf_puts(b, ") FROM (SELECT ");
+		select_list(b, r->node, alias);
+		hw_from(b, r, depth);
+		buf_puts(b, " ORDER BY ");
+		order_by(b, r, alias);
+		buf_printf(b, " LIMIT %d) %s), '[]')", r->limit, alias);
+		return;
+	}
+	if (r->many)
 	{
 		buf_puts(b, " ORDER BY ");
 		order_by(b, r, alias);
 		buf_putc(b, ')');
 	}
-	buf_printf(b, " FROM %s t%d", r->node->table, d);
-	if (r->secondary)
-		buf_printf(b, " JOIN %s s%d ON s%d.%s = t%d.id WHERE s%d.%s = t%d.id",
-				   r->secondary, d, d, r->secondary_target, d, d, r->fk, depth);
-	else
-		buf_printf(b, " WHERE t%d.%s = t%d.id", d, r->fk, depth);
-	if (r->many && r->limit)
-	{
-		buf_puts(b, " ORDER BY ");
-		order_by(b, r, alias);
-		buf_printf(b, " LIMIT %d) x), '[]')", r->limit);
-	}
-	else
-		buf_puts(b, r->many ? "), '[]')" : ")");
+	hw_from(b, r, depth);
+	buf_puts(b, r->many ? "), '[]')" : ")");
 }
 
 static void
@@ -415,7 +483,9 @@ relorm_sql(const Workload *w)
 	else
 	{
 		buf_printf(&b, "SELECT relorm.fetch('%s', '%s', ", w->root->table, shape.data);
-		if (w->filter)
+		if (w->filter && w->nparams == 0)
+			buf_printf(&b, "'%s', NULL, ", w->filter);
+		else if (w->filter)
 		{
 			buf_printf(&b, "'%s', jsonb_build_array(", w->filter);
 			for (i = 1; i <= w->nparams; i++)
