@@ -28,38 +28,8 @@ INSERT INTO chain SELECT i, NULLIF(i - 1, 0) FROM generate_series(1, 30) i;
 INSERT INTO people SELECT i, 'p' || i FROM generate_series(1, 5) i;
 INSERT INTO follows VALUES (1, 2), (2, 3), (3, 1), (4, 1), (4, 5);
 
--- compare(got, want): got is a query whose rows are the fetched trees, in order; want is
--- a query returning one json array, built by hand.  Shows the number of trees, of JSON
--- objects in them, whether the two are equal (array order included, and no object with
--- a key twice, which jsonb would hide) and, if not, the first tree that differs.
-CREATE FUNCTION json_keys(j json) RETURNS bigint LANGUAGE plpgsql AS $$
-BEGIN
-    RETURN CASE json_typeof(j)
-        WHEN 'object' THEN (SELECT count(*) + coalesce(sum(json_keys(value)), 0) FROM json_each(j))
-        WHEN 'array' THEN (SELECT coalesce(sum(json_keys(value)), 0) FROM json_array_elements(j))
-        ELSE 0 END;
-END $$;
-CREATE FUNCTION compare(got text, want text, OUT trees int, OUT objects bigint, OUT same bool, OUT first_diff text)
-LANGUAGE plpgsql AS $$
-DECLARE
-    g jsonb;
-    w jsonb;
-    keys bigint;
-BEGIN
-    EXECUTE format('SELECT coalesce(jsonb_agg(t::jsonb ORDER BY n), ''[]''), coalesce(sum(json_keys(t::json)), 0) FROM '
-                   '(SELECT row_number() OVER () AS n, t FROM (%s) q(t)) s', got) INTO g, keys;
-    EXECUTE format('SELECT coalesce((%s)::jsonb, ''[]'')', want) INTO w;
-    trees := jsonb_array_length(g);
-    SELECT count(*) INTO objects FROM jsonb_path_query(g, 'strict $.** ? (@.type() == "object")');
-    same := g = w AND keys = json_keys(g::json);
-    IF keys <> json_keys(g::json) THEN
-        first_diff := 'an object has a key twice';
-    ELSIF NOT same THEN
-        SELECT format('tree %s: got %s, want %s', i + 1, g -> i, w -> i) INTO first_diff
-          FROM generate_series(0, greatest(jsonb_array_length(g), jsonb_array_length(w)) - 1) i
-         WHERE g -> i IS DISTINCT FROM w -> i ORDER BY i LIMIT 1;
-    END IF;
-END $$;
+-- compare(got, want): the fetched trees against a plain-SQL reference.
+\i sql/include/compare_trees.sql
 -- The references: a category's subtree of names to the leaves, or to n levels
 -- (depth NULL: to the leaves); the path up through parent; n steps along next.
 CREATE FUNCTION cat_down(k int, depth int) RETURNS jsonb LANGUAGE plpgsql AS $$

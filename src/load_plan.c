@@ -1550,10 +1550,11 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 }
 
 
+/* Where an error in a query relorm wrote came from: the query, and what it was for. */
 typedef struct PrepareContext
 {
 	const char *sql;
-	const char *path;
+	const char *what;			/* "preparing the query of level users.posts" */
 } PrepareContext;
 
 static void
@@ -1568,22 +1569,7 @@ prepare_error_callback(void *arg)
 		internalerrposition(pos);
 		internalerrquery(pc->sql);
 	}
-	errcontext("relorm: preparing the query of level %s", pc->path);
-}
-
-static void
-fragment_error_callback(void *arg)
-{
-	PrepareContext *pc = arg;
-	int			pos = geterrposition();
-
-	if (pos > 0)
-	{
-		errposition(0);
-		internalerrposition(pos);
-		internalerrquery(pc->sql);
-	}
-	errcontext("relorm: %s", pc->path);
+	errcontext("relorm: %s", pc->what);
 }
 
 /*
@@ -1615,7 +1601,7 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 	/* the filter last: the shape's own parameters are counted before it */
 	sqls = lappend(sqls, psprintf("SELECT 1 FROM %s WHERE %s", from, filter));
 	whats = lappend(whats, psprintf("the filter of %s", get_rel_name(plan->root)));
-	cb.callback = fragment_error_callback;
+	cb.callback = prepare_error_callback;
 	cb.arg = &pc;
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
@@ -1623,7 +1609,7 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 	{
 		List	   *raw;
 
-		pc.path = lfirst(lw);
+		pc.what = lfirst(lw);
 
 		if (lnext(sqls, lc) == NULL)
 			plan->shape_nparams = n;
@@ -1648,7 +1634,7 @@ prepare_kept(const char *sql, const char *path, int nargs, Oid *types, int curso
 	SPIPlanPtr	p;
 
 	pc.sql = sql;
-	pc.path = path;
+	pc.what = psprintf("preparing the query of level %s", path);
 	cb.callback = prepare_error_callback;
 	cb.arg = &pc;
 	cb.previous = error_context_stack;
