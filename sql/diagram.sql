@@ -5,18 +5,8 @@ CREATE SCHEMA dia;
 SET search_path = dia;
 \set SHOW_CONTEXT never
 
--- Errors are shown as SQLSTATE, message and hint.
-CREATE FUNCTION dia.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text; msg text; hint text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-    RETURN pg_catalog.format('%s: %s%s', st, msg, COALESCE(' HINT: ' || NULLIF(hint, ''), ''));
-END
-$$;
+-- try(sql): runs sql, returns ok or its SQLSTATE, message and hint.
+\i sql/include/try.sql
 
 -- The diagram of an empty catalog (other tests leave nothing behind).
 SELECT relorm.diagram();

@@ -5,18 +5,8 @@ CREATE SCHEMA evt;
 SET search_path = evt;
 \set SHOW_CONTEXT never
 
--- Errors are shown as SQLSTATE, message and hint.
-CREATE FUNCTION evt.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text; msg text; hint text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-    RETURN pg_catalog.format('%s: %s%s', st, msg, COALESCE(' HINT: ' || NULLIF(hint, ''), ''));
-END
-$$;
+-- try(sql): runs sql, returns ok or its SQLSTATE, message and hint.
+\i sql/include/try.sql
 
 -- The relationships of this schema as stored, and whether check() finds them broken.
 CREATE VIEW rels AS

@@ -5,18 +5,8 @@ CREATE SCHEMA refl;
 SET search_path = refl;
 \set SHOW_CONTEXT never
 
--- Errors are shown as SQLSTATE, message and hint.
-CREATE FUNCTION refl.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text; msg text; hint text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
-    RETURN pg_catalog.format('%s: %s%s', st, msg, COALESCE(' HINT: ' || NULLIF(hint, ''), ''));
-END
-$$;
+-- try(sql): runs sql, returns ok or its SQLSTATE, message and hint.
+\i sql/include/try.sql
 
 CREATE TABLE authors (id int PRIMARY KEY, name text);
 -- Two FKs to one table: the to-one sides are named after their columns, the
