@@ -692,6 +692,19 @@ AS $$
                          ELSE (p.source::pg_catalog.text, p.name) OPERATOR(pg_catalog.<) (r.source::pg_catalog.text, r.name) END)
 $$;
 
+-- A column's key marks in a diagram: " PK, FK, UK", those that apply, or "".
+CREATE FUNCTION relorm._key_marks(rel pg_catalog.oid, att pg_catalog.int2) RETURNS pg_catalog.text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT COALESCE(' ' OPERATOR(pg_catalog.||) pg_catalog.string_agg(m.mark, ', ' ORDER BY m.o), '')
+  FROM (VALUES (1, 'p', 'PK'), (2, 'f', 'FK'), (3, 'u', 'UK')) AS m(o, contype, mark)
+ WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
+                WHERE x.conrelid OPERATOR(pg_catalog.=) rel
+                  AND x.contype::pg_catalog.text OPERATOR(pg_catalog.=) m.contype
+                  AND att OPERATOR(pg_catalog.=) ANY (x.conkey))
+$$;
+
 -- relorm.diagram(format): the declared relationships as a Mermaid erDiagram
 -- or a Graphviz digraph.  Entities are the tables relationships join (an
 -- association table shows as the label of its many-to-many edge), with their
@@ -730,21 +743,9 @@ BEGIN
                        (SELECT pg_catalog.string_agg(pg_catalog.format(E'        %s %s%s\n',
                                    pg_catalog.regexp_replace(pg_catalog.format_type(a.atttypid, NULL), '[^A-Za-z0-9_\[\]]', '_', 'g'),
                                    pg_catalog.regexp_replace(a.attname, '[^A-Za-z0-9_]', '_', 'g'),
-                                   COALESCE(' ' OPERATOR(pg_catalog.||) NULLIF(pg_catalog.array_to_string(ARRAY[
-                                       CASE WHEN k.pk THEN 'PK' END, CASE WHEN k.fk THEN 'FK' END,
-                                       CASE WHEN k.uk THEN 'UK' END], ', '), '') /* NULLs are left out */, '')),
+                                   relorm._key_marks(e.relid, a.attnum)),
                                    '' ORDER BY a.attnum)
                           FROM pg_catalog.pg_attribute a
-                         CROSS JOIN LATERAL (
-                               SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
-                                               WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'p'
-                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS pk,
-                                      EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
-                                               WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'f'
-                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS fk,
-                                      EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
-                                               WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'u'
-                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS uk) AS k
                          WHERE a.attrelid OPERATOR(pg_catalog.=) e.relid AND a.attnum OPERATOR(pg_catalog.>) 0
                            AND NOT a.attisdropped)) AS block
               FROM ent e
@@ -776,21 +777,9 @@ BEGIN
                        pg_catalog.replace(e.qual, '"', '\"'), relorm._html(e.qual),
                        (SELECT pg_catalog.string_agg(pg_catalog.format('<tr><td align="left">%s %s%s</td></tr>',
                                    relorm._html(a.attname), relorm._html(pg_catalog.format_type(a.atttypid, a.atttypmod)),
-                                   COALESCE(' ' OPERATOR(pg_catalog.||) NULLIF(pg_catalog.array_to_string(ARRAY[
-                                       CASE WHEN k.pk THEN 'PK' END, CASE WHEN k.fk THEN 'FK' END,
-                                       CASE WHEN k.uk THEN 'UK' END], ', '), '') /* NULLs are left out */, '')),
+                                   relorm._key_marks(e.relid, a.attnum)),
                                    '' ORDER BY a.attnum)
                           FROM pg_catalog.pg_attribute a
-                         CROSS JOIN LATERAL (
-                               SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
-                                               WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'p'
-                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS pk,
-                                      EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
-                                               WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'f'
-                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS fk,
-                                      EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x
-                                               WHERE x.conrelid OPERATOR(pg_catalog.=) e.relid AND x.contype OPERATOR(pg_catalog.=) 'u'
-                                                 AND a.attnum OPERATOR(pg_catalog.=) ANY (x.conkey)) AS uk) AS k
                          WHERE a.attrelid OPERATOR(pg_catalog.=) e.relid AND a.attnum OPERATOR(pg_catalog.>) 0
                            AND NOT a.attisdropped)) AS node
               FROM ent e
