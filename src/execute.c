@@ -195,24 +195,13 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 	}
 }
 
-/* Whether a polymorphic row's discriminator value is identity. */
+/* Whether a polymorphic row's discriminator value is the field's subtype. */
 static bool
-row_has_type(JsonOutColumn *col, Datum value, bool isnull, const char *identity)
+row_has_type(PlanField *field, Datum value, bool isnull)
 {
-	char	   *str;
-	Oid			typoutput;
-	bool		varlena;
-
 	if (isnull)
 		return false;
-	if (col->category == JO_TEXT)
-		str = TextDatumGetCString(value);
-	else
-	{
-		getTypeOutputInfo(col->typid, &typoutput, &varlena);
-		str = OidOutputFunctionCall(typoutput, value);
-	}
-	return strcmp(str, identity) == 0;
+	return strcmp(OutputFunctionCall(field->type_out, value), field->type_identity) == 0;
 }
 
 /*
@@ -244,8 +233,7 @@ render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, Chil
 				continue;
 		}
 		else if (field->type_col >= 0 &&
-				 !row_has_type(&lvl->out[field->type_col], vals[field->type_col],
-							   nulls[field->type_col], field->type_identity))
+				 !row_has_type(field, vals[field->type_col], nulls[field->type_col]))
 			continue;
 		if (!first)
 			appendStringInfoCharMacro(out, ',');

@@ -1220,11 +1220,20 @@ add_all_columns(BuildState *bs, List **fields, Relation rel, ShapeItem *item, Co
 	AttrNumber	disc;
 	char	  **owner_of;
 	int			disc_col = -1;
+	FmgrInfo   *disc_out = NULL;
 
 	check_exclusions(bs, rel, item);
 	owner_of = subtype_columns(relid, desc, &disc);
 	if (owner_of && disc > 0)
+	{
+		Oid			typoutput;
+		bool		varlena;
+
 		disc_col = column_index(cols, join, relid, disc);
+		getTypeOutputInfo(get_atttype(relid, disc), &typoutput, &varlena);
+		disc_out = palloc(sizeof(FmgrInfo));
+		fmgr_info(typoutput, disc_out);
+	}
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
@@ -1237,6 +1246,7 @@ add_all_columns(BuildState *bs, List **fields, Relation rel, ShapeItem *item, Co
 		{
 			f->type_col = disc_col;
 			f->type_identity = owner_of[att->attnum];
+			f->type_out = disc_out;
 		}
 	}
 }

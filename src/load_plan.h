@@ -43,6 +43,7 @@ typedef struct PlanField
 	int			childidx;		/* child level, or -1 */
 	int			type_col;		/* polymorphic: result column of the discriminator, or -1 */
 	char	   *type_identity;	/* ... rendered only on rows of this subtype */
+	FmgrInfo   *type_out;		/* ... the discriminator's output function */
 } PlanField;
 
 typedef struct PlanLevel
