@@ -11,14 +11,8 @@ SELECT count(*) FROM relorm.one_to_many('users', 'drafts', 'posts', fk => 'autho
 INSERT INTO users VALUES (1, 'ann');
 INSERT INTO posts VALUES (1, 1, 'p');
 
--- The SQLSTATE of each error.
-CREATE FUNCTION sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'no error';
-EXCEPTION WHEN others THEN
-    RETURN SQLSTATE;
-END $$;
+-- sqlstate_of(q): the SQLSTATE of the error q raises, or no error.
+\i sql/include/sqlstate_of.sql
 SELECT q, sqlstate_of(q) FROM (VALUES
     ($$SELECT relorm.fetch('users', 'id,postz(*)')$$),
     ($$SELECT relorm.fetch('users', 'id,nmae')$$),

@@ -22,14 +22,8 @@ INSERT INTO victim VALUES (1);
 CREATE TABLE before AS SELECT 'users' AS t, count(*) AS n FROM users UNION ALL SELECT 'posts', count(*) FROM posts
     UNION ALL SELECT 'victim', count(*) FROM victim UNION ALL SELECT 'relationship', count(*) FROM relorm.relationship;
 
--- The SQLSTATE of each error.
-CREATE FUNCTION sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'no error';
-EXCEPTION WHEN others THEN
-    RETURN SQLSTATE;
-END $$;
+-- sqlstate_of(q): the SQLSTATE of the error q raises, or no error.
+\i sql/include/sqlstate_of.sql
 SELECT q, sqlstate_of(q) FROM (VALUES
     -- where: exactly one boolean expression over the target
     ($$SELECT relorm.fetch('users', 'posts(id, where: true; DROP TABLE victim)')$$),
