@@ -722,11 +722,11 @@ relorm_subtype(PG_FUNCTION_ARGS)
 				 errmsg("%s is not declared polymorphic", base.qualname),
 				 errhint("Declare its discriminator first: SELECT relorm.polymorphic(%s, 'type', 'base identity').",
 						 quote_literal_cstr(base.qualname))));
-	columns = relorm_name_list(PG_GETARG_DATUM(2));
+	columns = relorm_name_list_arg(PG_GETARG_DATUM(2), "columns");
 	relorm_require_columns(&base, columns, "columns");
 
 	values[1] = PG_GETARG_DATUM(1);
-	values[2] = PG_GETARG_DATUM(2);
+	values[2] = relorm_name_array(columns);
 	relorm_exec_as_owner("INSERT INTO relorm.subtype (base, identity, columns) VALUES ($1, $2, $3)"
 						 " ON CONFLICT (base, identity) DO UPDATE SET columns = EXCLUDED.columns",
 						 3, types, values, NULL);

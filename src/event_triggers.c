@@ -25,6 +25,7 @@
 #include "catalog.h"
 #include "ddl.h"
 #include "follow.h"
+#include "fragment.h"
 #include "reflect.h"
 
 PG_FUNCTION_INFO_V1(relorm_on_sql_drop);

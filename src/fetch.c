@@ -12,7 +12,9 @@
 #include "access/genam.h"
 #include "access/relation.h"
 #include "access/table.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "storage/lmgr.h"
 #include "catalog_cache.h"
 #include "execute.h"
 #include "fmgr.h"
@@ -38,14 +40,46 @@ text_arg(FunctionCallInfo fcinfo, int n)
 	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
 }
 
+/*
+ * The root argument, locked and checked: a regclass argument is only an OID,
+ * which may name nothing (0::regclass) or a relation dropped since the call
+ * was parsed.  The lock is taken first, so that a drop cannot slip in between
+ * the check and the fetch.
+ */
 static Oid
 root_arg(FunctionCallInfo fcinfo)
 {
+	Oid			root;
+	char		relkind;
+
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the root table of a fetch must not be null")));
-	return PG_GETARG_OID(0);
+	root = PG_GETARG_OID(0);
+	LockRelationOid(root, AccessShareLock);
+	relkind = get_rel_relkind(root);
+	if (relkind == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", root),
+				 errhint("Name the root as a table, e.g. relorm.fetch('users', ...); it may have been dropped.")));
+	switch (relkind)
+	{
+		case RELKIND_RELATION:
+		case RELKIND_PARTITIONED_TABLE:
+		case RELKIND_VIEW:
+		case RELKIND_MATVIEW:
+		case RELKIND_FOREIGN_TABLE:
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("cannot fetch from %s",
+							DatumGetCString(DirectFunctionCall1(regclassout, ObjectIdGetDatum(root)))),
+					 errdetail("The root of a fetch is a table, a view, a materialized view or a foreign table.")));
+	}
+	return root;
 }
 
 static char *
@@ -236,7 +270,7 @@ run_fetch(Oid root, const char *shape, const char *filter, const char *order_by,
 
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
-	plan = load_plan_get(root, shape, filter, order_by);
+	plan = load_plan_get(root, shape, filter, order_by, njvals);
 	/* fetch_one: the shape may use only the params it was given, not the key's */
 	if (shape_params >= 0 && plan->shape_nparams > shape_params)
 		ereport(ERROR,
@@ -448,7 +482,7 @@ relorm_explain(PG_FUNCTION_ARGS)
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
 	explain_level(rsinfo->setResult, rsinfo->setDesc,
-				  load_plan_get(root, shape, filter, order_by)->top);
+				  load_plan_get(root, shape, filter, order_by, RELORM_MAX_PARAMS)->top);
 	SPI_finish();
 	return (Datum) 0;
 }

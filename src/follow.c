@@ -12,92 +12,17 @@
 #include "relorm.h"
 
 #include "catalog/pg_type.h"
-#include "common/keywords.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
-#include "parser/scanner.h"
-#include "parser/gram.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
 #include "catalog.h"
 #include "follow.h"
+#include "fragment.h"
 
 typedef RelormToken Token;
-
-/* Length in the source of the word token starting at text[start]. */
-static int
-word_length(const char *text, int start)
-{
-	int			i = start;
-
-	if (text[i] == '"')
-	{
-		for (i++; text[i] != '\0'; i++)
-		{
-			if (text[i] == '"')
-			{
-				if (text[i + 1] == '"')
-					i++;
-				else
-					return i + 1 - start;
-			}
-		}
-		return i - start;
-	}
-	while (text[i] != '\0' && (isalnum((unsigned char) text[i]) || text[i] == '_' ||
-							   text[i] == '$' || IS_HIGHBIT_SET(text[i])))
-		i++;
-	return i - start;
-}
-
-/* The tokens of a fragment; NIL when it does not scan. */
-List *
-relorm_fragment_tokens(const char *text)
-{
-	core_yy_extra_type extra;
-	core_yyscan_t scanner;
-	core_YYSTYPE lval;
-	YYLTYPE		lloc;
-	List	   *volatile tokens = NIL;
-	MemoryContext oldcxt = CurrentMemoryContext;
-
-	scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
-	PG_TRY();
-	{
-		for (;;)
-		{
-			int			tok = core_yylex(&lval, &lloc, scanner);
-			Token	   *t;
-
-			if (tok == 0)
-				break;
-			t = palloc0(sizeof(Token));
-			t->tok = tok;
-			t->start = lloc;
-			t->len = 1;
-			if (tok == IDENT)
-				t->name = pstrdup(lval.str);
-			else if (tok != UIDENT && tok != SCONST && tok != USCONST && tok != BCONST && tok != XCONST &&
-					 (isalpha((unsigned char) text[lloc]) || text[lloc] == '_'))
-				t->name = pstrdup(lval.keyword);	/* an unreserved keyword used as a name */
-			if (t->name != NULL)
-				t->len = word_length(text, lloc);
-			tokens = lappend(tokens, t);
-		}
-	}
-	PG_CATCH();
-	{
-		/* stored fragments were checked when declared; a failure here is no reason to fail DDL */
-		MemoryContextSwitchTo(oldcxt);
-		FlushErrorState();
-		tokens = NIL;
-	}
-	PG_END_TRY();
-	scanner_finish(scanner);
-	return tokens;
-}
 
 static bool
 token_is(List *tokens, int i, int ch)

@@ -9,20 +9,6 @@
 
 #include "nodes/pg_list.h"
 
-/*
- * One token of a SQL fragment (the core scanner's token code, its offset and
- * length in the text); name is set for identifiers and keywords, normalized
- * as the parser would.
- */
-typedef struct RelormToken
-{
-	int			tok;
-	int			start;
-	int			len;
-	char	   *name;
-} RelormToken;
-
-extern List *relorm_fragment_tokens(const char *text);
 extern void relorm_follow_drop(void);
 extern void relorm_follow_column_rename(List *relids, const char *oldname, const char *newname);
 extern void relorm_follow_table_rename(Oid relid, const char *oldname, const char *newname);

@@ -1,18 +1,174 @@
 /*
  * fragment.c
- *		Validation of user SQL fragments.  The text is parsed the way PL/pgSQL
- *		parses an expression (raw_parser with RAW_PARSE_PLPGSQL_EXPR), which
- *		yields one SelectStmt; anything beyond a single unnamed target (a FROM,
- *		WHERE, GROUP BY, LIMIT, a second statement...) is refused.  Orderings
- *		are parsed behind a dummy target and must produce only a sort list.
+ *		Every SQL fragment a caller or a declaration supplies (a filter, a
+ *		where:, an ordering, a join condition) goes through here, and through
+ *		PostgreSQL's own lexer and parser only: tokenizing (to delimit a
+ *		fragment written inside a shape, to find the names and $n it uses),
+ *		and validation.  The text is parsed the way PL/pgSQL parses an
+ *		expression (raw_parser with RAW_PARSE_PLPGSQL_EXPR), which yields one
+ *		SelectStmt; anything beyond a single unnamed target (a FROM, WHERE,
+ *		GROUP BY, LIMIT, a second statement...) is refused.  Orderings are
+ *		parsed behind a dummy target and must produce only a sort list.
  */
 #include "relorm.h"
 
+#include <ctype.h>
+
+#include "common/keywords.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
+#include "parser/scanner.h"
+#include "parser/gram.h"
 #include "utils/memutils.h"
 
 #include "fragment.h"
+
+/* Length in the source of the word token starting at text[start]. */
+static int
+word_length(const char *text, int start)
+{
+	int			i = start;
+
+	if (text[i] == '"')
+	{
+		for (i++; text[i] != '\0'; i++)
+		{
+			if (text[i] == '"')
+			{
+				if (text[i + 1] == '"')
+					i++;
+				else
+					return i + 1 - start;
+			}
+		}
+		return i - start;
+	}
+	while (text[i] != '\0' && (isalnum((unsigned char) text[i]) || text[i] == '_' ||
+							   text[i] == '$' || IS_HIGHBIT_SET(text[i])))
+		i++;
+	return i - start;
+}
+
+/*
+ * Scans text with the core lexer into tokens.  With stop_at_delimiter, stops
+ * before the first ',' or ')' outside brackets (the end of a fragment written
+ * inside a shape) and sets *end to its offset.  A lexer error is returned as
+ * *errmsg and the character offset *errpos, with NIL.
+ */
+static List *
+scan_tokens(const char *text, bool stop_at_delimiter, int *end, char **errmsg, int *errpos)
+{
+	core_yy_extra_type extra;
+	core_yyscan_t scanner;
+	core_YYSTYPE lval;
+	YYLTYPE		lloc;
+	List	   *volatile tokens = NIL;
+	volatile int depth = 0;
+	MemoryContext oldcxt = CurrentMemoryContext;
+
+	*end = strlen(text);
+	*errmsg = NULL;
+	*errpos = 0;
+	scanner = scanner_init(text, &extra, &ScanKeywords, ScanKeywordTokens);
+	PG_TRY();
+	{
+		for (;;)
+		{
+			int			tok = core_yylex(&lval, &lloc, scanner);
+			RelormToken *t;
+
+			CHECK_FOR_INTERRUPTS();
+			if (tok == 0)
+				break;
+			if (stop_at_delimiter)
+			{
+				if (depth == 0 && (tok == ',' || tok == ')'))
+				{
+					*end = lloc;
+					break;
+				}
+				if (tok == '(' || tok == '[')
+					depth++;
+				else if (tok == ')' || tok == ']')
+					depth--;
+			}
+			t = palloc0(sizeof(RelormToken));
+			t->tok = tok;
+			t->start = lloc;
+			t->len = 1;
+			if (tok == IDENT)
+				t->name = pstrdup(lval.str);
+			else if (tok != UIDENT && tok != SCONST && tok != USCONST && tok != BCONST && tok != XCONST &&
+					 (isalpha((unsigned char) text[lloc]) || text[lloc] == '_'))
+				t->name = pstrdup(lval.keyword);	/* an unreserved keyword used as a name */
+			if (t->name != NULL)
+				t->len = word_length(text, lloc);
+			tokens = lappend(tokens, t);
+		}
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		*errmsg = edata->message;
+		*errpos = edata->cursorpos > 0 ? edata->cursorpos - 1 : 0;
+		tokens = NIL;
+	}
+	PG_END_TRY();
+	scanner_finish(scanner);
+	return tokens;
+}
+
+/*
+ * The tokens of a fragment; NIL when it does not scan (stored fragments were
+ * checked when declared: a failure here is no reason to fail DDL).
+ */
+List *
+relorm_fragment_tokens(const char *text)
+{
+	int			end;
+	char	   *errmsg;
+	int			errpos;
+
+	return scan_tokens(text, false, &end, &errmsg, &errpos);
+}
+
+/*
+ * The length in bytes of the fragment at the start of text: up to the first
+ * ',' or ')' outside brackets, quotes and comments, as the SQL lexer reads
+ * them.  -1 when it does not scan, with the lexer's message and the
+ * character offset of the error.
+ */
+int
+relorm_fragment_extent(const char *text, char **errmsg, int *errpos)
+{
+	int			end;
+
+	(void) scan_tokens(text, true, &end, errmsg, errpos);
+	return *errmsg ? -1 : end;
+}
+
+/*
+ * The number of the $n parameter token t of text, or PG_INT32_MAX + 1 when
+ * it is larger than any parameter number can be.
+ */
+int64
+relorm_param_number(const char *text, const RelormToken *t)
+{
+	int64		n = 0;
+
+	for (const char *p = text + t->start + 1; isdigit((unsigned char) *p); p++)
+	{
+		n = n * 10 + (*p - '0');
+		if (n > PG_INT32_MAX)
+			return (int64) PG_INT32_MAX + 1;
+	}
+	return n;
+}
 
 /* Parses text as a PL/pgSQL expression, turning syntax errors into ours. */
 static SelectStmt *
@@ -119,4 +275,40 @@ char *
 relorm_embed_order_list(const char *text)
 {
 	return psprintf("%s\n", text);
+}
+
+/*
+ * Refuses a $n in text beyond max: the parameters a call gives bound those
+ * its fragments may use (a $n past them would only make the parser allocate
+ * for n parameters), and an ordering takes none (max -1).
+ */
+void
+relorm_check_param_numbers(const char *text, int max, const char *what)
+{
+	ListCell   *lc;
+
+	foreach(lc, relorm_fragment_tokens(text))
+	{
+		RelormToken *t = lfirst(lc);
+		int64		n;
+		int			digits;
+
+		if (t->tok != PARAM)
+			continue;
+		n = relorm_param_number(text, t);
+		digits = strspn(text + t->start + 1, "0123456789");
+		if (max < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_PARAMETER),
+					 errmsg("%s cannot use parameters, but it uses $%.*s", what, digits, text + t->start + 1),
+					 errdetail("The text was: %s", text),
+					 errhint("Order by columns and expressions of them; filter with where: or the filter argument, which take $n.")));
+		if (n < 1 || n > max)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_PARAMETER),
+					 errmsg("there is no parameter $%.*s in %s", digits, text + t->start + 1, what),
+					 errdetail("The call gives %d parameter%s.", max, max == 1 ? "" : "s"),
+					 max > 0 ? errhint("Pass one element of the params array for each of $1 .. $n.")
+					 : errhint("Pass the values of $1 .. $n as the params argument, a JSON array.")));
+	}
 }

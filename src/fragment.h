@@ -7,6 +7,26 @@
 #ifndef RELORM_FRAGMENT_H
 #define RELORM_FRAGMENT_H
 
+#include "nodes/pg_list.h"
+
+/*
+ * One token of a SQL fragment (the core scanner's token code, its offset and
+ * length in the text); name is set for identifiers and keywords, normalized
+ * as the parser would.
+ */
+typedef struct RelormToken
+{
+	int			tok;
+	int			start;
+	int			len;
+	char	   *name;
+} RelormToken;
+
+extern List *relorm_fragment_tokens(const char *text);
+extern int	relorm_fragment_extent(const char *text, char **errmsg, int *errpos);
+extern int64 relorm_param_number(const char *text, const RelormToken *t);
+extern void relorm_check_param_numbers(const char *text, int max, const char *what);
+
 extern void relorm_check_expression(const char *text, const char *what);
 extern void relorm_check_order_list(const char *text, const char *what);
 

@@ -66,6 +66,7 @@ typedef struct BuildState
 	List	   *fragments;		/* ParamFragment *: where: modifiers */
 	int			tree_depth;		/* levels of '**' expanded so far */
 	int			in_recursion;	/* > 0 while building the levels under a name* */
+	int			max_params;		/* the call's params: no fragment may use a $n beyond */
 } BuildState;
 
 /* Columns a level's query returns, collected while its fields are resolved. */
@@ -79,7 +80,7 @@ typedef struct ColumnList
 
 static void free_plan(LoadPlan *plan);
 static LoadPlan *find_or_build(Oid root, const char *shape, const char *filter,
-							   const char *order_by);
+							   const char *order_by, int max_params);
 static char *equality_operator(Oid type);
 
 static void
@@ -601,6 +602,7 @@ order_sql(const char *text, Oid relid, const char *alias, const char *what)
 	const char *relname = get_rel_name(relid);
 
 	relorm_check_order_list(text, what);
+	relorm_check_param_numbers(text, -1, what);
 	tokens = relorm_fragment_tokens(text);
 	initStringInfo(&buf);
 	for (int i = 0; i + 2 < list_length(tokens); i++)
@@ -1603,6 +1605,7 @@ infer_param_types(BuildState *bs, const char *from, const char *filter)
 	{
 		ParamFragment *pf = lfirst(lc);
 
+		relorm_check_param_numbers(pf->text, bs->max_params, pf->what);
 		sqls = lappend(sqls, psprintf("SELECT 1 FROM %s AS %s WHERE %s", rel_qualified(pf->relid),
 									  quote_identifier(get_rel_name(pf->relid)),
 									  relorm_embed_expression(pf->text)));
@@ -1720,7 +1723,8 @@ finish_outputs(PlanLevel *lvl, MemoryContext cxt)
 }
 
 static LoadPlan *
-build_plan(Oid root, const char *shape_text, const char *filter, const char *order_by, char *key)
+build_plan(Oid root, const char *shape_text, const char *filter, const char *order_by,
+		   int max_params)
 {
 	MemoryContext cxt = AllocSetContextCreate(plan_cache_cxt, "relorm load plan", ALLOCSET_SMALL_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
@@ -1740,27 +1744,17 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	{
 	memset(&bs, 0, sizeof(bs));
 	bs.plan = plan;
+	bs.max_params = max_params;
 	bs.shape = shape_parse(shape_text);
 
 	if (filter)
+	{
 		relorm_check_expression(filter, "filter");
+		relorm_check_param_numbers(filter, max_params, "the filter");
+	}
 
 	relname = get_rel_name(root);
 	alias = pstrdup(quote_identifier(relname));
-	switch (get_rel_relkind(root))
-	{
-		case RELKIND_RELATION:
-		case RELKIND_PARTITIONED_TABLE:
-		case RELKIND_VIEW:
-		case RELKIND_MATVIEW:
-		case RELKIND_FOREIGN_TABLE:
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-					 errmsg("cannot fetch from %s", rel_display(root)),
-					 errdetail("The root of a fetch is a table, a view, a materialized view or a foreign table.")));
-	}
 	plan->top = build_level(&bs, root, NULL, relname, NULL);
 	filters = filter_conditions(&bs, root, alias, bs.shape->items, 0);
 
@@ -1818,7 +1812,8 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
  * The caller is connected to SPI.
  */
 LoadPlan *
-load_plan_get(Oid root, const char *shape, const char *filter, const char *order_by)
+load_plan_get(Oid root, const char *shape, const char *filter, const char *order_by,
+			  int max_params)
 {
 	LoadPlan   *volatile plan = NULL;
 
@@ -1840,7 +1835,7 @@ load_plan_get(Oid root, const char *shape, const char *filter, const char *order
 	relorm_cache_pin();
 	PG_TRY();
 	{
-		plan = find_or_build(root, shape, filter, order_by);
+		plan = find_or_build(root, shape, filter, order_by, max_params);
 	}
 	PG_FINALLY();
 	{
@@ -1861,7 +1856,8 @@ load_plan_get(Oid root, const char *shape, const char *filter, const char *order
 }
 
 static LoadPlan *
-find_or_build(Oid root, const char *shape, const char *filter, const char *order_by)
+find_or_build(Oid root, const char *shape, const char *filter, const char *order_by,
+			  int max_params)
 {
 	char	   *key;
 	ListCell   *lc;
@@ -1885,7 +1881,7 @@ find_or_build(Oid root, const char *shape, const char *filter, const char *order
 		}
 	}
 
-	plan = build_plan(root, shape, filter, order_by, key);
+	plan = build_plan(root, shape, filter, order_by, max_params);
 	old = MemoryContextSwitchTo(plan_cache_cxt);
 	plan->cache_key = MemoryContextStrdup(plan->cxt, key);
 	plan_cache = lcons(plan, plan_cache);

@@ -110,7 +110,10 @@ typedef struct LoadPlan
 	int			nbufs;			/* levels with a query of their own, below the root */
 } LoadPlan;
 
+/* The most parameters a call may give (the wire protocol's limit). */
+#define RELORM_MAX_PARAMS 65535
+
 extern LoadPlan *load_plan_get(Oid root, const char *shape, const char *filter,
-							   const char *order_by);
+							   const char *order_by, int max_params);
 
 #endif							/* RELORM_LOAD_PLAN_H */

@@ -232,6 +232,27 @@ relorm_name_array(List *names)
 	return PointerGetDatum(construct_array(elems, i, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));
 }
 
+/*
+ * A name[] argument as a list: one dimension, no NULL element (a NULL cannot
+ * name a column).
+ */
+List *
+relorm_name_list_arg(Datum array, const char *argname)
+{
+	ArrayType  *arr = DatumGetArrayTypeP(array);
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("argument \"%s\" must be a one-dimensional array", argname)));
+	if (array_contains_nulls(arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("argument \"%s\" must not contain NULL elements", argname),
+				 errhint("List column names only, as in '{wheels,doors}'.")));
+	return relorm_name_list(array);
+}
+
 /* The inverse of relorm_name_array. */
 List *
 relorm_name_list(Datum array)

@@ -30,6 +30,7 @@ extern List *relorm_prefixed_columns(const char *prefix, List *columns);
 extern bool relorm_columns_equal(List *a, List *b);
 extern Datum relorm_name_array(List *names);
 extern List *relorm_name_list(Datum array);
+extern List *relorm_name_list_arg(Datum array, const char *argname);
 extern const char *relorm_lower_option(const char *value);
 
 #endif							/* RELORM_NAMES_H */

@@ -28,6 +28,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "parser/scansup.h"
+#include "fragment.h"
 #include "shape.h"
 
 typedef struct ShapeParser
@@ -146,157 +147,69 @@ is_modifier_word(const char *name)
 	return false;
 }
 
-/* Skips a quoted string, identifier or comment starting at i; returns the index after it. */
-static int
-skip_sql_token(ShapeParser *p, int i)
-{
-	const char *s = p->text;
-	int			start = i;
-
-	if (s[i] == '\'' || s[i] == '"')
-	{
-		char		q = s[i];
-		bool		backslash = q == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
-			(i == 1 || !is_ident_char((unsigned char) s[i - 2]));
-
-		for (i++;; i++)
-		{
-			if (s[i] == '\0')
-			{
-				p->pos = start;
-				shape_syntax_error(p, q == '"' ? "unterminated quoted identifier in a SQL fragment"
-								   : "unterminated string in a SQL fragment", NULL);
-			}
-			if (backslash && s[i] == '\\' && s[i + 1] != '\0')
-				i++;
-			else if (s[i] == q)
-			{
-				if (s[i + 1] != q)
-					return i + 1;
-				i++;
-			}
-		}
-	}
-	if (s[i] == '-' && s[i + 1] == '-')
-	{
-		while (s[i] != '\0' && s[i] != '\n')
-			i++;
-		return i;
-	}
-	if (s[i] == '/' && s[i + 1] == '*')
-	{
-		int			depth = 0;
-
-		for (;;)
-		{
-			if (s[i] == '\0')
-			{
-				p->pos = start;
-				shape_syntax_error(p, "unterminated comment in a SQL fragment", NULL);
-			}
-			if (s[i] == '/' && s[i + 1] == '*')
-			{
-				depth++;
-				i += 2;
-			}
-			else if (s[i] == '*' && s[i + 1] == '/')
-			{
-				i += 2;
-				if (--depth == 0)
-					return i;
-			}
-			else
-				i++;
-		}
-	}
-	if (s[i] == '$' && (i == 0 || !is_ident_char((unsigned char) s[i - 1])) &&
-		(s[i + 1] == '$' || is_ident_start((unsigned char) s[i + 1])))
-	{
-		/* a dollar-quoted string: $tag$ ... $tag$ */
-		int			j = i + 1;
-		int			taglen;
-
-		while (s[j] != '$' && (is_ident_char((unsigned char) s[j])))
-			j++;
-		if (s[j] != '$')
-			return i + 1;
-		taglen = j - i + 1;
-		for (j++; s[j] != '\0'; j++)
-			if (strncmp(s + j, s + i, taglen) == 0)
-				return j + taglen;
-		p->pos = start;
-		shape_syntax_error(p, "unterminated dollar-quoted string in a SQL fragment", NULL);
-	}
-	return i + 1;
-}
-
 /*
- * Reads a SQL fragment: up to the next ',' or ')' outside parentheses,
- * brackets, quotes and comments.  Returns it without surrounding space.
+ * Reads a SQL fragment: up to the next ',' or ')' outside brackets, quotes
+ * and comments, as PostgreSQL's lexer reads them.  Returns it without
+ * surrounding space.
  */
 static char *
 parse_fragment(ShapeParser *p, const char *modifier)
 {
 	const char *s = p->text;
-	int			i = p->pos;
-	int			depth = 0;
-	int			start,
-				end;
+	int			start = p->pos;
+	int			len;
+	int			end;
+	char	   *errmsg;
+	int			errpos;
 
-	while (scanner_isspace(s[i]))
-		i++;
-	start = i;
-	while (s[i] != '\0')
+	while (scanner_isspace(s[start]))
+		start++;
+	len = relorm_fragment_extent(s + start, &errmsg, &errpos);
+	if (len < 0)
 	{
-		if (depth == 0 && (s[i] == ',' || s[i] == ')'))
-			break;
-		if (s[i] == '(' || s[i] == '[')
-			depth++;
-		else if (s[i] == ')' || s[i] == ']')
-			depth--;
-		if (s[i] == '\'' || s[i] == '"' || (s[i] == '-' && s[i + 1] == '-') ||
-			(s[i] == '/' && s[i + 1] == '*') || s[i] == '$')
-			i = skip_sql_token(p, i);
-		else
-			i++;
+		/* errpos counts characters from start */
+		p->pos = start;
+		for (int i = 0; i < errpos && s[p->pos] != '\0'; i++)
+			p->pos += pg_mblen(s + p->pos);
+		shape_syntax_error(p, psprintf("%s in %s:", errmsg, modifier), NULL);
 	}
-	end = i;
+	end = start + len;
+	p->pos = end;
 	while (end > start && scanner_isspace(s[end - 1]))
 		end--;
-	p->pos = i;
 	if (end == start)
 	{
 		p->pos = start;
 		shape_syntax_error(p, psprintf("empty %s:", modifier),
 						   "Write the SQL after the colon, as in where: published, order: created_at DESC.");
 	}
-	if (depth > 0)
-		shape_syntax_error(p, psprintf("unbalanced parenthesis in %s:", modifier), NULL);
 	return pnstrdup(s + start, end - start);
 }
 
-/* order: (a DESC, b) is the ordering list a DESC, b */
+/*
+ * order: (a DESC, b) is the ordering list a DESC, b: the parentheses go when
+ * the one that opens the text closes at its end.
+ */
 static char *
 strip_parentheses(const char *order)
 {
-	int			len = strlen(order);
+	List	   *tokens = relorm_fragment_tokens(order);
 	int			depth = 0;
-	ShapeParser scan = {NULL, order, 0, 0};
+	ListCell   *lc;
 
-	if (order[0] != '(' || order[len - 1] != ')')
+	if (tokens == NIL || ((RelormToken *) linitial(tokens))->tok != '(' ||
+		((RelormToken *) llast(tokens))->tok != ')')
 		return pstrdup(order);
-	for (int i = 0; i < len;)
+	foreach(lc, tokens)
 	{
-		if (order[i] == '(')
+		RelormToken *t = lfirst(lc);
+
+		if (t->tok == '(')
 			depth++;
-		else if (order[i] == ')' && --depth == 0 && i < len - 1)
+		else if (t->tok == ')' && --depth == 0 && lnext(tokens, lc) != NULL)
 			return pstrdup(order);	/* (a) + (b): not one parenthesized list */
-		if (order[i] == '\'' || order[i] == '"')
-			i = skip_sql_token(&scan, i);
-		else
-			i++;
 	}
-	return pnstrdup(order + 1, len - 2);
+	return pnstrdup(order + 1, ((RelormToken *) llast(tokens))->start - 1);
 }
 
 /* A non-negative integer, for limit:, offset: and a recursion depth. */
@@ -312,8 +225,10 @@ parse_integer(ShapeParser *p, const char *what, int64 max)
 		shape_syntax_error(p, psprintf("%s must be a non-negative integer", what), NULL);
 	while (isdigit((unsigned char) p->text[p->pos]))
 	{
-		v = v * 10 + (p->text[p->pos] - '0');
-		if (v > max)
+		int			digit = p->text[p->pos] - '0';
+
+		/* checked before it is computed: v * 10 + digit must not wrap */
+		if (v > (max - digit) / 10)
 		{
 			p->pos = start;
 			ereport(ERROR,
@@ -323,6 +238,7 @@ parse_integer(ShapeParser *p, const char *what, int64 max)
 					 errdetail("Shape: %s", p->text),
 					 errhint("The largest value is " INT64_FORMAT ".", max)));
 		}
+		v = v * 10 + digit;
 		p->pos++;
 	}
 	return v;
