@@ -308,7 +308,7 @@ relorm_check_param_numbers(const char *text, int max, const char *what)
 					(errcode(ERRCODE_UNDEFINED_PARAMETER),
 					 errmsg("there is no parameter $%.*s in %s", digits, text + t->start + 1, what),
 					 errdetail("The call gives %d parameter%s.", max, max == 1 ? "" : "s"),
-					 max > 0 ? errhint("Pass one element of the params array for each of $1 .. $n.")
-					 : errhint("Pass the values of $1 .. $n as the params argument, a JSON array.")));
+					 errhint("Pass the params argument as a JSON array with one element for each of $1 .. $%.*s.",
+							 digits, text + t->start + 1)));
 	}
 }
