@@ -20,9 +20,12 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "load_plan.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/memutils.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
@@ -99,27 +102,75 @@ param_text(JsonbValue *v, Oid type)
 {
 	Oid			base = getBaseType(type);
 
-	if (v->type == jbvString && base != JSONOID && base != JSONBOID)
-		return pnstrdup(v->val.string.val, v->val.string.len);
-	if (v->type == jbvBinary)
-		return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
-	return JsonbToCString(NULL, &JsonbValueToJsonb(v)->root, 0);
+	if (base == JSONOID || base == JSONBOID)
+	{
+		if (v->type == jbvBinary)
+			return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
+		return JsonbToCString(NULL, &JsonbValueToJsonb(v)->root, 0);
+	}
+	switch (v->type)
+	{
+		case jbvString:
+			return pnstrdup(v->val.string.val, v->val.string.len);
+		case jbvNumeric:
+			return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+		case jbvBool:
+			return pstrdup(v->val.boolean ? "true" : "false");
+		case jbvBinary:
+			return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
+		default:
+			return JsonbToCString(NULL, &JsonbValueToJsonb(v)->root, 0);
+	}
 }
 
-/* A value of the given type from a JSON value, through the type's input function. */
-static Datum
-param_value(JsonbValue *v, Oid type, bool *isnull)
+/* How values of one type are read from JSON, looked up once. */
+typedef struct ParamType
 {
-	Oid			elemtype = get_element_type(getBaseType(type));
-	Oid			infunc;
+	Oid			type;
+	Oid			elemtype;		/* an array type's element, else InvalidOid */
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	FmgrInfo	input;
 	Oid			ioparam;
+	struct ParamType *elem;		/* for an array: how its elements are read */
+} ParamType;
+
+static ParamType *
+param_type(Oid type)
+{
+	ParamType  *pt = palloc0(sizeof(ParamType));
+	Oid			infunc;
+
+	pt->type = type;
+	pt->elemtype = get_element_type(getBaseType(type));
+	get_typlenbyvalalign(type, &pt->typlen, &pt->typbyval, &pt->typalign);
+	getTypeInputInfo(type, &infunc, &pt->ioparam);
+	fmgr_info(infunc, &pt->input);
+	if (OidIsValid(pt->elemtype))
+		pt->elem = param_type(pt->elemtype);
+	return pt;
+}
+
+/*
+ * A value of the given type from a JSON value, through the type's input
+ * function.  Whatever converting one value leaves behind goes with scratch,
+ * reset after each array element, so that a parameter of a million elements
+ * costs its result, not a million conversions' garbage.
+ */
+static Datum
+param_value(JsonbValue *v, ParamType *pt, bool *isnull, MemoryContext scratch)
+{
+	MemoryContext result_cxt = CurrentMemoryContext;
+	MemoryContext old;
+	Datum		d;
 
 	*isnull = v->type == jbvNull;
 	if (*isnull)
 		return (Datum) 0;
 
 	/* a JSON array for an array parameter: its elements, each as the element type */
-	if (OidIsValid(elemtype) && v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data) &&
+	if (pt->elem && v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data) &&
 		!JsonContainerIsScalar(v->val.binary.data))
 	{
 		JsonbContainer *c = v->val.binary.data;
@@ -128,32 +179,41 @@ param_value(JsonbValue *v, Oid type, bool *isnull)
 		bool	   *nulls = palloc(sizeof(bool) * Max(1, n));
 		int			dims[1];
 		int			lbs[1] = {1};
-		int16		typlen;
-		bool		typbyval;
-		char		typalign;
-		ArrayType  *arr;
+		MemoryContext elem_scratch = AllocSetContextCreate(scratch, "relorm param element",
+														   ALLOCSET_SMALL_SIZES);
 
 		for (int i = 0; i < n; i++)
 		{
-			JsonbValue *e = getIthJsonbValueFromContainer(c, i);
+			JsonbValue *e;
 
-			if (e->type == jbvBinary && get_element_type(elemtype) == InvalidOid &&
+			CHECK_FOR_INTERRUPTS();
+			old = MemoryContextSwitchTo(elem_scratch);
+			e = getIthJsonbValueFromContainer(c, i);
+			if (e->type == jbvBinary && pt->elem->elem == NULL &&
 				JsonContainerIsArray(e->val.binary.data))
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("nested JSON arrays are not accepted for a parameter of type %s",
-								format_type_be(type)),
+								format_type_be(pt->type)),
 						 errhint("Pass a multidimensional array as a string in PostgreSQL's array syntax, e.g. \"{{1,2},{3,4}}\".")));
-			elems[i] = param_value(e, elemtype, &nulls[i]);
+			MemoryContextSwitchTo(result_cxt);
+			elems[i] = param_value(e, pt->elem, &nulls[i], elem_scratch);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(elem_scratch);
 		}
+		MemoryContextDelete(elem_scratch);
 		dims[0] = n;
-		get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-		arr = n > 0 ? construct_md_array(elems, nulls, 1, dims, lbs, elemtype, typlen, typbyval, typalign)
-			: construct_empty_array(elemtype);
-		return PointerGetDatum(arr);
+		return PointerGetDatum(n > 0 ? construct_md_array(elems, nulls, 1, dims, lbs, pt->elemtype,
+														  pt->elem->typlen, pt->elem->typbyval,
+														  pt->elem->typalign)
+							   : construct_empty_array(pt->elemtype));
 	}
-	getTypeInputInfo(type, &infunc, &ioparam);
-	return OidInputFunctionCall(infunc, param_text(v, type), ioparam, -1);
+	old = MemoryContextSwitchTo(scratch);
+	d = InputFunctionCall(&pt->input, param_text(v, pt->type), pt->ioparam, -1);
+	MemoryContextSwitchTo(result_cxt);
+	d = datumCopy(d, pt->typbyval, pt->typlen);
+	MemoryContextSwitchTo(old);
+	return d;
 }
 
 static void
@@ -171,6 +231,7 @@ bind_params(LoadPlan *plan, JsonbValue **jvals, int njvals, Datum limit, bool li
 			Datum offset, bool offset_null, Datum **values, char **nulls)
 {
 	int			n = plan->nparams;
+	MemoryContext scratch;
 
 	if (njvals != n)
 		ereport(ERROR,
@@ -181,6 +242,7 @@ bind_params(LoadPlan *plan, JsonbValue **jvals, int njvals, Datum limit, bool li
 				 : errhint("The filter and the shape have no $n placeholders: leave params NULL.")));
 	*values = palloc(sizeof(Datum) * (n + 2));
 	*nulls = palloc(n + 3);
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "relorm params", ALLOCSET_DEFAULT_SIZES);
 	for (int i = 0; i < n; i++)
 	{
 		bool		isnull;
@@ -190,10 +252,12 @@ bind_params(LoadPlan *plan, JsonbValue **jvals, int njvals, Datum limit, bool li
 		cb.arg = &i;
 		cb.previous = error_context_stack;
 		error_context_stack = &cb;
-		(*values)[i] = param_value(jvals[i], plan->param_types[i], &isnull);
+		(*values)[i] = param_value(jvals[i], param_type(plan->param_types[i]), &isnull, scratch);
 		error_context_stack = cb.previous;
 		(*nulls)[i] = isnull ? 'n' : ' ';
+		MemoryContextReset(scratch);
 	}
+	MemoryContextDelete(scratch);
 	(*values)[n] = limit;
 	(*nulls)[n] = limit_null ? 'n' : ' ';
 	(*values)[n + 1] = offset;
