@@ -23,6 +23,7 @@
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "executor/spi_priv.h"
 #include "follow.h"
 #include "fragment.h"
 #include "lib/stringinfo.h"
@@ -103,6 +104,45 @@ free_level(PlanLevel *lvl)
 	if (lvl->plan)
 		SPI_freeplan(lvl->plan);
 	lvl->plan = NULL;
+}
+
+/* The memory a level's prepared plan holds: its query trees and generic plan. */
+static Size
+spi_plan_memory(SPIPlanPtr plan)
+{
+	Size		total = 0;
+	ListCell   *lc;
+
+	if (plan == NULL)
+		return 0;
+	total += MemoryContextMemAllocated(plan->plancxt, true);
+	foreach(lc, plan->plancache_list)
+	{
+		CachedPlanSource *ps = lfirst(lc);
+
+		total += MemoryContextMemAllocated(ps->context, true);
+		if (ps->gplan)
+			total += MemoryContextMemAllocated(ps->gplan->context, true);
+	}
+	return total;
+}
+
+static Size
+level_memory(PlanLevel *lvl)
+{
+	Size		total = spi_plan_memory(lvl->plan);
+
+	for (int i = 0; i < lvl->nchildren; i++)
+		if (lvl->children[i] != lvl)
+			total += level_memory(lvl->children[i]);
+	return total;
+}
+
+/* What a cached plan holds: its own context and its levels' prepared plans. */
+static Size
+plan_memory(LoadPlan *plan)
+{
+	return MemoryContextMemAllocated(plan->cxt, true) + (plan->top ? level_memory(plan->top) : 0);
 }
 
 static void
@@ -371,7 +411,8 @@ add_field(List **fields, const char *key, int colidx, int childidx)
 	initStringInfo(&buf);
 	json_out_string(&buf, key, strlen(key));
 	appendStringInfoChar(&buf, ':');
-	f->key_json = buf.data;
+	f->key_json = pnstrdup(buf.data, buf.len);	/* the 1 kB buffer, times many keys, would stay */
+	pfree(buf.data);
 	f->key_len = buf.len;
 	f->colidx = colidx;
 	f->childidx = childidx;
@@ -1394,6 +1435,7 @@ build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 	{
 		ShapeItem  *item = lfirst(lc);
 
+		CHECK_FOR_INTERRUPTS();
 		switch (item->kind)
 		{
 			case SHAPE_ALL_COLUMNS:
@@ -1479,20 +1521,53 @@ build_fields(BuildState *bs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 		lvl->children[i++] = lfirst(lc);
 }
 
-/* Two fields of one object under the same key would make JSON no reader agrees on. */
+static int
+compare_field_keys(const void *a, const void *b)
+{
+	const PlanField *x = *(PlanField *const *) a;
+	const PlanField *y = *(PlanField *const *) b;
+
+	int			c;
+
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	c = memcmp(x->key_json, y->key_json, x->key_len);
+	/* equal keys in field order, so that the error names the first repeat */
+	return c != 0 ? c : (x < y ? -1 : x > y ? 1 : 0);
+}
+
+/*
+ * Two fields of one object under the same key would make JSON no reader
+ * agrees on.  Sorted, so that a shape of many keys is checked in n log n.
+ */
 static void
 check_duplicate_keys(BuildState *bs, PlanLevel *lvl)
 {
+	PlanField **sorted;
+	PlanField  *repeat = NULL;
+
+	if (lvl->nfields < 2)
+		return;
+	sorted = palloc(sizeof(PlanField *) * lvl->nfields);
 	for (int i = 0; i < lvl->nfields; i++)
-		for (int j = 0; j < i; j++)
-			if (lvl->fields[i].key_len == lvl->fields[j].key_len &&
-				memcmp(lvl->fields[i].key_json, lvl->fields[j].key_json, lvl->fields[i].key_len) == 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_DUPLICATE_COLUMN),
-						 errmsg("the key %.*s appears twice in the objects of %s",
-								lvl->fields[i].key_len - 1, lvl->fields[i].key_json, lvl->path),
-						 errdetail("Shape: %s", bs->shape->text),
-						 errhint("Rename one of them with alias:item.")));
+		sorted[i] = &lvl->fields[i];
+	qsort(sorted, lvl->nfields, sizeof(PlanField *), compare_field_keys);
+	for (int i = 1; i < lvl->nfields; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (sorted[i - 1]->key_len == sorted[i]->key_len &&
+			memcmp(sorted[i - 1]->key_json, sorted[i]->key_json, sorted[i]->key_len) == 0 &&
+			(repeat == NULL || sorted[i] < repeat))
+			repeat = sorted[i];
+	}
+	if (repeat)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_COLUMN),
+				 errmsg("the key %.*s appears twice in the objects of %s",
+						repeat->key_len - 1, repeat->key_json, lvl->path),
+				 errdetail("Shape: %s", bs->shape->text),
+				 errhint("Rename one of them with alias:item.")));
+	pfree(sorted);
 }
 
 /*
@@ -1844,13 +1919,28 @@ load_plan_get(Oid root, const char *shape, const char *filter, const char *order
 	PG_END_TRY();
 
 	/*
-	 * The least recently used plan goes, unless a fetch is running (this call
-	 * comes from its filter): that fetch's plan must stay.
+	 * The least recently used plans go while the cache holds more than its
+	 * number of plans or its memory, unless a fetch is running (this call
+	 * comes from its filter): that fetch's plan must stay.  The plan just
+	 * returned always stays, however large.
 	 */
-	if (list_length(plan_cache) > PLAN_CACHE_SIZE && !relorm_cache_pinned())
+	if (!relorm_cache_pinned())
 	{
-		free_plan(llast(plan_cache));
-		plan_cache = list_delete_last(plan_cache);
+		Size		total = 0;
+		ListCell   *lc;
+
+		foreach(lc, plan_cache)
+			total += plan_memory(lfirst(lc));
+		while (list_length(plan_cache) > 1 &&
+			   (list_length(plan_cache) > PLAN_CACHE_SIZE ||
+				total > (Size) relorm_plan_cache_memory * 1024))
+		{
+			LoadPlan   *victim = llast(plan_cache);
+
+			total -= plan_memory(victim);
+			free_plan(victim);
+			plan_cache = list_delete_last(plan_cache);
+		}
 	}
 	return plan;
 }

@@ -4,6 +4,8 @@
  */
 #include "relorm.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
 #include "utils/guc.h"
 
@@ -13,6 +15,7 @@ int			relorm_batch_size = 500;
 bool		relorm_auto_reflect = false;
 int			relorm_max_depth = 100;
 int			relorm_default_depth = 3;
+int			relorm_plan_cache_memory = 32 * 1024;
 
 void		_PG_init(void);
 
@@ -49,6 +52,14 @@ _PG_init(void)
 							&relorm_default_depth,
 							3, 1, 100,
 							PGC_USERSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("relorm.plan_cache_memory",
+							"Memory the kept fetch plans of one session may hold.",
+							"Past it, the least recently used plans are dropped; the plan of the running fetch is always kept.",
+							&relorm_plan_cache_memory,
+							32 * 1024, 0, MAX_KILOBYTES,
+							PGC_USERSET, GUC_UNIT_KB,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("relorm");

@@ -15,5 +15,6 @@ extern int	relorm_batch_size;
 extern bool relorm_auto_reflect;
 extern int	relorm_max_depth;
 extern int	relorm_default_depth;
+extern int	relorm_plan_cache_memory;
 
 #endif							/* RELORM_H */

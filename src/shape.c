@@ -577,7 +577,10 @@ parse_items(ShapeParser *p, bool nested, ShapeItem *owner)
 
 	for (;;)
 	{
-		ShapeItem  *item = parse_item(p, nested, owner);
+		ShapeItem  *item;
+
+		CHECK_FOR_INTERRUPTS();
+		item = parse_item(p, nested, owner);
 
 		if (item != NULL)		/* NULL: a modifier, recorded in owner */
 			items = lappend(items, item);
