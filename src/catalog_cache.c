@@ -21,12 +21,21 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "miscadmin.h"
 
 typedef struct SourceEntry
 {
 	Oid			source;			/* hash key */
 	List	   *rels;			/* RelormRelationship * */
 } SourceEntry;
+
+typedef struct PolymorphicEntry
+{
+	Oid			base;			/* hash key */
+	RelormPolymorphic poly;
+} PolymorphicEntry;
 
 typedef struct WatchEntry
 {
@@ -35,6 +44,7 @@ typedef struct WatchEntry
 
 static MemoryContext cache_cxt = NULL;
 static HTAB *source_hash = NULL;
+static HTAB *polymorphic_hash = NULL;
 static HTAB *watch_hash = NULL;
 static bool cache_valid = false;
 static bool callback_registered = false;
@@ -51,6 +61,7 @@ cache_reset(void)
 		MemoryContextDelete(cache_cxt);
 	cache_cxt = NULL;
 	source_hash = NULL;
+	polymorphic_hash = NULL;
 	watch_hash = NULL;
 	if (reset_hook)
 		reset_hook();
@@ -139,7 +150,7 @@ watch(Oid relid)
 	(void) hash_search(watch_hash, &relid, HASH_ENTER, NULL);
 }
 
-/* Reads the whole catalog with one query (the caller is connected to SPI). */
+/* Reads the whole catalog (the caller is connected to SPI). */
 static void cache_read(void);
 
 static void
@@ -160,6 +171,8 @@ cache_build(void)
 	ctl.entrysize = sizeof(SourceEntry);
 	ctl.hcxt = cache_cxt;
 	source_hash = hash_create("relorm relationships", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.entrysize = sizeof(PolymorphicEntry);
+	polymorphic_hash = hash_create("relorm polymorphic tables", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ctl.entrysize = sizeof(WatchEntry);
 	watch_hash = hash_create("relorm watched relations", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	/* an invalidation arriving while the catalog is read leaves the cache invalid */
@@ -180,20 +193,20 @@ cache_build(void)
 	cache_valid = build_invals == start_invals;
 }
 
+/* Whether the relation still exists: rows of dropped tables are skipped. */
+static bool
+relation_exists(Oid relid)
+{
+	return SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid));
+}
+
 /* Reads relorm.relationship into the cache's hash tables. */
 static void
-cache_read(void)
+read_relationships(Oid nsp)
 {
 	MemoryContext old;
-	Oid			nsp;
 	int			ret;
 	bool		has_target_type;
-
-	nsp = get_namespace_oid(RELORM_SCHEMA, false);
-	watch(get_relname_relid("relationship", nsp));
-	/* fetch plans read the subtypes too (polymorphic rows, target_type) */
-	watch(get_relname_relid("polymorphic_base", nsp));
-	watch(get_relname_relid("subtype", nsp));
 
 	/* target_type came with 0.2: until ALTER EXTENSION UPDATE, read it as NULL */
 	has_target_type = get_attnum(get_relname_relid("relationship", nsp), "target_type") > 0;
@@ -221,6 +234,7 @@ cache_read(void)
 		bool		found;
 		int			n;
 
+		CHECK_FOR_INTERRUPTS();
 		r->source = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
 		r->name = SPI_getvalue(tup, desc, 2);
 		r->target = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
@@ -231,6 +245,10 @@ cache_read(void)
 		r->secondary = DatumGetObjectId(SPI_getbinval(tup, desc, 8, &isnull));
 		if (isnull)
 			r->secondary = InvalidOid;
+		/* a row that outlived its table names nothing a fetch could read */
+		if (!relation_exists(r->source) || !relation_exists(r->target) ||
+			(OidIsValid(r->secondary) && !relation_exists(r->secondary)))
+			continue;
 		r->secondary_local_names = name_array(tup, desc, 9, &n);
 		r->secondary_remote_names = name_array(tup, desc, 10, &n);
 		r->join_on = SPI_getvalue(tup, desc, 11);
@@ -254,6 +272,93 @@ cache_read(void)
 	}
 	MemoryContextSwitchTo(old);
 	SPI_freetuptable(SPI_tuptable);
+}
+
+/* Reads the polymorphic tables and their subtypes into the cache. */
+static void
+read_polymorphic(void)
+{
+	MemoryContext old;
+	int			ret;
+
+	ret = SPI_execute("SELECT b.base::pg_catalog.oid, b.discriminator::pg_catalog.text, b.identity,"
+					  " s.identity, s.columns::pg_catalog.text[]"
+					  " FROM relorm.polymorphic_base b"
+					  " LEFT JOIN relorm.subtype s ON s.base OPERATOR(pg_catalog.=) b.base"
+					  " ORDER BY 1, 4", true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read relorm.polymorphic_base: %s", SPI_result_code_string(ret));
+
+	old = MemoryContextSwitchTo(cache_cxt);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		bool		found;
+		Oid			base = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
+		PolymorphicEntry *e;
+		Datum		cols;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!relation_exists(base))
+			continue;
+		e = hash_search(polymorphic_hash, &base, HASH_ENTER, &found);
+		if (!found)
+		{
+			e->poly.base = base;
+			e->poly.discriminator = SPI_getvalue(tup, desc, 2);
+			e->poly.identity = SPI_getvalue(tup, desc, 3);
+			e->poly.subtypes = NIL;
+			watch(base);
+		}
+		cols = SPI_getbinval(tup, desc, 5, &isnull);
+		if (!isnull)
+		{
+			RelormSubtype *st = palloc0(sizeof(RelormSubtype));
+			Datum	   *elems;
+			bool	   *enulls;
+			int			n;
+
+			st->identity = SPI_getvalue(tup, desc, 4);
+			deconstruct_array(DatumGetArrayTypeP(cols), TEXTOID, -1, false, TYPALIGN_INT,
+							  &elems, &enulls, &n);
+			for (int c = 0; c < n; c++)
+				if (!enulls[c])
+					st->columns = lappend(st->columns, TextDatumGetCString(elems[c]));
+			e->poly.subtypes = lappend(e->poly.subtypes, st);
+		}
+	}
+	MemoryContextSwitchTo(old);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * Reads the catalog with a snapshot of its own, taken now: the caller's may
+ * be old (a REPEATABLE READ transaction, or a long statement that began before
+ * a declaration committed), and a cache built from it would then be kept,
+ * valid, for the rest of the session, missing what was committed since.
+ * Catalogs are read the same way by PostgreSQL itself.
+ */
+static void
+cache_read(void)
+{
+	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
+
+	watch(get_relname_relid("relationship", nsp));
+	watch(get_relname_relid("polymorphic_base", nsp));
+	watch(get_relname_relid("subtype", nsp));
+	PushActiveSnapshot(GetLatestSnapshot());
+	PG_TRY();
+	{
+		read_relationships(nsp);
+		read_polymorphic();
+	}
+	PG_FINALLY();
+	{
+		PopActiveSnapshot();
+	}
+	PG_END_TRY();
 }
 
 /*
@@ -311,6 +416,17 @@ relorm_find_relationship(Oid source, const char *name)
 			return r;
 	}
 	return NULL;
+}
+
+/* The polymorphism of a table: its discriminator and subtypes, or NULL. */
+const RelormPolymorphic *
+relorm_polymorphic_of(Oid relid)
+{
+	PolymorphicEntry *e;
+
+	cache_ensure();
+	e = hash_search(polymorphic_hash, &relid, HASH_FIND, NULL);
+	return e ? &e->poly : NULL;
 }
 
 bool

@@ -44,9 +44,26 @@ typedef struct RelormRelationship
 	char	  **secondary_remote_names;
 } RelormRelationship;
 
+/* One subtype of a polymorphic table: its identity and the columns it adds. */
+typedef struct RelormSubtype
+{
+	char	   *identity;
+	List	   *columns;		/* column names (char *) */
+} RelormSubtype;
+
+/* A table with single-table polymorphism (relorm.polymorphic). */
+typedef struct RelormPolymorphic
+{
+	Oid			base;
+	char	   *discriminator;	/* the column telling a row's subtype */
+	char	   *identity;		/* the base's own identity */
+	List	   *subtypes;		/* RelormSubtype * */
+} RelormPolymorphic;
+
 /* The relationships declared on a table (a list of RelormRelationship *). */
 extern List *relorm_relationships_of(Oid source);
 extern const RelormRelationship *relorm_find_relationship(Oid source, const char *name);
+extern const RelormPolymorphic *relorm_polymorphic_of(Oid relid);
 
 /* Callback run when the cache is dropped; the load plan cache registers one. */
 typedef void (*RelormCacheResetHook) (void);

@@ -16,6 +16,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
+#include "utils/syscache.h"
 
 #include "catalog.h"
 #include "ddl.h"
@@ -363,7 +364,8 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 
 	/* the association table: as named (in source's schema when unqualified) */
 	secname = PG_ARGISNULL(M2M_SECONDARY)
-		? list_make1(makeString(psprintf("%s_%s", relorm_singular(source.relname), target.relname)))
+		? list_make1(makeString(relorm_make_identifier(psprintf("%s_%s", relorm_singular(source.relname),
+																	  target.relname))))
 		: stringToQualifiedNameList(TEXT_ARG_OR_NULL(M2M_SECONDARY));
 	secrv = makeRangeVarFromNameList(secname);
 	if (secrv->schemaname == NULL)
@@ -509,6 +511,7 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("target of a view-only relationship must be a table or a view")));
+	relorm_refuse_temporary(targetid, "target");
 	join_on = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	relorm_check_expression(join_on, "join_on");
 
@@ -552,6 +555,34 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 }
 
 /*
+ * A relationship whose source table no longer exists (its catalog row
+ * outlived the table, which the event triggers prevent but a catalog restored
+ * without its tables, or a temporary table of an older version, can leave
+ * behind): the rows go, with nothing to drop in the schema.  They name no
+ * table anybody owns, so anybody may clear them, as relorm.check() suggests.
+ */
+static void
+drop_dangling_relationship(Oid source, const char *name)
+{
+	Oid			types[2] = {OIDOID, TEXTOID};
+	Datum		values[2] = {ObjectIdGetDatum(source), CStringGetTextDatum(name)};
+
+	if (SPI_execute_with_args("SELECT 1 FROM relorm.relationship r"
+							  " WHERE r.source::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+							  "   AND r.name OPERATOR(pg_catalog.=) $2",
+							  2, types, values, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read relorm.relationship");
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", source)));
+	relorm_exec_as_owner("DELETE FROM relorm.relationship r"
+						 " WHERE (r.source::pg_catalog.oid OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2)"
+						 "    OR (r.target::pg_catalog.oid OPERATOR(pg_catalog.=) $1 AND r.back_populates OPERATOR(pg_catalog.=) $2)",
+						 2, types, values, NULL);
+}
+
+/*
  * Drops a relationship: the named direction and its back_populates partner.
  * With drop_constraint, also the FK constraint behind it (for many-to-many,
  * the association table's two constraints and its orphan triggers).
@@ -577,6 +608,13 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 	name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	if (!PG_ARGISNULL(0) && OidIsValid(PG_GETARG_OID(0)) &&
+		!SearchSysCacheExists1(RELOID, PG_GETARG_DATUM(0)))
+	{
+		drop_dangling_relationship(PG_GETARG_OID(0), name);
+		SPI_finish();
+		return (Datum) 0;
+	}
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", true, &source);
 
 	values[0] = ObjectIdGetDatum(source.relid);

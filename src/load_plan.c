@@ -1166,55 +1166,28 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 static char **
 subtype_columns(Oid relid, TupleDesc desc, AttrNumber *discriminator)
 {
-	char	  **owner_of = NULL;
-	Datum		arg = ObjectIdGetDatum(relid);
-	Oid			argtype = REGCLASSOID;
-	int			ret;
-	MemoryContext mine = CurrentMemoryContext;
+	const RelormPolymorphic *poly = relorm_polymorphic_of(relid);
+	char	  **owner_of;
+	ListCell   *lc;
 
 	*discriminator = InvalidAttrNumber;
-	ret = SPI_execute_with_args("SELECT b.discriminator::pg_catalog.text, s.identity, s.columns::pg_catalog.text[]"
-								" FROM relorm.polymorphic_base b"
-								" LEFT JOIN relorm.subtype s ON s.base OPERATOR(pg_catalog.=) b.base"
-								" WHERE b.base OPERATOR(pg_catalog.=) $1",
-								1, &argtype, &arg, NULL, true, 0);
-	MemoryContextSwitchTo(mine);	/* SPI returns in its own context */
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "relorm: reading the subtypes of %s failed", rel_display(relid));
-	if (SPI_processed == 0)
+	if (poly == NULL)
 		return NULL;
+	*discriminator = get_attnum(relid, poly->discriminator);
 	owner_of = palloc0(sizeof(char *) * (desc->natts + 1));
-	for (uint64 i = 0; i < SPI_processed; i++)
+	foreach(lc, poly->subtypes)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		bool		isnull;
-		char	   *disc = SPI_getvalue(tup, SPI_tuptable->tupdesc, 1);
-		char	   *identity = SPI_getvalue(tup, SPI_tuptable->tupdesc, 2);
-		Datum		cols = SPI_getbinval(tup, SPI_tuptable->tupdesc, 3, &isnull);
+		RelormSubtype *st = lfirst(lc);
+		ListCell   *c;
 
-		*discriminator = get_attnum(relid, disc);
-		if (identity == NULL || isnull)
-			continue;
+		foreach(c, st->columns)
 		{
-			Datum	   *elems;
-			bool	   *enulls;
-			int			n;
+			AttrNumber	att = get_attnum(relid, lfirst(c));
 
-			deconstruct_array(DatumGetArrayTypeP(cols), TEXTOID, -1, false, TYPALIGN_INT,
-							  &elems, &enulls, &n);
-			for (int e = 0; e < n; e++)
-			{
-				AttrNumber	att;
-
-				if (enulls[e])
-					continue;
-				att = get_attnum(relid, TextDatumGetCString(elems[e]));
-				if (att > 0 && att <= desc->natts)
-					owner_of[att] = pstrdup(identity);
-			}
+			if (att > 0 && att <= desc->natts)
+				owner_of[att] = st->identity;
 		}
 	}
-	SPI_freetuptable(SPI_tuptable);
 	return owner_of;
 }
 

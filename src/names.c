@@ -23,6 +23,7 @@
 #include "utils/relcache.h"
 #include "utils/syscache.h"
 #include "utils/varlena.h"
+#include "parser/scansup.h"
 
 #include "names.h"
 
@@ -61,11 +62,30 @@ relorm_table_open(Oid relid, const char *argname, bool owned, RelormTable *table
 				 errdetail("Argument \"%s\" of a relationship must be an ordinary or partitioned table.", argname),
 				 errhint("Use relorm.viewonly to relate a table to a view.")));
 
+	relorm_refuse_temporary(relid, argname);
+
 	if (owned && !pg_class_ownercheck(relid, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be owner of table %s to change its relationships", table->qualname),
 				 errhint("Run it as the table's owner (or a member of the owning role).")));
+}
+
+/*
+ * Relationships live in relorm's catalog, for every session, but a temporary
+ * table ends with its session without any event trigger firing: the catalog
+ * would keep a relationship to a table that is gone, or whose OID another
+ * table gets next.
+ */
+void
+relorm_refuse_temporary(Oid relid, const char *argname)
+{
+	if (get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("relation %s is temporary", get_rel_name(relid)),
+				 errdetail("Argument \"%s\" names a temporary relation; relationships are kept for every session, and a temporary relation ends with its own.", argname),
+				 errhint("Relate permanent or unlogged tables; fetch a temporary one as a root, with a filter.")));
 }
 
 /*
@@ -186,6 +206,18 @@ relorm_singular(const char *word)
 	return pstrdup(word);
 }
 
+/*
+ * A name relorm makes up (an FK column, an association table, a reflected
+ * relationship), cut as PostgreSQL cuts an identifier that is too long: at
+ * a character boundary, with the same NOTICE.
+ */
+char *
+relorm_make_identifier(char *name)
+{
+	truncate_identifier(name, strlen(name), true);
+	return name;
+}
+
 /* prefix_col for every col: the conventional FK column names (author_id). */
 List *
 relorm_prefixed_columns(const char *prefix, List *columns)
@@ -194,7 +226,7 @@ relorm_prefixed_columns(const char *prefix, List *columns)
 	ListCell   *lc;
 
 	foreach(lc, columns)
-		result = lappend(result, psprintf("%s_%s", prefix, (char *) lfirst(lc)));
+		result = lappend(result, relorm_make_identifier(psprintf("%s_%s", prefix, (char *) lfirst(lc))));
 	return result;
 }
 
@@ -225,8 +257,11 @@ relorm_name_array(List *names)
 	foreach(lc, names)
 	{
 		Name		n = palloc0(NAMEDATALEN);
+		char	   *s = pstrdup(lfirst(lc));
 
-		namestrcpy(n, lfirst(lc));
+		/* at a character boundary, never in the middle of one */
+		truncate_identifier(s, strlen(s), false);
+		namestrcpy(n, s);
 		elems[i++] = NameGetDatum(n);
 	}
 	return PointerGetDatum(construct_array(elems, i, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR));

@@ -18,6 +18,7 @@ typedef struct RelormTable
 	char	   *qualname;		/* quoted schema.table, ready for SQL */
 } RelormTable;
 
+extern void relorm_refuse_temporary(Oid relid, const char *argname);
 extern void relorm_table_open(Oid relid, const char *argname, bool owned, RelormTable *table);
 extern List *relorm_parse_columns(const char *text, const char *argname);
 extern List *relorm_primary_key(Oid relid);
@@ -26,6 +27,7 @@ extern bool relorm_column_exists(Oid relid, const char *column);
 extern char *relorm_column_type(Oid relid, const char *column);
 extern char *relorm_quote_columns(List *columns, const char *prefix);
 extern char *relorm_singular(const char *word);
+extern char *relorm_make_identifier(char *name);
 extern List *relorm_prefixed_columns(const char *prefix, List *columns);
 extern bool relorm_columns_equal(List *a, List *b);
 extern Datum relorm_name_array(List *names);

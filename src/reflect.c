@@ -181,13 +181,13 @@ directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
 		fwd->target = back->source = c->parent2;
 		if (self)
 		{
-			fwd->name = psprintf("%ss", to_one_name(c->fk2_columns, c->parent2));
-			back->name = psprintf("%ss", to_one_name(c->fk_columns, c->parent));
+			fwd->name = relorm_make_identifier(psprintf("%ss", to_one_name(c->fk2_columns, c->parent2)));
+			back->name = relorm_make_identifier(psprintf("%ss", to_one_name(c->fk_columns, c->parent)));
 		}
 		else if (c->siblings > 1)
 		{
-			fwd->name = psprintf("%s_via_%s", get_rel_name(c->parent2), child);
-			back->name = psprintf("%s_via_%s", get_rel_name(c->parent), child);
+			fwd->name = relorm_make_identifier(psprintf("%s_via_%s", get_rel_name(c->parent2), child));
+			back->name = relorm_make_identifier(psprintf("%s_via_%s", get_rel_name(c->parent), child));
 		}
 		else
 		{
@@ -218,7 +218,7 @@ directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
 		fwd->target = back->source = c->parent;
 		fwd->name = to_one;
 		back->name = (c->siblings > 1 || c->child == c->parent)
-			? psprintf("%s_by_%s", plain, to_one) : pstrdup(plain);
+			? relorm_make_identifier(psprintf("%s_by_%s", plain, to_one)) : pstrdup(plain);
 		fwd->kind = one ? "one_to_one" : "many_to_one";
 		back->kind = one ? "one_to_one" : "one_to_many";
 		fwd->many = false;
@@ -351,6 +351,14 @@ relorm_reflect_foreign_keys(const char *schema, List *tables, Oid as_user,
 		if (notify && !created_now(c->child, c->conname) &&
 			(c->conname2 == NULL || !created_now(c->child, c->conname2)))
 			continue;
+		/* a declaration refuses temporary tables; so does reflect */
+		if (get_rel_persistence(c->child) == RELPERSISTENCE_TEMP ||
+			get_rel_persistence(c->parent) == RELPERSISTENCE_TEMP ||
+			(OidIsValid(c->parent2) && get_rel_persistence(c->parent2) == RELPERSISTENCE_TEMP))
+		{
+			skip(c, "A temporary table is involved; relationships are kept for every session.");
+			continue;
+		}
 		/* a declaration needs to own every table involved; so does reflect */
 		for (int i = 0; i < 3; i++)
 		{
