@@ -89,13 +89,6 @@ relorm_cache_register_reset_hook(RelormCacheResetHook hook)
 	reset_hook = hook;
 }
 
-void
-relorm_cache_watch_relation(Oid relid)
-{
-	if (watch_hash)
-		(void) hash_search(watch_hash, &relid, HASH_ENTER, NULL);
-}
-
 static RelKind
 parse_kind(const char *kind, const char **name)
 {
@@ -362,9 +355,9 @@ cache_read(void)
 }
 
 /*
- * Rebuilds the cache when it was invalidated, unless a fetch is running in
- * this backend (a fetch called from a filter): its plans point into the cache,
- * so the outer fetch finishes on the state it started with.
+ * Rebuilds the cache when it was invalidated, unless a plan is being built
+ * (pinned): the builder holds pointers into it.  Plans keep copies of what
+ * they use, so a running fetch does not depend on the cache.
  */
 static void
 cache_ensure(void)
@@ -378,12 +371,6 @@ void
 relorm_cache_pin(void)
 {
 	pin_count++;
-}
-
-bool
-relorm_cache_pinned(void)
-{
-	return pin_count > 0;
 }
 
 void
@@ -416,6 +403,57 @@ relorm_find_relationship(Oid source, const char *name)
 			return r;
 	}
 	return NULL;
+}
+
+/* A NULL-terminated array of names (as name_array makes them), copied. */
+static char **
+copy_names(char **names)
+{
+	char	  **copy;
+	int			n = 0;
+
+	if (names == NULL)
+		return NULL;
+	while (names[n] != NULL)
+		n++;
+	copy = palloc0(sizeof(char *) * (n + 1));
+	for (int i = 0; i < n; i++)
+		copy[i] = pstrdup(names[i]);
+	return copy;
+}
+
+static char *
+copy_string(const char *s)
+{
+	return s ? pstrdup(s) : NULL;
+}
+
+/*
+ * A copy of a relationship in the current memory context: a plan keeps its
+ * own, so that the cache can be rebuilt while the plan is still running.
+ */
+RelormRelationship *
+relorm_copy_relationship(const RelormRelationship *r)
+{
+	RelormRelationship *c = palloc(sizeof(RelormRelationship));
+	int			nremote = r->kind == REL_VIEWONLY ? 0 : r->nkeys;
+
+	*c = *r;
+	c->name = pstrdup(r->name);
+	c->lazy = copy_string(r->lazy);
+	c->order_by = copy_string(r->order_by);
+	c->join_on = copy_string(r->join_on);
+	c->target_type = copy_string(r->target_type);
+	c->target_discriminator = copy_string(r->target_discriminator);
+	c->local_names = copy_names(r->local_names);
+	c->remote_names = copy_names(r->remote_names);
+	c->secondary_local_names = copy_names(r->secondary_local_names);
+	c->secondary_remote_names = copy_names(r->secondary_remote_names);
+	c->local_attnums = palloc(sizeof(AttrNumber) * Max(1, r->nkeys));
+	memcpy(c->local_attnums, r->local_attnums, sizeof(AttrNumber) * r->nkeys);
+	c->remote_attnums = palloc(sizeof(AttrNumber) * Max(1, nremote));
+	memcpy(c->remote_attnums, r->remote_attnums, sizeof(AttrNumber) * nremote);
+	return c;
 }
 
 /* The polymorphism of a table: its discriminator and subtypes, or NULL. */

@@ -64,18 +64,18 @@ typedef struct RelormPolymorphic
 extern List *relorm_relationships_of(Oid source);
 extern const RelormRelationship *relorm_find_relationship(Oid source, const char *name);
 extern const RelormPolymorphic *relorm_polymorphic_of(Oid relid);
+extern RelormRelationship *relorm_copy_relationship(const RelormRelationship *r);
 
 /* Callback run when the cache is dropped; the load plan cache registers one. */
 typedef void (*RelormCacheResetHook) (void);
 extern void relorm_cache_register_reset_hook(RelormCacheResetHook hook);
 
-/* A running fetch pins the cache (and its plans) until it ends. */
+/*
+ * Building a plan pins the cache: it is not rebuilt (its memory stays) until
+ * unpinned; an invalidation meanwhile is seen in relorm_cache_is_valid().
+ */
 extern void relorm_cache_pin(void);
 extern void relorm_cache_unpin(void);
-extern bool relorm_cache_pinned(void);
 extern bool relorm_cache_is_valid(void);
-
-/* Tells the cache that cached plans depend on this table. */
-extern void relorm_cache_watch_relation(Oid relid);
 
 #endif							/* RELORM_CATALOG_CACHE_H */

@@ -328,31 +328,32 @@ run_fetch(Oid root, const char *shape, const char *filter, const char *order_by,
 		  Datum offset, bool offset_null, TreeEmitter emit, void *arg, int shape_params)
 {
 	int			ret;
-	LoadPlan   *plan;
-	Datum	   *values;
-	char	   *nulls;
+	LoadPlanUse use;
 
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
-	plan = load_plan_get(root, shape, filter, order_by, njvals);
-	/* fetch_one: the shape may use only the params it was given, not the key's */
-	if (shape_params >= 0 && plan->shape_nparams > shape_params)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the shape's where: modifiers use $%d but params has %d value%s",
-						plan->shape_nparams, shape_params, shape_params == 1 ? "" : "s"),
-				 errhint("Pass the values of the shape's $1 .. $%d in relorm.fetch_one's params argument.",
-						 plan->shape_nparams)));
-	bind_params(plan, jvals, njvals, limit, limit_null, offset, offset_null, &values, &nulls);
-	/* a fetch run by the filter itself must not drop this plan */
-	relorm_cache_pin();
+	load_plan_open(&use, root, shape, filter, order_by, njvals);
 	PG_TRY();
 	{
+		LoadPlan   *plan = use.plan;
+		Datum	   *values;
+		char	   *nulls;
+
+		/* fetch_one: the shape may use only the params it was given, not the key's */
+		if (shape_params >= 0 && plan->shape_nparams > shape_params)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the shape's where: modifiers use $%d but params has %d value%s",
+							plan->shape_nparams, shape_params, shape_params == 1 ? "" : "s"),
+					 errhint("Pass the values of the shape's $1 .. $%d in relorm.fetch_one's params argument.",
+							 plan->shape_nparams)));
+		bind_params(plan, jvals, njvals, limit, limit_null, offset, offset_null, &values, &nulls);
 		execute_plan(plan, values, nulls, emit, arg);
 	}
 	PG_FINALLY();
 	{
-		relorm_cache_unpin();
+		/* a fetch run from this one's filter may have replaced its plan in the cache */
+		load_plan_close(&use);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -541,12 +542,21 @@ relorm_explain(PG_FUNCTION_ARGS)
 	char	   *filter = text_arg(fcinfo, 2);
 	char	   *order_by = text_arg(fcinfo, 3);
 	int			ret;
+	LoadPlanUse use;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
-	explain_level(rsinfo->setResult, rsinfo->setDesc,
-				  load_plan_get(root, shape, filter, order_by, RELORM_MAX_PARAMS)->top);
+	load_plan_open(&use, root, shape, filter, order_by, RELORM_MAX_PARAMS);
+	PG_TRY();
+	{
+		explain_level(rsinfo->setResult, rsinfo->setDesc, use.plan->top);
+	}
+	PG_FINALLY();
+	{
+		load_plan_close(&use);
+	}
+	PG_END_TRY();
 	SPI_finish();
 	return (Datum) 0;
 }

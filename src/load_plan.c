@@ -23,11 +23,11 @@
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "executor/spi_priv.h"
 #include "follow.h"
 #include "fragment.h"
 #include "lib/stringinfo.h"
 #include "load_plan.h"
+#include "plan_cache.h"
 #include "miscadmin.h"
 #include "nodes/bitmapset.h"
 #include "parser/analyze.h"
@@ -46,11 +46,6 @@
 #include "utils/typcache.h"
 #include "utils/varlena.h"
 
-#define PLAN_CACHE_SIZE 64
-
-static List *plan_cache = NIL;	/* LoadPlan *, most recently used first */
-static MemoryContext plan_cache_cxt = NULL;
-static bool hook_registered = false;
 
 /* A fragment that may use $n, with the table it is written over. */
 typedef struct ParamFragment
@@ -68,7 +63,18 @@ typedef struct BuildState
 	int			tree_depth;		/* levels of '**' expanded so far */
 	int			in_recursion;	/* > 0 while building the levels under a name* */
 	int			max_params;		/* the call's params: no fragment may use a $n beyond */
+	List	   *relids;			/* every relation the plan's queries read */
 } BuildState;
+
+/*
+ * The plan reads relid: every fetch locks it before its first row, and a
+ * change to it drops the plan.
+ */
+static void
+plan_reads(BuildState *bs, Oid relid)
+{
+	bs->relids = list_append_unique_oid(bs->relids, relid);
+}
 
 /* Columns a level's query returns, collected while its fields are resolved. */
 typedef struct ColumnList
@@ -79,79 +85,7 @@ typedef struct ColumnList
 	LevelColumn *refs;
 } ColumnList;
 
-static void free_plan(LoadPlan *plan);
-static LoadPlan *find_or_build(Oid root, const char *shape, const char *filter,
-							   const char *order_by, int max_params);
 static char *equality_operator(Oid type);
-
-static void
-plan_cache_reset(void)
-{
-	ListCell   *lc;
-
-	foreach(lc, plan_cache)
-		free_plan(lfirst(lc));
-	list_free(plan_cache);
-	plan_cache = NIL;
-}
-
-static void
-free_level(PlanLevel *lvl)
-{
-	for (int i = 0; i < lvl->nchildren; i++)
-		if (lvl->children[i] != lvl)
-			free_level(lvl->children[i]);
-	if (lvl->plan)
-		SPI_freeplan(lvl->plan);
-	lvl->plan = NULL;
-}
-
-/* The memory a level's prepared plan holds: its query trees and generic plan. */
-static Size
-spi_plan_memory(SPIPlanPtr plan)
-{
-	Size		total = 0;
-	ListCell   *lc;
-
-	if (plan == NULL)
-		return 0;
-	total += MemoryContextMemAllocated(plan->plancxt, true);
-	foreach(lc, plan->plancache_list)
-	{
-		CachedPlanSource *ps = lfirst(lc);
-
-		total += MemoryContextMemAllocated(ps->context, true);
-		if (ps->gplan)
-			total += MemoryContextMemAllocated(ps->gplan->context, true);
-	}
-	return total;
-}
-
-static Size
-level_memory(PlanLevel *lvl)
-{
-	Size		total = spi_plan_memory(lvl->plan);
-
-	for (int i = 0; i < lvl->nchildren; i++)
-		if (lvl->children[i] != lvl)
-			total += level_memory(lvl->children[i]);
-	return total;
-}
-
-/* What a cached plan holds: its own context and its levels' prepared plans. */
-static Size
-plan_memory(LoadPlan *plan)
-{
-	return MemoryContextMemAllocated(plan->cxt, true) + (plan->top ? level_memory(plan->top) : 0);
-}
-
-static void
-free_plan(LoadPlan *plan)
-{
-	if (plan->top)
-		free_level(plan->top);
-	MemoryContextDelete(plan->cxt);
-}
 
 static char *
 rel_display(Oid relid)
@@ -281,7 +215,7 @@ remote_is_unique(const RelormRelationship *r)
 		}
 		index_close(idx, AccessShareLock);
 	}
-	table_close(rel, AccessShareLock);
+	table_close(rel, NoLock);
 	return unique;
 }
 
@@ -445,7 +379,7 @@ primary_key_order(Oid relid, const char *alias)
 		}
 		index_close(idx, AccessShareLock);
 	}
-	table_close(rel, AccessShareLock);
+	table_close(rel, NoLock);
 	return buf.len > 0 ? buf.data : NULL;
 }
 
@@ -635,7 +569,7 @@ where_sql(BuildState *bs, ShapeItem *item, Oid relid, int param_offset)
  * becomes a scalar subquery over the relationship's target.
  */
 static char *
-order_sql(const char *text, Oid relid, const char *alias, const char *what)
+order_sql(BuildState *bs, const char *text, Oid relid, const char *alias, const char *what)
 {
 	List	   *tokens;
 	StringInfoData buf;
@@ -675,7 +609,7 @@ order_sql(const char *text, Oid relid, const char *alias, const char *what)
 					 errmsg("%s orders by %s.%s, but column \"%s\" does not exist in table %s",
 							what, q->name, col->name, col->name, rel_display(r->target)),
 					 errdetail("The text was: %s", text)));
-		relorm_cache_watch_relation(r->target);
+		plan_reads(bs, r->target);
 		appendBinaryStringInfo(&buf, text + copied, q->start - copied);
 		appendStringInfo(&buf, "(SELECT relorm_o.%s FROM %s AS relorm_o WHERE ",
 						 quote_identifier(col->name), rel_qualified(r->target));
@@ -716,13 +650,13 @@ filter_condition(BuildState *bs, Oid relid, const char *alias, ShapeItem *item, 
 
 		unknown_relationship(bs, rel, item);
 	}
-	relorm_cache_watch_relation(r->target);
+	plan_reads(bs, r->target);
 	ta = pstrdup(quote_identifier(get_rel_name(r->target)));
 	initStringInfo(&sub);
 	switch (r->kind)
 	{
 		case REL_MANY_TO_MANY:
-			relorm_cache_watch_relation(r->secondary);
+			plan_reads(bs, r->secondary);
 			appendStringInfoString(&sub, "SELECT ");
 			for (int k = 0; k < r->nkeys; k++)
 				appendStringInfo(&sub, "%srelorm_secondary.relorm_k%d", k ? ", " : "", k + 1);
@@ -817,16 +751,16 @@ filter_conditions(BuildState *bs, Oid relid, const char *alias, List *items, int
 
 /* The ordering of a level's rows: the shape's order:, else the relationship's, then the primary key. */
 static char *
-level_order(PlanLevel *lvl, ShapeItem *item, const char *talias)
+level_order(BuildState *bs, PlanLevel *lvl, ShapeItem *item, const char *talias)
 {
 	const RelormRelationship *r = lvl->rel;
 	char	   *order = primary_key_order(r->target, talias);
 	char	   *given = NULL;
 
 	if (item && item->order)
-		given = order_sql(item->order, r->target, talias, psprintf("order: of \"%s\"", item->name));
+		given = order_sql(bs, item->order, r->target, talias, psprintf("order: of \"%s\"", item->name));
 	else if (r->order_by)
-		given = order_sql(r->order_by, r->target, talias, "order_by of a relationship");
+		given = order_sql(bs, r->order_by, r->target, talias, "order_by of a relationship");
 	if (given)
 		order = order ? psprintf("%s, %s", given, order) : given;
 	return order;
@@ -966,7 +900,7 @@ child_sql(BuildState *bs, PlanLevel *lvl, ShapeItem *item)
 		filters = filter_conditions(bs, r->target, talias, item->items, nkeys);
 
 	if (!lvl->count)
-		order = level_order(lvl, item, talias);
+		order = level_order(bs, lvl, item, talias);
 
 	initStringInfo(&buf);
 	if (lvl->count)
@@ -1121,7 +1055,7 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 		keycols[k] = column_index(cols, join, r->source, r->local_attnums[k]);
 	}
 	if (OidIsValid(r->secondary))
-		relorm_cache_watch_relation(r->secondary);
+		plan_reads(bs, r->secondary);
 
 	strategy = choose_strategy(r, item);
 	if (strategy == STRATEGY_JOINED)
@@ -1132,7 +1066,7 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 		child = palloc0(sizeof(PlanLevel));
 		child->relid = r->target;
 		child->path = path;
-		child->rel = r;
+		child->rel = relorm_copy_relationship(r);
 		child->strategy = STRATEGY_JOINED;
 		child->many = false;
 		child->limit = -1;
@@ -1144,12 +1078,12 @@ build_child(BuildState *bs, PlanLevel *owner, PlanLevel *parent, Relation parent
 			: palloc(sizeof(PlanLevel *) * jn);
 		owner->joins[jn - 1] = child;
 		owner->njoins = jn;
-		relorm_cache_watch_relation(r->target);
+		plan_reads(bs, r->target);
 		child->present_col = column_index(cols, jn, r->target, r->remote_attnums[0]);
 		check_stack_depth();
 		build_fields(bs, owner, child, target, item->items, cols, jn);
 		check_duplicate_keys(bs, child);
-		relation_close(target, AccessShareLock);
+		relation_close(target, NoLock);
 		return child;
 	}
 
@@ -1261,7 +1195,7 @@ add_all_columns(BuildState *bs, List **fields, Relation rel, ShapeItem *item, Co
 		if (owner_of && disc_col >= 0 && owner_of[att->attnum])
 		{
 			f->type_col = disc_col;
-			f->type_identity = owner_of[att->attnum];
+			f->type_identity = pstrdup(owner_of[att->attnum]);
 			f->type_out = disc_out;
 		}
 	}
@@ -1557,7 +1491,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	check_stack_depth();
 	lvl->relid = relid;
 	lvl->path = pstrdup(path);
-	lvl->rel = via;
+	lvl->rel = via ? relorm_copy_relationship(via) : NULL;
 	lvl->strategy = via ? STRATEGY_SELECTIN : STRATEGY_ROOT;
 	lvl->many = via ? via->many : true;
 	lvl->nkeycols = via ? via->nkeys : 0;
@@ -1573,7 +1507,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 			lvl->many = false;
 	}
 	cols.base = lvl->nkeycols;
-	relorm_cache_watch_relation(relid);
+	plan_reads(bs, relid);
 
 	rel = relation_open(relid, AccessShareLock);
 	if (item && item->recursive)
@@ -1605,7 +1539,7 @@ build_level(BuildState *bs, Oid relid, const RelormRelationship *via, const char
 	lvl->ncols = lvl->nkeycols + cols.n;
 	lvl->nattrs = cols.n;
 	lvl->attrs = cols.refs;
-	relation_close(rel, AccessShareLock);
+	relation_close(rel, NoLock);
 	return lvl;
 }
 
@@ -1742,39 +1676,73 @@ prepare_children(LoadPlan *plan, PlanLevel *lvl, MemoryContext cxt)
 	}
 }
 
-static void finish_outputs(PlanLevel *lvl, MemoryContext cxt);
+static void finish_outputs(PlanLevel *lvl, MemoryContext cxt, List **funcs);
 
 /* A joined child renders from its parent's result columns. */
 static void
-share_outputs(PlanLevel *joined, JsonOutColumn *out, MemoryContext cxt)
+share_outputs(PlanLevel *joined, JsonOutColumn *out, MemoryContext cxt, List **funcs)
 {
 	joined->out = out;
 	for (int c = 0; c < joined->nchildren; c++)
 		if (joined->children[c]->strategy != STRATEGY_JOINED)
-			finish_outputs(joined->children[c], cxt);
+			finish_outputs(joined->children[c], cxt, funcs);
 }
 
-/* Render info for every result column of every level. */
+/*
+ * Render info for every result column of every level, the type each column
+ * must have when the level's query runs, and the functions rendering calls
+ * (casts to json, collected into funcs).
+ */
 static void
-finish_outputs(PlanLevel *lvl, MemoryContext cxt)
+finish_outputs(PlanLevel *lvl, MemoryContext cxt, List **funcs)
 {
 	lvl->out = palloc0(sizeof(JsonOutColumn) * Max(1, lvl->ncols));
+	lvl->coltypes = palloc(sizeof(Oid) * Max(1, lvl->ncols));
+	for (int k = 0; k < lvl->nkeycols; k++)
+		lvl->coltypes[k] = lvl->key_types[k];
 	for (int i = 0; i < lvl->nattrs; i++)
-		json_out_init_column(&lvl->out[lvl->nkeycols + i],
-							 lvl->count ? INT8OID :
-							 get_atttype(lvl->attrs[i].relid, lvl->attrs[i].attnum), cxt);
+	{
+		JsonOutColumn *col = &lvl->out[lvl->nkeycols + i];
+
+		lvl->coltypes[lvl->nkeycols + i] = lvl->count ? INT8OID :
+			get_atttype(lvl->attrs[i].relid, lvl->attrs[i].attnum);
+		json_out_init_column(col, lvl->coltypes[lvl->nkeycols + i], cxt);
+		if (col->category == JO_CAST)
+			*funcs = list_append_unique_oid(*funcs, col->fn.fn_oid);
+	}
 	for (int j = 0; j < lvl->njoins; j++)
-		share_outputs(lvl->joins[j], lvl->out, cxt);
+		share_outputs(lvl->joins[j], lvl->out, cxt, funcs);
 	for (int c = 0; c < lvl->nchildren; c++)
 		if (lvl->children[c]->strategy != STRATEGY_JOINED && lvl->children[c] != lvl)
-			finish_outputs(lvl->children[c], cxt);
+			finish_outputs(lvl->children[c], cxt, funcs);
+}
+
+/* What the plan depends on, for plan_cache.c: the relations read, the functions called. */
+static void
+record_dependencies(LoadPlan *plan, BuildState *bs, List *funcs)
+{
+	ListCell   *lc;
+
+	plan->nrelids = list_length(bs->relids);
+	plan->relids = palloc(sizeof(Oid) * Max(1, plan->nrelids));
+	foreach(lc, bs->relids)
+		plan->relids[foreach_current_index(lc)] = lfirst_oid(lc);
+	plan->nfuncs = list_length(funcs);
+	plan->funcs = palloc(sizeof(Oid) * Max(1, plan->nfuncs));
+	plan->func_hashes = palloc(sizeof(uint32) * Max(1, plan->nfuncs));
+	foreach(lc, funcs)
+	{
+		plan->funcs[foreach_current_index(lc)] = lfirst_oid(lc);
+		plan->func_hashes[foreach_current_index(lc)] =
+			GetSysCacheHashValue1(PROCOID, ObjectIdGetDatum(lfirst_oid(lc)));
+	}
 }
 
 static LoadPlan *
 build_plan(Oid root, const char *shape_text, const char *filter, const char *order_by,
 		   int max_params)
 {
-	MemoryContext cxt = AllocSetContextCreate(plan_cache_cxt, "relorm load plan", ALLOCSET_SMALL_SIZES);
+	MemoryContext cxt = AllocSetContextCreate(plan_cache_context(), "relorm load plan", ALLOCSET_SMALL_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	LoadPlan   *volatile plan = palloc0(sizeof(LoadPlan));
 	BuildState	bs;
@@ -1785,6 +1753,7 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	char	   *alias;
 	char	   *filters;
 	char	   *f = NULL;
+	List	   *funcs = NIL;
 
 	plan->cxt = cxt;
 	plan->root = root;
@@ -1824,7 +1793,7 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	order = primary_key_order(root, alias);
 	if (order_by)
 	{
-		char	   *given = order_sql(order_by, root, alias, "order_by");
+		char	   *given = order_sql(&bs, order_by, root, alias, "order_by");
 
 		order = order ? psprintf("%s, %s", given, order) : given;
 	}
@@ -1833,7 +1802,8 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	appendStringInfo(&sql, " LIMIT $%d OFFSET $%d", plan->nparams + 1, plan->nparams + 2);
 	plan->top->sql = sql.data;
 
-	finish_outputs(plan->top, cxt);
+	finish_outputs(plan->top, cxt, &funcs);
+	record_dependencies(plan, &bs, funcs);
 	/*
 	 * The root query runs once per call, through a cursor read to the end:
 	 * planned for all its rows, custom or generic as PostgreSQL chooses for a
@@ -1846,12 +1816,45 @@ build_plan(Oid root, const char *shape_text, const char *filter, const char *ord
 	PG_CATCH();
 	{
 		MemoryContextSwitchTo(old);
-		free_plan(plan);
+		plan_cache_free(plan);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 
 	MemoryContextSwitchTo(old);
+	return plan;
+}
+
+/* The cache key: the call's text arguments and the settings that change a plan. */
+static char *
+plan_key(Oid root, const char *shape, const char *filter, const char *order_by)
+{
+	return psprintf("%u|%d|%d:%s|%d:%s|%d:%s", root, relorm_default_depth, (int) strlen(shape), shape,
+					filter ? (int) strlen(filter) : -1, filter ? filter : "",
+					order_by ? (int) strlen(order_by) : -1, order_by ? order_by : "");
+}
+
+/*
+ * Building a plan opens relations, which may process invalidations: the
+ * relationship cache stays as it is meanwhile (the builder holds pointers
+ * into it), and a plan built from a cache that was invalidated meanwhile is
+ * built again by load_plan_open.
+ */
+static LoadPlan *
+build_pinned(Oid root, const char *shape, const char *filter, const char *order_by, int max_params)
+{
+	LoadPlan   *volatile plan = NULL;
+
+	relorm_cache_pin();
+	PG_TRY();
+	{
+		plan = build_plan(root, shape, filter, order_by, max_params);
+	}
+	PG_FINALLY();
+	{
+		relorm_cache_unpin();
+	}
+	PG_END_TRY();
 	return plan;
 }
 
@@ -1863,91 +1866,85 @@ LoadPlan *
 load_plan_get(Oid root, const char *shape, const char *filter, const char *order_by,
 			  int max_params)
 {
-	LoadPlan   *volatile plan = NULL;
+	char	   *key = plan_key(root, shape, filter, order_by);
+	LoadPlan   *plan;
 
-	if (!hook_registered)
-	{
-		relorm_cache_register_reset_hook(plan_cache_reset);
-		plan_cache_cxt = AllocSetContextCreate(CacheMemoryContext, "relorm load plans",
-											   ALLOCSET_DEFAULT_SIZES);
-		hook_registered = true;
-	}
-	/* validates the relationship cache, dropping stale plans */
+	/* validates the relationship cache, invalidating every plan when it changed */
 	(void) relorm_relationships_of(root);
-
-	/*
-	 * Building a plan opens relations, which may process invalidations: the
-	 * cache stays pinned meanwhile, so that the plan never points into a
-	 * dropped cache (a stale plan is dropped at the next call).
-	 */
-	relorm_cache_pin();
-	PG_TRY();
+	plan = plan_cache_find(key);
+	if (plan == NULL)
 	{
-		plan = find_or_build(root, shape, filter, order_by, max_params);
+		plan = build_pinned(root, shape, filter, order_by, max_params);
+		plan->cache_key = MemoryContextStrdup(plan->cxt, key);
+		plan->valid = relorm_cache_is_valid();
+		if (plan->valid)
+			plan_cache_add(plan);
 	}
-	PG_FINALLY();
-	{
-		relorm_cache_unpin();
-	}
-	PG_END_TRY();
-
-	/*
-	 * The least recently used plans go while the cache holds more than its
-	 * number of plans or its memory, unless a fetch is running (this call
-	 * comes from its filter): that fetch's plan must stay.  The plan just
-	 * returned always stays, however large.
-	 */
-	if (!relorm_cache_pinned())
-	{
-		Size		total = 0;
-		ListCell   *lc;
-
-		foreach(lc, plan_cache)
-			total += plan_memory(lfirst(lc));
-		while (list_length(plan_cache) > 1 &&
-			   (list_length(plan_cache) > PLAN_CACHE_SIZE ||
-				total > (Size) relorm_plan_cache_memory * 1024))
-		{
-			LoadPlan   *victim = llast(plan_cache);
-
-			total -= plan_memory(victim);
-			free_plan(victim);
-			plan_cache = list_delete_last(plan_cache);
-		}
-	}
+	plan_cache_trim(plan);
 	return plan;
 }
 
-static LoadPlan *
-find_or_build(Oid root, const char *shape, const char *filter, const char *order_by,
-			  int max_params)
+/*
+ * Opens every relation of the plan with AccessShareLock, before the fetch
+ * reads its first row: no other session can then truncate or alter a table
+ * between two levels (which would show rows outside the fetch's snapshot, or
+ * change a level's columns under its renderers), and DDL the fetch itself
+ * runs (from a function in its filter) on them is refused as PostgreSQL
+ * refuses it for a table in use.  Taking the locks processes invalidations:
+ * returns false when the plan turned out stale, with nothing left open.
+ */
+static bool
+open_relations(LoadPlanUse *use)
 {
-	char	   *key;
-	ListCell   *lc;
-	LoadPlan   *plan;
-	MemoryContext old;
+	LoadPlan   *plan = use->plan;
 
-	key = psprintf("%u|%d|%d:%s|%d:%s|%d:%s", root, relorm_default_depth, (int) strlen(shape), shape,
-				   filter ? (int) strlen(filter) : -1, filter ? filter : "",
-				   order_by ? (int) strlen(order_by) : -1, order_by ? order_by : "");
-	foreach(lc, plan_cache)
+	use->rels = palloc0(sizeof(Relation) * Max(1, plan->nrelids));
+	for (int i = 0; i < plan->nrelids; i++)
 	{
-		plan = lfirst(lc);
-		if (strcmp(plan->cache_key, key) == 0)
-		{
-			if (foreach_current_index(lc) > 0)
-			{
-				plan_cache = foreach_delete_current(plan_cache, lc);
-				plan_cache = lcons(plan, plan_cache);
-			}
-			return plan;
-		}
+		use->rels[i] = try_relation_open(plan->relids[i], AccessShareLock);
+		if (use->rels[i] == NULL)
+			break;
 	}
+	if (plan->valid && (plan->nrelids == 0 || use->rels[plan->nrelids - 1] != NULL))
+		return true;
+	for (int i = 0; i < plan->nrelids && use->rels[i] != NULL; i++)
+		relation_close(use->rels[i], NoLock);
+	return false;
+}
 
-	plan = build_plan(root, shape, filter, order_by, max_params);
-	old = MemoryContextSwitchTo(plan_cache_cxt);
-	plan->cache_key = MemoryContextStrdup(plan->cxt, key);
-	plan_cache = lcons(plan, plan_cache);
-	MemoryContextSwitchTo(old);
-	return plan;
+/*
+ * The plan of a fetch, acquired for it and its relations opened.  A plan
+ * found stale once locked (a table altered or dropped by another session
+ * since it was planned) is planned again.
+ */
+void
+load_plan_open(LoadPlanUse *use, Oid root, const char *shape, const char *filter,
+			   const char *order_by, int max_params)
+{
+	for (int attempt = 0;; attempt++)
+	{
+		use->plan = load_plan_get(root, shape, filter, order_by, max_params);
+		plan_cache_acquire(use->plan);
+		if (open_relations(use))
+			return;
+		plan_cache_release(use->plan);
+		use->plan = NULL;
+		if (attempt == 100)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("the tables of this fetch kept changing while it was planned"),
+					 errhint("Run the fetch again.")));
+	}
+}
+
+/* The fetch is done: its relations closed (their locks kept), its plan released. */
+void
+load_plan_close(LoadPlanUse *use)
+{
+	if (use->plan == NULL)
+		return;
+	for (int i = 0; i < use->plan->nrelids; i++)
+		relation_close(use->rels[i], NoLock);
+	plan_cache_release(use->plan);
+	use->plan = NULL;
 }

@@ -12,6 +12,8 @@
 #include "catalog_cache.h"
 #include "executor/spi.h"
 #include "json_out.h"
+#include "lib/ilist.h"
+#include "utils/rel.h"
 
 typedef enum LevelStrategy
 {
@@ -67,6 +69,7 @@ typedef struct PlanLevel
 	int			present_col;	/* result column that is NULL when no row joined */
 	JsonOutColumn *out;			/* rendering of each result column (a joined child
 								 * shares its parent's) */
+	Oid		   *coltypes;		/* the type of each result column, checked when it runs */
 	int			nfields;
 	PlanField  *fields;
 	int			nchildren;
@@ -101,6 +104,20 @@ typedef struct LoadPlan
 {
 	char	   *cache_key;
 	MemoryContext cxt;
+	Oid		   *relids;			/* every relation its queries read */
+	int			nrelids;
+	Oid		   *funcs;			/* functions it calls to render values (casts to json) */
+	uint32	   *func_hashes;	/* ... their syscache hash values */
+	int			nfuncs;
+
+	/* kept by plan_cache.c */
+	uint32		key_hash;
+	dlist_node	lru;
+	int			refcount;		/* fetches running it */
+	bool		cached;			/* in the cache; else freed at its last release */
+	bool		valid;			/* false once something it depends on changed */
+	bool		funcs_changed;	/* a function it calls changed while it ran */
+
 	Oid			root;
 	PlanLevel  *top;
 	int			nparams;		/* parameters of the filter and where: ($1..$n) */
@@ -115,5 +132,16 @@ typedef struct LoadPlan
 
 extern LoadPlan *load_plan_get(Oid root, const char *shape, const char *filter,
 							   const char *order_by, int max_params);
+
+/* The plan of a running fetch, its relations open and locked. */
+typedef struct LoadPlanUse
+{
+	LoadPlan   *plan;
+	Relation   *rels;
+} LoadPlanUse;
+
+extern void load_plan_open(LoadPlanUse *use, Oid root, const char *shape, const char *filter,
+						   const char *order_by, int max_params);
+extern void load_plan_close(LoadPlanUse *use);
 
 #endif							/* RELORM_LOAD_PLAN_H */
