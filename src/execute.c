@@ -27,6 +27,7 @@
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 /* The rows of one level, deformed. */
 typedef struct LevelRows
@@ -80,6 +81,44 @@ typedef struct ExecState
 } ExecState;
 
 static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
+
+/*
+ * A level's query must return the columns its renderers were set up for.
+ * The fetch holds its tables open and locked, so nothing should change
+ * them; this is the last line of defence, as plancache.c's "cached plan must
+ * not change result type" is PostgreSQL's.
+ */
+static void
+check_result_types(PlanLevel *lvl, TupleDesc desc)
+{
+	bool		same = desc->natts >= lvl->ncols;
+
+	for (int i = 0; same && i < lvl->ncols; i++)
+		same = TupleDescAttr(desc, i)->atttypid == lvl->coltypes[i];
+	if (!same)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the columns of level %s changed while the fetch ran", lvl->path),
+				 errhint("Run the fetch again.")));
+}
+
+/*
+ * A function the plan calls to render (a cast to json) changed while it ran,
+ * which only the fetch's own filter can do: it must still exist.
+ */
+static void
+check_functions(LoadPlan *plan)
+{
+	if (!plan->funcs_changed)
+		return;
+	for (int i = 0; i < plan->nfuncs; i++)
+		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(plan->funcs[i])))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("a function this fetch calls to render values as json was dropped while it ran"),
+					 errhint("Run the fetch again.")));
+	plan->funcs_changed = false;
+}
 
 static inline uint32
 key_hash(PlanLevel *child, int k, Datum d)
@@ -371,6 +410,10 @@ stream_receive(TupleTableSlot *slot, DestReceiver *self)
 static void
 stream_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	StreamReceiver *r = (StreamReceiver *) self;
+
+	check_result_types(r->grouper->child, typeinfo);
+	check_functions(r->grouper->es->plan);
 }
 
 static void
@@ -478,6 +521,8 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
 		tt = SPI_tuptable;
+		check_result_types(child, tt->tupdesc);
+		check_functions(es->plan);
 		if (child->recursive && child->max_depth == 0 && SPI_processed > 0 &&
 			es->depth[child->rec_id] > relorm_max_depth)
 			ereport(ERROR,
@@ -576,6 +621,8 @@ execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit,
 		if (SPI_processed == 0)
 			break;
 		tt = SPI_tuptable;
+		check_result_types(plan->top, tt->tupdesc);
+		check_functions(plan);
 		MemoryContextSwitchTo(es.batch_cxt);
 		deform_rows(tt, SPI_processed, &rows);
 		loads = load_children(&es, plan->top, &rows);

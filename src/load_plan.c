@@ -21,6 +21,8 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_operator.h"
+#include "catalog/pg_proc.h"
+#include "storage/lmgr.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "follow.h"
@@ -1905,7 +1907,16 @@ open_relations(LoadPlanUse *use)
 		if (use->rels[i] == NULL)
 			break;
 	}
-	if (plan->valid && (plan->nrelids == 0 || use->rels[plan->nrelids - 1] != NULL))
+	/* the casts to json it calls: a concurrent DROP FUNCTION waits for the fetch */
+	for (int i = 0; i < plan->nfuncs; i++)
+	{
+		LockDatabaseObject(ProcedureRelationId, plan->funcs[i], 0, AccessShareLock);
+		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(plan->funcs[i])))
+			plan_cache_invalidate(plan);
+	}
+	if (plan->nrelids > 0 && use->rels[plan->nrelids - 1] == NULL)
+		plan_cache_invalidate(plan);
+	if (plan->valid)
 		return true;
 	for (int i = 0; i < plan->nrelids && use->rels[i] != NULL; i++)
 		relation_close(use->rels[i], NoLock);

@@ -126,8 +126,9 @@ uncache(LoadPlan *plan)
 	}
 }
 
-static void
-invalidate(LoadPlan *plan)
+/* The plan is stale: out of the cache, freed once no fetch runs it. */
+void
+plan_cache_invalidate(LoadPlan *plan)
 {
 	plan->valid = false;
 	uncache(plan);
@@ -176,7 +177,7 @@ relcache_callback(Datum arg, Oid relid)
 		LoadPlan   *plan = dlist_container(LoadPlan, lru, it.cur);
 
 		if (relid == InvalidOid || reads_relation(plan, relid))
-			invalidate(plan);
+			plan_cache_invalidate(plan);
 	}
 }
 
@@ -195,7 +196,7 @@ proc_callback(Datum arg, int cacheid, uint32 hashvalue)
 		LoadPlan   *plan = dlist_container(LoadPlan, lru, it.cur);
 
 		if (plan_calls(plan, hashvalue))
-			invalidate(plan);
+			plan_cache_invalidate(plan);
 	}
 	foreach(lc, running)
 	{
@@ -220,7 +221,7 @@ plan_cache_invalidate_all(void)
 	dlist_mutable_iter it;
 
 	dlist_foreach_modify(it, &lru)
-		invalidate(dlist_container(LoadPlan, lru, it.cur));
+		plan_cache_invalidate(dlist_container(LoadPlan, lru, it.cur));
 }
 
 /* Sets up the cache on first use. */

@@ -14,6 +14,7 @@ extern uint32 plan_cache_hash_key(const char *key);
 extern LoadPlan *plan_cache_find(const char *key);
 extern void plan_cache_add(LoadPlan *plan);
 extern void plan_cache_trim(LoadPlan *keep);
+extern void plan_cache_invalidate(LoadPlan *plan);
 extern void plan_cache_invalidate_all(void);
 extern void plan_cache_acquire(LoadPlan *plan);
 extern void plan_cache_release(LoadPlan *plan);
