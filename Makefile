@@ -26,6 +26,10 @@ override CFLAGS += -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-
 # PGXS knows nothing of our headers: rebuild every object when one changes.
 $(OBJS): $(wildcard src/*.h)
 
-.PHONY: bench
+.PHONY: bench fuzz
 bench:
 	$(MAKE) -C bench run
+
+# The fuzzer on a throwaway cluster: FUZZ_CASES, FUZZ_SECONDS, FUZZ_SEED (scripts/fuzz).
+fuzz:
+	scripts/fuzz
