@@ -206,7 +206,7 @@ read_relationships(Oid nsp)
 	ret = SPI_execute(psprintf("SELECT r.source::pg_catalog.oid, r.name, r.target::pg_catalog.oid, r.kind, r.many,"
 							   " r.local_columns, r.remote_columns, r.secondary::pg_catalog.oid,"
 							   " r.secondary_local_columns, r.secondary_remote_columns, r.join_on, r.lazy, r.order_by,"
-							   " %s, b.discriminator::pg_catalog.text"
+							   " %s, b.discriminator::pg_catalog.text, r.fk_side OPERATOR(pg_catalog.=) 'source'"
 							   " FROM relorm.relationship r"
 							   " LEFT JOIN relorm.polymorphic_base b ON b.base OPERATOR(pg_catalog.=) r.target"
 							   " AND %s IS NOT NULL"
@@ -249,6 +249,7 @@ read_relationships(Oid nsp)
 		r->order_by = SPI_getvalue(tup, desc, 13);
 		r->target_type = SPI_getvalue(tup, desc, 14);
 		r->target_discriminator = SPI_getvalue(tup, desc, 15);
+		r->fk_on_source = DatumGetBool(SPI_getbinval(tup, desc, 16, &isnull)) && !isnull;
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
 		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
 											r->kind == REL_VIEWONLY ? 0 : r->nkeys);

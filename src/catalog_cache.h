@@ -34,6 +34,7 @@ typedef struct RelormRelationship
 	Oid			secondary;		/* many_to_many only */
 	char	   *target_type;	/* only rows of this subtype of the target, or NULL */
 	char	   *target_discriminator;	/* ... told by this column */
+	bool		fk_on_source;	/* the foreign key is on the source's columns */
 	int			nkeys;
 	/* names as stored, and attnums (InvalidAttrNumber when the column is gone) */
 	char	  **local_names;

@@ -591,7 +591,7 @@ load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
  * preceded in memory by VARHDRSZ bytes the emitter may use as a varlena header.
  */
 void
-execute_plan(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit, void *emit_arg)
+relorm_execute(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit, void *emit_arg)
 {
 	ExecState	es;
 	MemoryContext old = CurrentMemoryContext;

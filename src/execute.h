@@ -16,7 +16,7 @@
  */
 typedef bool (*TreeEmitter) (void *arg, const char *json, int len);
 
-extern void execute_plan(LoadPlan *plan, Datum *params, const char *nulls,
+extern void relorm_execute(LoadPlan *plan, Datum *params, const char *nulls,
 						 TreeEmitter emit, void *emit_arg);
 
 #endif							/* RELORM_EXECUTE_H */

@@ -22,6 +22,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "load_plan.h"
+#include "names.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -36,12 +37,6 @@
 PG_FUNCTION_INFO_V1(relorm_fetch);
 PG_FUNCTION_INFO_V1(relorm_fetch_one);
 PG_FUNCTION_INFO_V1(relorm_explain);
-
-static char *
-text_arg(FunctionCallInfo fcinfo, int n)
-{
-	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
-}
 
 /*
  * The root argument, locked and checked: a regclass argument is only an OID,
@@ -93,7 +88,7 @@ shape_arg(FunctionCallInfo fcinfo)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the shape of a fetch must not be null"),
 				 errhint("Use \"*\" for every column.")));
-	return text_arg(fcinfo, 1);
+	return relorm_text_arg(fcinfo, 1);
 }
 
 /* The text a JSON value gives to a parameter of this type. */
@@ -321,39 +316,100 @@ emit_one(void *arg, const char *json, int len)
 	return false;
 }
 
-/* Connects SPI, gets the plan and runs it; the cache stays pinned meanwhile. */
+/*
+ * What a call gives besides its plan request: params (the values of $n), and
+ * for fetch_one the key, whose members follow them.
+ */
+typedef struct FetchCall
+{
+	PlanRequest req;
+	JsonbValue **params;
+	int			nparams;
+	Jsonb	   *key;			/* fetch_one */
+	Datum		limit;
+	bool		limit_null;
+	Datum		offset;
+	bool		offset_null;
+} FetchCall;
+
+/*
+ * The values of the primary key's columns (in the plan's key order), after
+ * the shape's params: a scalar for a one-column key, an object with a
+ * member per column.  Returns false when one of them is JSON null: no row
+ * has a NULL primary key.
+ */
+static bool
+key_values(FetchCall *call, PlanLevel *top, JsonbValue ***jvals, int *njvals)
+{
+	Jsonb	   *key = call->key;
+	JsonbValue **vals = palloc(sizeof(JsonbValue *) * (call->nparams + top->npk));
+	int			n = call->nparams;
+
+	memcpy(vals, call->params, sizeof(JsonbValue *) * call->nparams);
+	if (JB_ROOT_IS_SCALAR(key) && top->npk != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the primary key of %s has %d columns", get_rel_name(top->relid), top->npk),
+				 errhint("Pass the key as a JSON object with one member per key column.")));
+	if (!JB_ROOT_IS_SCALAR(key) && !JB_ROOT_IS_OBJECT(key))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the key must be a JSON scalar or object"),
+				 errhint("Pass a scalar for a one-column primary key, an object for a composite one.")));
+	for (int k = 0; k < top->npk; k++)
+	{
+		if (JB_ROOT_IS_SCALAR(key))
+		{
+			vals[n] = palloc(sizeof(JsonbValue));
+			JsonbExtractScalar(&key->root, vals[n]);
+		}
+		else
+		{
+			vals[n] = getKeyJsonValueFromContainer(&key->root, top->pk[k], strlen(top->pk[k]), NULL);
+			if (vals[n] == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("the key has no member \"%s\"", top->pk[k]),
+						 errhint("Pass the key as a JSON object with one member per primary key column.")));
+		}
+		if (vals[n]->type == jbvNull)
+			return false;
+		n++;
+	}
+	*jvals = vals;
+	*njvals = n;
+	return true;
+}
+
+/* Connects SPI, opens the plan, binds the call's values and runs it. */
 static void
-run_fetch(Oid root, const char *shape, const char *filter, const char *order_by,
-		  JsonbValue **jvals, int njvals, Datum limit, bool limit_null,
-		  Datum offset, bool offset_null, TreeEmitter emit, void *arg, int shape_params)
+run_fetch(FetchCall *call, TreeEmitter emit, void *arg)
 {
 	int			ret;
 	LoadPlanUse use;
 
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
-	load_plan_open(&use, root, shape, filter, order_by, njvals);
+	relorm_plan_open(&use, &call->req);
 	PG_TRY();
 	{
 		LoadPlan   *plan = use.plan;
+		JsonbValue **jvals = call->params;
+		int			njvals = call->nparams;
 		Datum	   *values;
 		char	   *nulls;
 
-		/* fetch_one: the shape may use only the params it was given, not the key's */
-		if (shape_params >= 0 && plan->shape_nparams > shape_params)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the shape's where: modifiers use $%d but params has %d value%s",
-							plan->shape_nparams, shape_params, shape_params == 1 ? "" : "s"),
-					 errhint("Pass the values of the shape's $1 .. $%d in relorm.fetch_one's params argument.",
-							 plan->shape_nparams)));
-		bind_params(plan, jvals, njvals, limit, limit_null, offset, offset_null, &values, &nulls);
-		execute_plan(plan, values, nulls, emit, arg);
+		if (call->key == NULL || key_values(call, plan->top, &jvals, &njvals))
+		{
+			bind_params(plan, jvals, njvals, call->limit, call->limit_null, call->offset,
+						call->offset_null, &values, &nulls);
+			relorm_execute(plan, values, nulls, emit, arg);
+		}
 	}
 	PG_FINALLY();
 	{
 		/* a fetch run from this one's filter may have replaced its plan in the cache */
-		load_plan_close(&use);
+		relorm_plan_close(&use);
 	}
 	PG_END_TRY();
 	SPI_finish();
@@ -367,15 +423,14 @@ Datum
 relorm_fetch(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			root = root_arg(fcinfo);
-	char	   *shape = shape_arg(fcinfo);
-	char	   *filter = text_arg(fcinfo, 2);
-	Jsonb	   *params = PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3);
-	char	   *order_by = text_arg(fcinfo, 4);
-	JsonbValue **jvals;
-	int			njvals;
+	FetchCall	call;
 	TupleEmit	te;
 
+	memset(&call, 0, sizeof(call));
+	call.req.root = root_arg(fcinfo);
+	call.req.shape = shape_arg(fcinfo);
+	call.req.filter = relorm_text_arg(fcinfo, 2);
+	call.req.order_by = relorm_text_arg(fcinfo, 4);
 	if (!PG_ARGISNULL(5) && PG_GETARG_INT64(5) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
@@ -384,114 +439,46 @@ relorm_fetch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE),
 				 errmsg("row_offset must not be negative")));
+	call.params = params_array(PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3), &call.nparams);
+	call.req.max_params = call.nparams;
+	call.limit = PG_ARGISNULL(5) ? (Datum) 0 : PG_GETARG_DATUM(5);
+	call.limit_null = PG_ARGISNULL(5);
+	call.offset = PG_ARGISNULL(6) ? (Datum) 0 : PG_GETARG_DATUM(6);
+	call.offset_null = PG_ARGISNULL(6);
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	te.store = rsinfo->setResult;
 	te.desc = rsinfo->setDesc;
-	jvals = params_array(params, &njvals);
-	run_fetch(root, shape, filter, order_by, jvals, njvals,
-			  PG_ARGISNULL(5) ? (Datum) 0 : PG_GETARG_DATUM(5), PG_ARGISNULL(5),
-			  PG_ARGISNULL(6) ? (Datum) 0 : PG_GETARG_DATUM(6), PG_ARGISNULL(6),
-			  emit_to_tuplestore, &te, -1);
+	run_fetch(&call, emit_to_tuplestore, &te);
 	return (Datum) 0;
 }
 
-/* The primary key columns of a table, quoted, in key order. */
-static List *
-primary_key_columns(Oid relid)
-{
-	Relation	rel = table_open(relid, AccessShareLock);
-	Oid			pkindex = RelationGetPrimaryKeyIndex(rel);
-	List	   *cols = NIL;
-
-	if (!OidIsValid(pkindex))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-				 errmsg("table %s has no primary key", RelationGetRelationName(rel)),
-				 errhint("relorm.fetch_one finds rows by primary key; use relorm.fetch with a filter.")));
-	{
-		Relation	idx = index_open(pkindex, AccessShareLock);
-
-		for (int i = 0; i < idx->rd_index->indnkeyatts; i++)
-			cols = lappend(cols, get_attname(relid, idx->rd_index->indkey.values[i], false));
-		index_close(idx, AccessShareLock);
-	}
-	table_close(rel, AccessShareLock);
-	return cols;
-}
-
-/* relorm.fetch_one(root, shape, key) RETURNS json */
+/*
+ * relorm.fetch_one(root, shape, key, params) RETURNS json: the shape's $n
+ * are params' values, the key's columns are compared with the parameters
+ * after them (the plan knows the primary key).
+ */
 Datum
 relorm_fetch_one(PG_FUNCTION_ARGS)
 {
-	Oid			root = root_arg(fcinfo);
-	char	   *shape = shape_arg(fcinfo);
-	Jsonb	   *key;
-	List	   *pk;
-	ListCell   *lc;
-	StringInfoData filter;
-	JsonbValue **jvals;
-	int			n = 0;
+	FetchCall	call;
 	OneEmit		oe;
 
-	Jsonb	   *params = (PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_JSONB_P(3) : NULL;
-	JsonbValue **pvals;
-	int			np;
-
+	memset(&call, 0, sizeof(call));
+	call.req.root = root_arg(fcinfo);
+	call.req.shape = shape_arg(fcinfo);
 	if (PG_ARGISNULL(2))
 		PG_RETURN_NULL();
-	key = PG_GETARG_JSONB_P(2);
-	pk = primary_key_columns(root);
-
-	/*
-	 * The shape's where: modifiers use $1..$np from params; the key columns
-	 * are the parameters after them.
-	 */
-	pvals = params_array(params, &np);
-	jvals = palloc(sizeof(JsonbValue *) * (list_length(pk) + np));
-	for (int i = 0; i < np; i++)
-		jvals[i] = pvals[i];
-	n = np;
-	initStringInfo(&filter);
-	foreach(lc, pk)
-	{
-		char	   *col = lfirst(lc);
-
-		if (n > np)
-			appendStringInfoString(&filter, " AND ");
-		appendStringInfo(&filter, "%s OPERATOR(pg_catalog.=) $%d", quote_identifier(col), n + 1);
-		if (JB_ROOT_IS_SCALAR(key))
-		{
-			if (list_length(pk) != 1)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("the primary key of %s has %d columns", get_rel_name(root), list_length(pk)),
-						 errhint("Pass the key as a JSON object with one member per key column.")));
-			jvals[n] = palloc(sizeof(JsonbValue));
-			JsonbExtractScalar(&key->root, jvals[n]);
-		}
-		else if (JB_ROOT_IS_OBJECT(key))
-		{
-			jvals[n] = getKeyJsonValueFromContainer(&key->root, col, strlen(col), NULL);
-			if (jvals[n] == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("the key has no member \"%s\"", col),
-						 errhint("Pass the key as a JSON object with one member per primary key column.")));
-		}
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the key must be a JSON scalar or object"),
-					 errhint("Pass a scalar for a one-column primary key, an object for a composite one.")));
-		if (jvals[n]->type == jbvNull)
-			PG_RETURN_NULL();
-		n++;
-	}
+	call.key = PG_GETARG_JSONB_P(2);
+	call.params = params_array((PG_NARGS() > 3 && !PG_ARGISNULL(3)) ? PG_GETARG_JSONB_P(3) : NULL,
+							   &call.nparams);
+	call.req.by_key = true;
+	call.req.key_param = call.nparams;
+	call.req.max_params = call.nparams;
+	call.limit_null = call.offset_null = true;
 	oe.cxt = CurrentMemoryContext;
 	oe.result = NULL;
-	run_fetch(root, shape, filter.data, NULL, jvals, n, (Datum) 0, true, (Datum) 0, true,
-			  emit_one, &oe, np);
+	run_fetch(&call, emit_one, &oe);
 	if (oe.result == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(oe.result);
@@ -521,10 +508,6 @@ explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
 		line = psprintf("%s: %s %s%s, 1 query a batch%s: %s", lvl->path, lvl->rel->kind_name, how, rec,
 						lvl->recursive ? " and level" : "", lvl->sql);
 	}
-	/* one line per level: the newlines that close embedded fragments become spaces */
-	for (char *p = line; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
 	d = CStringGetTextDatum(line);
 	tuplestore_putvalues(store, desc, &d, &isnull);
 	for (int c = 0; c < lvl->nchildren; c++)
@@ -537,24 +520,27 @@ Datum
 relorm_explain(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			root = root_arg(fcinfo);
-	char	   *shape = shape_arg(fcinfo);
-	char	   *filter = text_arg(fcinfo, 2);
-	char	   *order_by = text_arg(fcinfo, 3);
-	int			ret;
+	PlanRequest req;
 	LoadPlanUse use;
+	int			ret;
 
+	memset(&req, 0, sizeof(req));
+	req.root = root_arg(fcinfo);
+	req.shape = shape_arg(fcinfo);
+	req.filter = relorm_text_arg(fcinfo, 2);
+	req.order_by = relorm_text_arg(fcinfo, 3);
+	req.max_params = RELORM_MAX_PARAMS;
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
-	load_plan_open(&use, root, shape, filter, order_by, RELORM_MAX_PARAMS);
+	relorm_plan_open(&use, &req);
 	PG_TRY();
 	{
 		explain_level(rsinfo->setResult, rsinfo->setDesc, use.plan->top);
 	}
 	PG_FINALLY();
 	{
-		load_plan_close(&use);
+		relorm_plan_close(&use);
 	}
 	PG_END_TRY();
 	SPI_finish();

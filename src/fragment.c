@@ -15,6 +15,7 @@
 #include <ctype.h>
 
 #include "common/keywords.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
@@ -265,16 +266,36 @@ relorm_check_order_list(const char *text, const char *what)
 		refuse(what, "ordering list", "has no ordering", text);
 }
 
+/*
+ * What must follow a fragment so that nothing after it can be swallowed: a
+ * newline when it ends in a "--" comment, else nothing (so that the queries
+ * explain shows keep the fragment as it was written).
+ */
+static const char *
+fragment_closer(const char *text)
+{
+	List	   *tokens = relorm_fragment_tokens(text);
+	int			tail = 0;
+
+	if (tokens != NIL)
+	{
+		RelormToken *last = llast(tokens);
+
+		tail = last->start + (last->name ? last->len : 1);
+	}
+	return strstr(text + tail, "--") != NULL || tokens == NIL ? "\n" : "";
+}
+
 char *
 relorm_embed_expression(const char *text)
 {
-	return psprintf("(%s\n)", text);
+	return psprintf("(%s%s)", text, fragment_closer(text));
 }
 
 char *
 relorm_embed_order_list(const char *text)
 {
-	return psprintf("%s\n", text);
+	return psprintf("%s%s", text, fragment_closer(text));
 }
 
 /*
@@ -311,4 +332,104 @@ relorm_check_param_numbers(const char *text, int max, const char *what)
 					 errhint("Pass the params argument as a JSON array with one element for each of $1 .. $%.*s.",
 							 digits, text + t->start + 1)));
 	}
+}
+
+/* The highest $n of a fragment, 0 when it uses none. */
+int
+relorm_max_param_number(const char *text)
+{
+	int64		max = 0;
+	ListCell   *lc;
+
+	foreach(lc, relorm_fragment_tokens(text))
+	{
+		RelormToken *t = lfirst(lc);
+
+		if (t->tok == PARAM)
+			max = Max(max, relorm_param_number(text, t));
+	}
+	return (int) Min(max, PG_INT32_MAX);
+}
+
+/*
+ * A fragment with its $n moved up by offset: in a level's query $1..$offset
+ * are the parent keys, and the fetch's params follow them.
+ */
+char *
+relorm_renumber_params(const char *text, int offset)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+	int			copied = 0;
+
+	if (offset == 0)
+		return pstrdup(text);
+	initStringInfo(&buf);
+	foreach(lc, relorm_fragment_tokens(text))
+	{
+		RelormToken *t = lfirst(lc);
+		int			end = t->start + 1;
+
+		if (t->tok != PARAM)
+			continue;
+		while (isdigit((unsigned char) text[end]))
+			end++;
+		appendBinaryStringInfo(&buf, text + copied, t->start - copied);
+		appendStringInfo(&buf, "$" INT64_FORMAT, relorm_param_number(text, t) + offset);
+		copied = end;
+	}
+	appendStringInfoString(&buf, text + copied);
+	return buf.data;
+}
+
+/*
+ * Whether an ordering list ends with the columns key (npk of them, in this
+ * order, plain or qualified by the table's name relname): it then orders
+ * every row uniquely, and no tie-break is needed.
+ */
+bool
+relorm_order_ends_with(const char *text, const char *relname, char **key, int npk)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	List	   *volatile raw = NIL;
+	SelectStmt *stmt;
+	int			nsort;
+
+	if (npk == 0)
+		return false;
+	PG_TRY();
+	{
+		raw = raw_parser(psprintf("NULL ORDER BY %s\n", text), RAW_PARSE_PLPGSQL_EXPR);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		raw = NIL;
+	}
+	PG_END_TRY();
+	if (list_length(raw) != 1 || !IsA(linitial_node(RawStmt, raw)->stmt, SelectStmt))
+		return false;
+	stmt = (SelectStmt *) linitial_node(RawStmt, raw)->stmt;
+	nsort = list_length(stmt->sortClause);
+	if (nsort < npk)
+		return false;
+	for (int k = 0; k < npk; k++)
+	{
+		SortBy	   *sb = list_nth_node(SortBy, stmt->sortClause, nsort - npk + k);
+		ColumnRef  *cref;
+		List	   *fields;
+
+		if (!IsA(sb->node, ColumnRef))
+			return false;
+		cref = (ColumnRef *) sb->node;
+		fields = cref->fields;
+		if (list_length(fields) == 2 && IsA(linitial(fields), String) &&
+			strcmp(strVal(linitial(fields)), relname) == 0)
+			fields = list_delete_first(list_copy(fields));
+		if (list_length(fields) != 1 || !IsA(linitial(fields), String) ||
+			strcmp(strVal(linitial(fields)), key[k]) != 0)
+			return false;
+	}
+	return true;
 }

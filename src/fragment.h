@@ -26,6 +26,9 @@ extern List *relorm_fragment_tokens(const char *text);
 extern int	relorm_fragment_extent(const char *text, char **errmsg, int *errpos);
 extern int64 relorm_param_number(const char *text, const RelormToken *t);
 extern void relorm_check_param_numbers(const char *text, int max, const char *what);
+extern int	relorm_max_param_number(const char *text);
+extern char *relorm_renumber_params(const char *text, int offset);
+extern bool relorm_order_ends_with(const char *text, const char *relname, char **key, int npk);
 
 extern void relorm_check_expression(const char *text, const char *what);
 extern void relorm_check_order_list(const char *text, const char *what);

@@ -1,9 +1,18 @@
 /*
  * load_plan.h
- *		The load plan of a fetch: one level per table of the shape, each with
- *		its resolved relationship, the columns it reads, how they render, the
- *		SQL it runs and that SQL's prepared SPI plan, kept across batches and
- *		calls.  Plans are cached per backend by (root, shape, filter, order).
+ *		The load plan of a fetch, and the passes that make it, one file each,
+ *		the data walking one way:
+ *
+ *			shape text --shape.c--> Shape --resolve.c--> resolved levels
+ *			--deparse.c--> SQL of each level --prepare.c--> prepared plans
+ *			--execute.c--> rows --json_out.c--> JSON
+ *
+ *		A plan has one level per query (the root, each relationship loaded
+ *		with a query of its own) or join (a to-one relationship LEFT JOINed
+ *		into its parent's query).  Resolution fills in what a level reads and
+ *		how (relationship, columns, keys, strategy, modifiers); deparsing adds
+ *		its SQL; preparing adds the kept SPI plan and the renderers.  Plans are
+ *		kept by plan_cache.c.
  */
 #ifndef RELORM_LOAD_PLAN_H
 #define RELORM_LOAD_PLAN_H
@@ -48,6 +57,45 @@ typedef struct PlanField
 	FmgrInfo   *type_out;		/* ... the discriminator's output function */
 } PlanField;
 
+/* A SQL fragment a caller or a declaration wrote, checked, with where it came from. */
+typedef struct Fragment
+{
+	const char *text;
+	Oid			relid;			/* the table it is written over */
+	const char *what;			/* for errors: where: of "posts" at position 12 of the shape */
+	int			param_offset;	/* its $n are moved up by this in its query */
+	bool		unaliased;		/* the filter: the root table is not aliased in its query */
+} Fragment;
+
+/* rel.column in an ordering: a column of a to-one relationship of the table. */
+typedef struct OrderRef
+{
+	int			start;			/* bytes of "rel.column" in the ordering's text */
+	int			end;
+	const RelormRelationship *rel;
+	char	   *column;
+} OrderRef;
+
+/* An ordering list (order:, a declared order_by, the root's order_by). */
+typedef struct OrderSpec
+{
+	Fragment	text;
+	List	   *refs;			/* OrderRef * */
+	bool		ends_with_key;	/* it already ends with the primary key: no tie-break */
+} OrderSpec;
+
+/*
+ * A !inner or !none item: the parent's rows kept are those with (or
+ * without) a matching row of the relationship, itself filtered.
+ */
+typedef struct FilterNode
+{
+	bool		anti;			/* !none */
+	const RelormRelationship *rel;
+	Fragment   *where;
+	List	   *filters;		/* FilterNode *, conditions on the relationship's rows */
+} FilterNode;
+
 typedef struct PlanLevel
 {
 	Oid			relid;
@@ -58,12 +106,13 @@ typedef struct PlanLevel
 	int			nkeycols;		/* leading result columns holding the parent's key */
 	int			ncols;			/* result columns */
 	int			nattrs;			/* the columns read, after the key columns */
-	LevelColumn  *attrs;
+	LevelColumn *attrs;
 	int			njoins;			/* joined children, in join number order */
 	struct PlanLevel **joins;
 
 	/* a joined child: its columns live in the result of the level owning the query */
-	char	   *join_alias;
+	int			join_index;		/* its number among the owner's joins, from 1 */
+	char	   *join_alias;		/* deparse.c: its alias in the owner's query */
 	int			join_parent;	/* join number of the joined parent, 0 for the owner's table */
 	const char *query_path;		/* path of the level whose query it is joined into */
 	int			present_col;	/* result column that is NULL when no row joined */
@@ -84,9 +133,14 @@ typedef struct PlanLevel
 	bool	   *key_fast;		/* integer keys: compared and hashed as Datums */
 	FmgrInfo   *key_hash;
 	FmgrInfo   *key_eq;
-	Oid		   *key_coll;
+	Oid		   *key_coll;		/* the FK column's: keys compare and group with it everywhere */
 
 	/* shape modifiers */
+	Fragment   *where;			/* where: (the root: the filter) */
+	OrderSpec  *order;			/* order:, else the relationship's order_by (the root: order_by) */
+	List	   *filters;		/* FilterNode *: its !inner and !none items */
+	char	  **pk;				/* the table's primary key, the tie-break of every ordering */
+	int			npk;
 	bool		count;			/* renders the number of rows */
 	int64		limit;			/* per parent, -1 when none */
 	int64		offset;
@@ -96,14 +150,25 @@ typedef struct PlanLevel
 	int		   *rec_keycols;	/* the recursion's key among its own columns */
 	int			buf_id;			/* its output buffer during a fetch, -1 for none */
 
-	char	   *sql;
-	SPIPlanPtr	plan;			/* prepared and kept */
+	char	   *sql;			/* deparse.c */
+	SPIPlanPtr	plan;			/* prepare.c: prepared and kept */
 } PlanLevel;
 
 typedef struct LoadPlan
 {
 	char	   *cache_key;
 	MemoryContext cxt;
+	Oid			root;
+	PlanLevel  *top;
+	const char *ns;				/* prefix of relorm's own names in its queries */
+	List	   *fragments;		/* Fragment *: every fragment that may use $n, the filter last */
+	bool		by_key;			/* fetch_one: the root is found by its primary key */
+	int			key_param;		/* ... compared with $key_param + 1 .. */
+	int			nparams;		/* parameters of the fragments (and the key): $1..$n */
+	int			shape_nparams;	/* the highest $n the shape's where: use */
+	Oid		   *param_types;	/* nparams, then the root's limit and offset */
+	int			nrecursions;	/* recursive levels, each with a depth counter */
+	int			nbufs;			/* levels with a query of their own, below the root */
 	Oid		   *relids;			/* every relation its queries read */
 	int			nrelids;
 	Oid		   *funcs;			/* functions it calls to render values (casts to json) */
@@ -117,21 +182,22 @@ typedef struct LoadPlan
 	bool		cached;			/* in the cache; else freed at its last release */
 	bool		valid;			/* false once something it depends on changed */
 	bool		funcs_changed;	/* a function it calls changed while it ran */
-
-	Oid			root;
-	PlanLevel  *top;
-	int			nparams;		/* parameters of the filter and where: ($1..$n) */
-	int			shape_nparams;	/* the highest $n the shape's where: use */
-	Oid		   *param_types;	/* nparams, then the root's limit and offset */
-	int			nrecursions;	/* recursive levels, each with a depth counter */
-	int			nbufs;			/* levels with a query of their own, below the root */
 } LoadPlan;
 
 /* The most parameters a call may give (the wire protocol's limit). */
 #define RELORM_MAX_PARAMS 65535
 
-extern LoadPlan *load_plan_get(Oid root, const char *shape, const char *filter,
-							   const char *order_by, int max_params);
+/* What a fetch asks for: the call's arguments that make its plan. */
+typedef struct PlanRequest
+{
+	Oid			root;
+	const char *shape;
+	const char *filter;
+	const char *order_by;
+	int			max_params;		/* the params the call gives: no $n beyond */
+	bool		by_key;			/* fetch_one: add the primary key condition */
+	int			key_param;		/* ... its parameters follow this many */
+} PlanRequest;
 
 /* The plan of a running fetch, its relations open and locked. */
 typedef struct LoadPlanUse
@@ -140,8 +206,7 @@ typedef struct LoadPlanUse
 	Relation   *rels;
 } LoadPlanUse;
 
-extern void load_plan_open(LoadPlanUse *use, Oid root, const char *shape, const char *filter,
-						   const char *order_by, int max_params);
-extern void load_plan_close(LoadPlanUse *use);
+extern void relorm_plan_open(LoadPlanUse *use, const PlanRequest *req);
+extern void relorm_plan_close(LoadPlanUse *use);
 
 #endif							/* RELORM_LOAD_PLAN_H */

@@ -314,3 +314,107 @@ relorm_lower_option(const char *value)
 		*p = pg_tolower((unsigned char) *p);
 	return result;
 }
+
+/* A table as messages name it: schema-qualified when it is not visible. */
+char *
+relorm_table_label(Oid relid)
+{
+	return DatumGetCString(DirectFunctionCall1(regclassout, ObjectIdGetDatum(relid)));
+}
+
+/* The names of a table's columns, in column order. */
+List *
+relorm_column_names(Oid relid)
+{
+	List	   *names = NIL;
+	Relation	rel = relation_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	for (int i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped)
+			names = lappend(names, pstrdup(NameStr(TupleDescAttr(desc, i)->attname)));
+	relation_close(rel, NoLock);
+	return names;
+}
+
+bool
+relorm_name_in(List *names, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, names)
+		if (strcmp(lfirst(lc), name) == 0)
+			return true;
+	return false;
+}
+
+/* "a, b, c", for messages. */
+char *
+relorm_join_names(List *names)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	foreach(lc, names)
+	{
+		if (buf.len > 0)
+			appendStringInfoString(&buf, ", ");
+		appendStringInfoString(&buf, lfirst(lc));
+	}
+	return buf.data;
+}
+
+/* The candidate nearest to name, for "did you mean"; NULL when none is close. */
+const char *
+relorm_nearest_name(const char *name, List *candidates)
+{
+	const char *best = NULL;
+	int			best_d = Max(3, (int) strlen(name) / 2) + 1;
+	ListCell   *lc;
+
+	foreach(lc, candidates)
+	{
+		const char *c = lfirst(lc);
+		int			d = varstr_levenshtein_less_equal(name, strlen(name), c, strlen(c),
+													  1, 1, 1, best_d, false);
+
+		if (d < best_d)
+		{
+			best_d = d;
+			best = c;
+		}
+	}
+	return best;
+}
+
+/* An oid[] datum from a list of OIDs. */
+Datum
+relorm_oid_array(List *oids)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(oids), 1));
+	ListCell   *lc;
+
+	foreach(lc, oids)
+		elems[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
+	return PointerGetDatum(construct_array(elems, list_length(oids), OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+}
+
+/* A text argument as a C string, NULL when the argument is NULL. */
+char *
+relorm_text_arg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+/* The collation of a table's column (InvalidOid for a type without one). */
+Oid
+relorm_column_collation(Oid relid, AttrNumber attnum)
+{
+	Oid			typid;
+	int32		typmod;
+	Oid			collid;
+
+	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
+	return collid;
+}

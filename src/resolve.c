@@ -1,0 +1,1086 @@
+/*
+ * resolve.c
+ *		The resolution pass: a parsed shape and the catalog cache become the
+ *		levels of a load plan.  Every name of the shape is looked up here (with
+ *		"did you mean" suggestions in the errors), every relationship copied
+ *		into the plan, every column, key, strategy, modifier and polymorphic
+ *		rendering decided; '**' expands straight into levels, and !inner/!none
+ *		items become filter trees.  SQL fragments are checked and recorded, not
+ *		embedded: no SQL text is written here (deparse.c does that).
+ *
+ *		It also chooses the prefix of relorm's own names in the queries (the
+ *		internal aliases): one that no name in scope begins with, neither a
+ *		table's, nor a column's, nor any identifier of a fragment, so that no
+ *		user object can capture an internal name or the reverse.
+ */
+#include "relorm.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "fragment.h"
+#include "miscadmin.h"
+#include "names.h"
+#include "parser/scanner.h"
+#include "parser/gram.h"
+#include "resolve.h"
+#include "shape.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/typcache.h"
+#include "utils/varlena.h"
+
+typedef struct ResolveState
+{
+	LoadPlan   *plan;
+	Shape	   *shape;
+	int			tree_depth;		/* levels of '**' expanded so far */
+	int			in_recursion;	/* > 0 while resolving the levels under a name* */
+	int			max_params;		/* the call's params: no fragment may use a $n beyond */
+	List	   *relids;			/* every relation the plan's queries read */
+	List	   *names;			/* every name in scope, for the internal prefix */
+} ResolveState;
+
+/* Columns a level's query returns, collected while its fields are resolved. */
+typedef struct ColumnList
+{
+	int			base;			/* leading key columns before these */
+	int			n;
+	int			cap;
+	LevelColumn *refs;
+} ColumnList;
+
+static PlanLevel *resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via,
+								const char *path, const ShapeItem *item);
+static void resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
+						   List *items, ColumnList *cols, int join);
+static void check_duplicate_keys(ResolveState *rs, PlanLevel *lvl);
+
+/*
+ * The plan reads relid: every fetch locks it before its first row, and a
+ * change to it drops the plan.  Its name and its columns' are in scope.
+ */
+static void
+plan_reads(ResolveState *rs, Oid relid)
+{
+	if (list_member_oid(rs->relids, relid))
+		return;
+	rs->relids = lappend_oid(rs->relids, relid);
+	rs->names = lappend(rs->names, get_rel_name(relid));
+	rs->names = list_concat(rs->names, relorm_column_names(relid));
+}
+
+/* A fragment's identifiers are in scope too. */
+static void
+fragment_names(ResolveState *rs, const char *text)
+{
+	ListCell   *lc;
+
+	foreach(lc, relorm_fragment_tokens(text))
+	{
+		RelormToken *t = lfirst(lc);
+
+		if (t->name)
+			rs->names = lappend(rs->names, t->name);
+	}
+}
+
+static int
+shape_pos(ResolveState *rs, int location)
+{
+	return shape_char_position(rs->shape, location);
+}
+
+static int
+column_index(ColumnList *cols, int join, Oid relid, AttrNumber attnum)
+{
+	for (int i = 0; i < cols->n; i++)
+		if (cols->refs[i].join == join && cols->refs[i].attnum == attnum)
+			return cols->base + i;
+	if (cols->n == cols->cap)
+	{
+		cols->cap = Max(8, cols->cap * 2);
+		cols->refs = cols->refs ? repalloc(cols->refs, sizeof(LevelColumn) * cols->cap)
+			: palloc(sizeof(LevelColumn) * cols->cap);
+	}
+	cols->refs[cols->n].join = join;
+	cols->refs[cols->n].relid = relid;
+	cols->refs[cols->n].attnum = attnum;
+	cols->n++;
+	return cols->base + cols->n - 1;
+}
+
+/* ---- errors ---- */
+
+static void
+unknown_column(ResolveState *rs, Oid relid, const ShapeItem *item)
+{
+	List	   *columns = relorm_column_names(relid);
+	const char *near = relorm_nearest_name(item->name, columns);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("column \"%s\" does not exist in table %s, at position %d of the shape",
+					item->name, relorm_table_label(relid), shape_pos(rs, item->location)),
+			 errdetail("Shape: %s", rs->shape->text),
+			 relorm_find_relationship(relid, item->name) ?
+			 errhint("\"%s\" is a relationship: write %s(*) to fetch it.", item->name, item->name) :
+			 near ? errhint("Perhaps you meant the column \"%s\".", near) :
+			 errhint("The columns of %s are: %s.", relorm_table_label(relid), relorm_join_names(columns))));
+}
+
+static void
+unknown_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
+{
+	List	   *names = NIL;
+	const char *near;
+	ListCell   *lc;
+
+	foreach(lc, relorm_relationships_of(relid))
+		names = lappend(names, ((RelormRelationship *) lfirst(lc))->name);
+	near = relorm_nearest_name(item->name, names);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("relationship \"%s\" does not exist on table %s, at position %d of the shape",
+					item->name, relorm_table_label(relid), shape_pos(rs, item->location)),
+			 names ? errdetail("The relationships of %s are: %s.", relorm_table_label(relid), relorm_join_names(names))
+			 : errdetail("Table %s has no relationships.", relorm_table_label(relid)),
+			 near ? errhint("Perhaps you meant \"%s\".", near)
+			 : get_attnum(relid, item->name) > 0 ?
+			 errhint("\"%s\" is a column: write it without parentheses.", item->name)
+			 : errhint("Declare relationships with relorm.one_to_many(), relorm.many_to_one(), relorm.one_to_one(), relorm.many_to_many() or relorm.viewonly().")));
+}
+
+/* The relationship named by item on relid, its columns still there. */
+static const RelormRelationship *
+find_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
+{
+	const RelormRelationship *r = relorm_find_relationship(relid, item->name);
+
+	if (r == NULL)
+		unknown_relationship(rs, relid, item);
+	if (r->nkeys == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("relationship \"%s\" of table %s has no key columns",
+						r->name, relorm_table_label(r->source))));
+	for (int k = 0; k < r->nkeys; k++)
+	{
+		const char *gone = NULL;
+
+		if (r->local_attnums[k] <= 0)
+			gone = r->local_names[k];
+		else if (r->kind != REL_VIEWONLY && r->remote_attnums[k] <= 0)
+			gone = r->remote_names[k];
+		if (gone)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("relationship \"%s\" of table %s refers to column \"%s\", which does not exist",
+							r->name, relorm_table_label(r->source), gone),
+					 errhint("Drop the relationship with relorm.drop_relationship() and declare it again.")));
+	}
+	plan_reads(rs, r->target);
+	if (OidIsValid(r->secondary))
+		plan_reads(rs, r->secondary);
+	return r;
+}
+
+/* ---- fragments ---- */
+
+/* A fragment that may use $n: checked, recorded for the parameter types. */
+static Fragment *
+param_fragment(ResolveState *rs, const char *text, Oid relid, const char *what, int param_offset)
+{
+	Fragment   *f = palloc0(sizeof(Fragment));
+
+	relorm_check_expression(text, what);
+	relorm_check_param_numbers(text, rs->max_params, what);
+	fragment_names(rs, text);
+	f->text = text;
+	f->relid = relid;
+	f->what = what;
+	f->param_offset = param_offset;
+	rs->plan->fragments = lappend(rs->plan->fragments, f);
+	return f;
+}
+
+static Fragment *
+where_fragment(ResolveState *rs, const ShapeItem *item, Oid relid, int param_offset)
+{
+	return param_fragment(rs, item->where, relid,
+						  psprintf("where: of \"%s\" at position %d of the shape", item->name,
+								   shape_pos(rs, item->where_location)),
+						  param_offset);
+}
+
+/*
+ * An ordering list over relid, in which rel.column may name a column of a
+ * to-one relationship of the table (order: author.name); those are recorded
+ * for deparse.c to replace by a lookup.
+ */
+static OrderSpec *
+resolve_order(ResolveState *rs, const char *text, Oid relid, const char *what, PlanLevel *lvl)
+{
+	OrderSpec  *spec = palloc0(sizeof(OrderSpec));
+	List	   *tokens;
+	const char *relname = get_rel_name(relid);
+
+	relorm_check_order_list(text, what);
+	relorm_check_param_numbers(text, -1, what);
+	fragment_names(rs, text);
+	spec->text.text = text;
+	spec->text.relid = relid;
+	spec->text.what = what;
+	tokens = relorm_fragment_tokens(text);
+	for (int i = 0; i + 2 < list_length(tokens); i++)
+	{
+		RelormToken *q = list_nth(tokens, i);
+		RelormToken *dot = list_nth(tokens, i + 1);
+		RelormToken *col = list_nth(tokens, i + 2);
+		RelormToken *prev = i > 0 ? list_nth(tokens, i - 1) : NULL;
+		RelormToken *next = i + 3 < list_length(tokens) ? list_nth(tokens, i + 3) : NULL;
+		const RelormRelationship *r;
+		OrderRef   *ref;
+
+		if (q->name == NULL || dot->tok != '.' || col->name == NULL ||
+			(prev && prev->tok == '.') || (next && (next->tok == '.' || next->tok == '(')) ||
+			strcmp(q->name, relname) == 0 ||
+			(r = relorm_find_relationship(relid, q->name)) == NULL)
+			continue;
+		if (r->many || (r->kind != REL_MANY_TO_ONE && r->kind != REL_ONE_TO_ONE))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s orders by %s.%s, but \"%s\" is not a many_to_one or one_to_one relationship",
+							what, q->name, col->name, q->name),
+					 errdetail("The text was: %s", text),
+					 errhint("Order by columns of the table, or of a to-one relationship declared with a foreign key.")));
+		if (get_attnum(r->target, col->name) <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("%s orders by %s.%s, but column \"%s\" does not exist in table %s",
+							what, q->name, col->name, col->name, relorm_table_label(r->target)),
+					 errdetail("The text was: %s", text)));
+		plan_reads(rs, r->target);
+		ref = palloc(sizeof(OrderRef));
+		ref->start = q->start;
+		ref->end = col->start + col->len;
+		ref->rel = relorm_copy_relationship(r);
+		ref->column = pstrdup(col->name);
+		spec->refs = lappend(spec->refs, ref);
+		i += 2;
+	}
+	spec->ends_with_key = relorm_order_ends_with(text, relname, lvl->pk, lvl->npk);
+	return spec;
+}
+
+/* ---- !inner and !none ---- */
+
+static List *resolve_filters(ResolveState *rs, Oid relid, List *items, int param_offset);
+
+/*
+ * A !inner or !none item over relid: its relationship, its where: and the
+ * conditions of its own filter items.  param_offset: the keys before the
+ * fetch's params in the query the condition ends up in.
+ */
+static FilterNode *
+resolve_filter(ResolveState *rs, Oid relid, const ShapeItem *item, int param_offset)
+{
+	FilterNode *f = palloc0(sizeof(FilterNode));
+	const RelormRelationship *r = find_relationship(rs, relid, item);
+
+	check_stack_depth();
+	f->anti = item->filter == SHAPE_FILTER_ANTI;
+	f->rel = relorm_copy_relationship(r);
+	if (r->join_on)
+		fragment_names(rs, r->join_on);
+	if (item->where)
+		f->where = where_fragment(rs, item, r->target, param_offset);
+	f->filters = resolve_filters(rs, r->target, item->items, param_offset);
+	return f;
+}
+
+static List *
+resolve_filters(ResolveState *rs, Oid relid, List *items, int param_offset)
+{
+	List	   *filters = NIL;
+	ListCell   *lc;
+
+	foreach(lc, items)
+	{
+		const ShapeItem *item = lfirst(lc);
+
+		if (item->kind == SHAPE_RELATIONSHIP && item->filter != SHAPE_FILTER_NONE)
+			filters = lappend(filters, resolve_filter(rs, relid, item, param_offset));
+	}
+	return filters;
+}
+
+/* ---- fields ---- */
+
+static PlanField *
+add_field(List **fields, const char *key, int colidx, int childidx)
+{
+	PlanField  *f = palloc0(sizeof(PlanField));
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	json_out_string(&buf, key, strlen(key));
+	appendStringInfoChar(&buf, ':');
+	f->key_json = pnstrdup(buf.data, buf.len);	/* the 1 kB buffer, times many keys, would stay */
+	pfree(buf.data);
+	f->key_len = buf.len;
+	f->colidx = colidx;
+	f->childidx = childidx;
+	f->type_col = -1;
+	*fields = lappend(*fields, f);
+	return f;
+}
+
+/* The columns of a polymorphic table's subtypes: attnum -> identity, or NULL. */
+static char **
+subtype_columns(Oid relid, TupleDesc desc, AttrNumber *discriminator)
+{
+	const RelormPolymorphic *poly = relorm_polymorphic_of(relid);
+	char	  **owner_of;
+	ListCell   *lc;
+
+	*discriminator = InvalidAttrNumber;
+	if (poly == NULL)
+		return NULL;
+	*discriminator = get_attnum(relid, poly->discriminator);
+	owner_of = palloc0(sizeof(char *) * (desc->natts + 1));
+	foreach(lc, poly->subtypes)
+	{
+		RelormSubtype *st = lfirst(lc);
+		ListCell   *c;
+
+		foreach(c, st->columns)
+		{
+			AttrNumber	att = get_attnum(relid, lfirst(c));
+
+			if (att > 0 && att <= desc->natts)
+				owner_of[att] = pstrdup(st->identity);
+		}
+	}
+	return owner_of;
+}
+
+/* Every name left out by '*-' or '**-' must be a column (or, for '**', a relationship). */
+static void
+check_exclusions(ResolveState *rs, Oid relid, const ShapeItem *item)
+{
+	ListCell   *lc;
+
+	foreach(lc, item->exclude)
+	{
+		const char *name = lfirst(lc);
+
+		if (get_attnum(relid, name) > 0)
+			continue;
+		if (item->kind == SHAPE_DEFAULT_TREE && relorm_find_relationship(relid, name))
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("cannot leave out \"%s\": no such column%s in table %s, at position %d of the shape",
+						name, item->kind == SHAPE_DEFAULT_TREE ? " or relationship" : "",
+						relorm_table_label(relid), shape_pos(rs, item->location)),
+				 errdetail("Shape: %s", rs->shape->text),
+				 errhint("The columns of %s are: %s.", relorm_table_label(relid),
+						 relorm_join_names(relorm_column_names(relid)))));
+	}
+}
+
+/* Every column but the excluded ones; subtype columns on their subtype's rows only. */
+static void
+add_all_columns(List **fields, Relation rel, List *exclude, ColumnList *cols, int join)
+{
+	Oid			relid = RelationGetRelid(rel);
+	TupleDesc	desc = RelationGetDescr(rel);
+	AttrNumber	disc;
+	char	  **owner_of = subtype_columns(relid, desc, &disc);
+	int			disc_col = -1;
+	FmgrInfo   *disc_out = NULL;
+
+	if (owner_of && disc > 0)
+	{
+		Oid			typoutput;
+		bool		varlena;
+
+		disc_col = column_index(cols, join, relid, disc);
+		getTypeOutputInfo(get_atttype(relid, disc), &typoutput, &varlena);
+		disc_out = palloc(sizeof(FmgrInfo));
+		fmgr_info(typoutput, disc_out);
+	}
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		PlanField  *f;
+
+		CHECK_FOR_INTERRUPTS();
+		if (att->attisdropped || relorm_name_in(exclude, NameStr(att->attname)))
+			continue;
+		f = add_field(fields, NameStr(att->attname), column_index(cols, join, relid, att->attnum), -1);
+		if (owner_of && disc_col >= 0 && owner_of[att->attnum])
+		{
+			f->type_col = disc_col;
+			f->type_identity = owner_of[att->attnum];
+			f->type_out = disc_out;
+		}
+	}
+}
+
+/* The column of a many-to-many's association row named by secondary.column. */
+static int
+link_column(ResolveState *rs, PlanLevel *lvl, const ShapeItem *item, ColumnList *cols, int join)
+{
+	const RelormRelationship *r = lvl->rel;
+	AttrNumber	att;
+
+	if (r == NULL || r->kind != REL_MANY_TO_MANY || join != 0 ||
+		strcmp(item->qualifier, get_rel_name(r->secondary)) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("\"%s.%s\" does not name a column of an association table, at position %d of the shape",
+						item->qualifier, item->name, shape_pos(rs, item->location)),
+				 errdetail("Shape: %s", rs->shape->text),
+				 r && r->kind == REL_MANY_TO_MANY ?
+				 errhint("Inside %s(...), the association table is %s: write %s.column.", r->name,
+						 get_rel_name(r->secondary), get_rel_name(r->secondary)) :
+				 errhint("secondary.column is for the columns of the association row of a many_to_many relationship.")));
+	att = get_attnum(r->secondary, item->name);
+	if (att <= 0)
+		unknown_column(rs, r->secondary, item);
+	return column_index(cols, JOIN_SECONDARY, r->secondary, att);
+}
+
+/* ---- strategies ---- */
+
+/* Whether the target has a unique index on exactly the remote columns. */
+static bool
+remote_is_unique(const RelormRelationship *r)
+{
+	Relation	rel = table_open(r->target, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		unique = false;
+
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index ind = idx->rd_index;
+
+		if (ind->indisunique && ind->indimmediate && ind->indnkeyatts == r->nkeys &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL))
+		{
+			bool		all = true;
+
+			for (int i = 0; i < ind->indnkeyatts && all; i++)
+			{
+				bool		found = false;
+
+				for (int k = 0; k < r->nkeys; k++)
+					found |= ind->indkey.values[i] == r->remote_attnums[k];
+				all = found;
+			}
+			unique |= all;
+		}
+		index_close(idx, AccessShareLock);
+	}
+	table_close(rel, NoLock);
+	return unique;
+}
+
+static void
+strategy_error(const RelormRelationship *r, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("relationship \"%s\" of table %s cannot be loaded !joined: %s",
+					r->name, relorm_table_label(r->source), why),
+			 errhint("Use !selectin or !select, or leave the strategy to the catalog.")));
+}
+
+/*
+ * The strategy of a relationship: the shape's hint, else the catalog's lazy
+ * (a to-one relationship declared 'joined' is joined into its parent's query
+ * when nothing in the item needs a query of its own).  item is NULL for a
+ * level of the default tree.
+ */
+static LevelStrategy
+choose_strategy(const RelormRelationship *r, const ShapeItem *item)
+{
+	bool		plain = true;
+	bool		to_one = !r->many && (r->kind == REL_MANY_TO_ONE || r->kind == REL_ONE_TO_ONE);
+	ShapeStrategy hint = item ? item->strategy : SHAPE_STRATEGY_DEFAULT;
+	bool		limited = item && (item->limit >= 0 || item->offset > 0);
+
+	if (item)
+	{
+		ListCell   *lc;
+
+		plain = item->where == NULL && !item->count && !limited && !item->recursive && item->order == NULL;
+		foreach(lc, item->items)
+			plain &= !(((ShapeItem *) lfirst(lc))->kind == SHAPE_RELATIONSHIP &&
+					   ((ShapeItem *) lfirst(lc))->filter != SHAPE_FILTER_NONE);
+	}
+	switch (hint)
+	{
+		case SHAPE_STRATEGY_JOINED:
+			if (!to_one)
+				strategy_error(r, "only a many_to_one or one_to_one relationship can be joined");
+			if (!plain)
+				strategy_error(r, "a joined level takes no where:, order:, limit:, offset:, count, recursion or !inner/!none inside it");
+			if (!remote_is_unique(r))
+				strategy_error(r, "the target has no unique index on the joined columns");
+			if (r->target_type)
+				strategy_error(r, "it targets one subtype, which a join cannot filter without losing the parent's row");
+			return STRATEGY_JOINED;
+		case SHAPE_STRATEGY_SELECT:
+			return STRATEGY_SELECT;
+		case SHAPE_STRATEGY_SELECTIN:
+			return limited ? STRATEGY_SELECT : STRATEGY_SELECTIN;
+		case SHAPE_STRATEGY_DEFAULT:
+			break;
+	}
+	if (limited)
+		return STRATEGY_SELECT;
+	if (plain && to_one && strcmp(r->lazy, "joined") == 0 && r->target_type == NULL && remote_is_unique(r))
+		return STRATEGY_JOINED;
+	return STRATEGY_SELECTIN;
+}
+
+/*
+ * The collation a relationship's k-th key compares and groups with: the FK
+ * column's, everywhere (the level's condition, its ordering, the grouping of
+ * children to their parents), so that the three always agree.
+ */
+static Oid
+key_collation(const RelormRelationship *r, int k)
+{
+	switch (r->kind)
+	{
+		case REL_MANY_TO_MANY:
+			return relorm_column_collation(r->secondary, get_attnum(r->secondary, r->secondary_local_names[k]));
+		case REL_VIEWONLY:
+			return relorm_column_collation(r->source, r->local_attnums[k]);
+		default:
+			return r->fk_on_source ? relorm_column_collation(r->source, r->local_attnums[k])
+				: relorm_column_collation(r->target, r->remote_attnums[k]);
+	}
+}
+
+/* The key of a child as the parent holds it: types, hash and equality, collation. */
+static void
+resolve_child_key(PlanLevel *child, Relation parent, int *keycols)
+{
+	const RelormRelationship *r = child->rel;
+	TupleDesc	desc = RelationGetDescr(parent);
+	int			nkeys = r->nkeys;
+
+	child->parent_keycols = keycols;
+	child->key_types = palloc(sizeof(Oid) * nkeys);
+	child->key_typlen = palloc(sizeof(int16) * nkeys);
+	child->key_typbyval = palloc(sizeof(bool) * nkeys);
+	child->key_typalign = palloc(sizeof(char) * nkeys);
+	child->key_fast = palloc(sizeof(bool) * nkeys);
+	child->key_hash = palloc0(sizeof(FmgrInfo) * nkeys);
+	child->key_eq = palloc0(sizeof(FmgrInfo) * nkeys);
+	child->key_coll = palloc(sizeof(Oid) * nkeys);
+	for (int k = 0; k < nkeys; k++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, r->local_attnums[k] - 1);
+		Oid			base = getBaseType(att->atttypid);
+		TypeCacheEntry *tce;
+
+		child->key_types[k] = att->atttypid;
+		child->key_coll[k] = key_collation(r, k);
+		get_typlenbyvalalign(att->atttypid, &child->key_typlen[k], &child->key_typbyval[k],
+							 &child->key_typalign[k]);
+		child->key_fast[k] = base == INT4OID || base == INT8OID || base == INT2OID || base == OIDOID;
+		tce = lookup_type_cache(att->atttypid, TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
+		if (!OidIsValid(tce->hash_proc) || !OidIsValid(tce->eq_opr))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("cannot fetch relationship \"%s\": its key type %s has no hash opclass",
+							r->name, format_type_be(att->atttypid))));
+		if (!OidIsValid(get_array_type(att->atttypid)))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("cannot fetch relationship \"%s\": its key type %s has no array type",
+							r->name, format_type_be(att->atttypid))));
+		fmgr_info_copy(&child->key_hash[k], &tce->hash_proc_finfo, CurrentMemoryContext);
+		fmgr_info_copy(&child->key_eq[k], &tce->eq_opr_finfo, CurrentMemoryContext);
+	}
+}
+
+/* ---- levels ---- */
+
+/*
+ * A child level reached from parent through r, asked for by item (NULL for a
+ * level of the default tree): joined (its columns go into the result of
+ * owner, the level whose query it is joined into, after its parent's join
+ * when the parent is itself joined) or with a query of its own.
+ */
+static PlanLevel *
+resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation parentrel,
+			  ColumnList *cols, int join, const RelormRelationship *r, const ShapeItem *item)
+{
+	char	   *path = psprintf("%s.%s", parent->path, r->name);
+	int		   *keycols = palloc(sizeof(int) * r->nkeys);
+	PlanLevel  *child;
+	LevelStrategy strategy;
+
+	if (item && item->recursive && r->source != r->target)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_RECURSION),
+				 errmsg("relationship \"%s\" of table %s is not self-referential, at position %d of the shape",
+						r->name, relorm_table_label(r->source), shape_pos(rs, item->location)),
+				 errdetail("It leads to %s; name*(...) repeats a relationship from a table to the same table.",
+						   relorm_table_label(r->target)),
+				 errhint("Nest the relationship explicitly instead.")));
+	for (int k = 0; k < r->nkeys; k++)
+		keycols[k] = column_index(cols, join, r->source, r->local_attnums[k]);
+
+	strategy = choose_strategy(r, item);
+	if (strategy == STRATEGY_JOINED)
+	{
+		Relation	target = relation_open(r->target, AccessShareLock);
+		int			jn = owner->njoins + 1;
+
+		child = palloc0(sizeof(PlanLevel));
+		child->relid = r->target;
+		child->path = path;
+		child->rel = relorm_copy_relationship(r);
+		child->strategy = STRATEGY_JOINED;
+		child->many = false;
+		child->limit = -1;
+		child->buf_id = -1;
+		child->join_index = jn;
+		child->join_parent = join;
+		child->query_path = owner->path;
+		owner->joins = owner->joins ? repalloc(owner->joins, sizeof(PlanLevel *) * jn)
+			: palloc(sizeof(PlanLevel *) * jn);
+		owner->joins[jn - 1] = child;
+		owner->njoins = jn;
+		child->present_col = column_index(cols, jn, r->target, r->remote_attnums[0]);
+		check_stack_depth();
+		resolve_fields(rs, owner, child, target, item ? item->items : NIL, cols, jn);
+		check_duplicate_keys(rs, child);
+		relation_close(target, NoLock);
+		return child;
+	}
+
+	child = resolve_level(rs, r->target, r, path, item);
+	child->strategy = strategy;
+	/* levels in a recursion are loaded at several depths at once: no shared buffer */
+	child->buf_id = (rs->in_recursion > 0 || (item && item->recursive)) ? -1 : rs->plan->nbufs++;
+	resolve_child_key(child, parentrel, keycols);
+	return child;
+}
+
+/* Whether r is the other direction of the edge via (its back_populates). */
+static bool
+is_reverse(const RelormRelationship *r, const RelormRelationship *via)
+{
+	if (r->target != via->source || r->source != via->target || r->nkeys != via->nkeys ||
+		r->kind == REL_VIEWONLY || via->kind == REL_VIEWONLY)
+		return false;
+	if (OidIsValid(r->secondary) || OidIsValid(via->secondary))
+	{
+		if (r->secondary != via->secondary)
+			return false;
+		for (int k = 0; k < r->nkeys; k++)
+			if (strcmp(r->secondary_local_names[k], via->secondary_remote_names[k]) != 0)
+				return false;
+		return true;
+	}
+	for (int k = 0; k < r->nkeys; k++)
+		if (strcmp(r->local_names[k], via->remote_names[k]) != 0 ||
+			strcmp(r->remote_names[k], via->local_names[k]) != 0)
+			return false;
+	return true;
+}
+
+static bool
+named_explicitly(List *items, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, items)
+	{
+		ShapeItem  *it = lfirst(lc);
+
+		if (it->kind == SHAPE_RELATIONSHIP && strcmp(it->name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * '**' (star is its item, NULL below the first level): every column, and
+ * every relationship whose catalog strategy is eager, each a level of the
+ * default tree in turn, not back through the relationship that led here, to
+ * relorm.default_depth levels.
+ */
+static void
+add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel, List *exclude,
+				 List *siblings, int location, List **fields, List **children, ColumnList *cols, int join)
+{
+	Oid			relid = RelationGetRelid(rel);
+	const RelormRelationship *via = lvl->rel;
+	ListCell   *lc;
+
+	add_all_columns(fields, rel, exclude, cols, join);
+	if (rs->tree_depth >= relorm_default_depth)
+		return;
+	foreach(lc, relorm_relationships_of(relid))
+	{
+		const RelormRelationship *r = lfirst(lc);
+
+		CHECK_FOR_INTERRUPTS();
+		if (relorm_name_in(exclude, r->name) || named_explicitly(siblings, r->name))
+			continue;
+		if (via && is_reverse(r, via))
+			continue;
+		if (strcmp(r->lazy, "raise") == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the default tree reaches relationship \"%s\" of table %s, whose loading strategy is raise",
+							r->name, relorm_table_label(relid)),
+					 errdetail("Shape: %s", rs->shape->text),
+					 via == NULL ?
+					 errhint("Name it in the shape to load it, or leave it out with **-(%s).", r->name) :
+					 errhint("Name it in the shape to load it, or leave it out where ** reaches %s: %s(**-(%s)).",
+							 relorm_table_label(relid), via->name, r->name)));
+		if (strcmp(r->lazy, "selectin") != 0 && strcmp(r->lazy, "joined") != 0)
+			continue;			/* select and noload: not part of the default tree */
+		{
+			ShapeItem	lookup = {.name = r->name, .location = location};
+
+			r = find_relationship(rs, relid, &lookup);
+		}
+		add_field(fields, r->name, -1, list_length(*children));
+		rs->tree_depth++;
+		*children = lappend(*children, resolve_child(rs, owner, lvl, rel, cols, join, r, NULL));
+		rs->tree_depth--;
+	}
+}
+
+/*
+ * Resolves the items of a shape against rel: fields of lvl, columns into
+ * cols (tagged with join), relationships as children of lvl.  owner is the
+ * level whose query returns cols.  items NIL with lvl of the default tree:
+ * '**'.  Filter-only items (!none, !inner()) add no field: they are
+ * conditions of the level's query (resolve_filters).
+ */
+static void
+resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
+			   List *items, ColumnList *cols, int join)
+{
+	Oid			relid = RelationGetRelid(rel);
+	List	   *fields = NIL;
+	List	   *children = NIL;
+	ListCell   *lc;
+	int			i;
+
+	if (items == NIL)			/* a level of the default tree */
+		add_default_tree(rs, owner, lvl, rel, NIL, NIL, 0, &fields, &children, cols, join);
+	foreach(lc, items)
+	{
+		const ShapeItem *item = lfirst(lc);
+
+		CHECK_FOR_INTERRUPTS();
+		switch (item->kind)
+		{
+			case SHAPE_ALL_COLUMNS:
+				check_exclusions(rs, relid, item);
+				add_all_columns(&fields, rel, item->exclude, cols, join);
+				break;
+			case SHAPE_DEFAULT_TREE:
+				check_exclusions(rs, relid, item);
+				add_default_tree(rs, owner, lvl, rel, item->exclude, items, item->location,
+								 &fields, &children, cols, join);
+				break;
+			case SHAPE_COLUMN:
+				{
+					AttrNumber	att;
+
+					if (item->qualifier)
+					{
+						add_field(&fields, shape_item_key(item), link_column(rs, lvl, item, cols, join), -1);
+						break;
+					}
+					att = get_attnum(relid, item->name);
+					if (att <= 0)
+						unknown_column(rs, relid, item);
+					add_field(&fields, shape_item_key(item), column_index(cols, join, relid, att), -1);
+				}
+				break;
+			case SHAPE_RELATIONSHIP:
+				{
+					const RelormRelationship *r = find_relationship(rs, relid, item);
+
+					if (join != 0 && item->filter != SHAPE_FILTER_NONE)
+						ereport(ERROR,
+								(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+								 errmsg("%s under a joined relationship, at position %d of the shape",
+										item->render ? "!inner" : "!inner or !none", shape_pos(rs, item->location)),
+								 errdetail("Shape: %s", rs->shape->text),
+								 errhint("Load the joined relationship with !selectin.")));
+					if (!item->render)
+						break;	/* only a condition of this level's query */
+					add_field(&fields, shape_item_key(item), -1, list_length(children));
+					children = lappend(children, resolve_child(rs, owner, lvl, rel, cols, join, r, item));
+				}
+				break;
+		}
+	}
+
+	lvl->nfields = list_length(fields);
+	lvl->fields = palloc(sizeof(PlanField) * (lvl->nfields + 1));
+	i = 0;
+	foreach(lc, fields)
+		lvl->fields[i++] = *(PlanField *) lfirst(lc);
+	lvl->nchildren = list_length(children);
+	lvl->children = palloc(sizeof(PlanLevel *) * (lvl->nchildren + 1));
+	i = 0;
+	foreach(lc, children)
+		lvl->children[i++] = lfirst(lc);
+}
+
+static int
+compare_field_keys(const void *a, const void *b)
+{
+	const PlanField *x = *(PlanField *const *) a;
+	const PlanField *y = *(PlanField *const *) b;
+	int			c;
+
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	c = memcmp(x->key_json, y->key_json, x->key_len);
+	/* equal keys in field order, so that the error names the first repeat */
+	return c != 0 ? c : (x < y ? -1 : x > y ? 1 : 0);
+}
+
+/*
+ * Two fields of one object under the same key would make JSON no reader
+ * agrees on.  Sorted, so that a shape of many keys is checked in n log n.
+ */
+static void
+check_duplicate_keys(ResolveState *rs, PlanLevel *lvl)
+{
+	PlanField **sorted;
+	PlanField  *repeat = NULL;
+
+	if (lvl->nfields < 2)
+		return;
+	sorted = palloc(sizeof(PlanField *) * lvl->nfields);
+	for (int i = 0; i < lvl->nfields; i++)
+		sorted[i] = &lvl->fields[i];
+	qsort(sorted, lvl->nfields, sizeof(PlanField *), compare_field_keys);
+	for (int i = 1; i < lvl->nfields; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (sorted[i - 1]->key_len == sorted[i]->key_len &&
+			memcmp(sorted[i - 1]->key_json, sorted[i]->key_json, sorted[i]->key_len) == 0 &&
+			(repeat == NULL || sorted[i] < repeat))
+			repeat = sorted[i];
+	}
+	if (repeat)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_COLUMN),
+				 errmsg("the key %.*s appears twice in the objects of %s",
+						repeat->key_len - 1, repeat->key_json, lvl->path),
+				 errdetail("Shape: %s", rs->shape->text),
+				 errhint("Rename one of them with alias:item.")));
+	pfree(sorted);
+}
+
+/* The primary key of a level's table, the tie-break of its orderings. */
+static void
+level_primary_key(PlanLevel *lvl)
+{
+	List	   *pk = relorm_primary_key(lvl->relid);
+	ListCell   *lc;
+
+	lvl->npk = list_length(pk);
+	lvl->pk = palloc(sizeof(char *) * Max(1, lvl->npk));
+	foreach(lc, pk)
+		lvl->pk[foreach_current_index(lc)] = lfirst(lc);
+}
+
+/* The ordering of a child level: its order:, else its relationship's order_by. */
+static void
+resolve_level_order(ResolveState *rs, PlanLevel *lvl, const ShapeItem *item)
+{
+	const RelormRelationship *r = lvl->rel;
+
+	if (lvl->count)
+		return;
+	if (item && item->order)
+		lvl->order = resolve_order(rs, item->order, r->target, psprintf("order: of \"%s\"", item->name), lvl);
+	else if (r->order_by)
+		lvl->order = resolve_order(rs, r->order_by, r->target, "order_by of a relationship", lvl);
+}
+
+/*
+ * A level with a query of its own: the root (via NULL) or a child reached
+ * through via, asked for by item (NULL for a level of the default tree).  A
+ * recursive item (name*) makes the level its own last child.
+ */
+static PlanLevel *
+resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const char *path,
+			  const ShapeItem *item)
+{
+	PlanLevel  *lvl = palloc0(sizeof(PlanLevel));
+	Relation	rel;
+	ColumnList	cols = {0, 0, 0, NULL};
+	bool		recursive = item && item->recursive;
+
+	check_stack_depth();
+	lvl->relid = relid;
+	lvl->path = pstrdup(path);
+	lvl->rel = via ? relorm_copy_relationship(via) : NULL;
+	lvl->strategy = via ? STRATEGY_SELECTIN : STRATEGY_ROOT;
+	lvl->many = via ? via->many : true;
+	lvl->nkeycols = via ? via->nkeys : 0;
+	lvl->limit = -1;
+	lvl->rec_id = -1;
+	lvl->buf_id = -1;
+	if (item && via)
+	{
+		lvl->count = item->count;
+		lvl->limit = item->limit;
+		lvl->offset = item->offset;
+		if (item->count)
+			lvl->many = false;
+	}
+	cols.base = lvl->nkeycols;
+	plan_reads(rs, relid);
+	level_primary_key(lvl);
+
+	rel = relation_open(relid, AccessShareLock);
+	if (recursive)
+		rs->in_recursion++;
+	if (lvl->count)
+		(void) column_index(&cols, 0, relid, 0);	/* the count(*) column */
+	else
+		resolve_fields(rs, lvl, lvl, rel, via ? (item ? item->items : NIL) : rs->shape->items, &cols, 0);
+	if (recursive)
+		rs->in_recursion--;
+	if (recursive)
+	{
+		int			n = lvl->nchildren;
+		List	   *fl = NIL;
+
+		lvl->recursive = true;
+		lvl->max_depth = item->depth;
+		lvl->rec_id = rs->plan->nrecursions++;
+		lvl->rec_keycols = palloc(sizeof(int) * via->nkeys);
+		for (int k = 0; k < via->nkeys; k++)
+			lvl->rec_keycols[k] = column_index(&cols, 0, relid, via->local_attnums[k]);
+		lvl->children[n] = lvl;
+		lvl->nchildren = n + 1;
+		lvl->fields[lvl->nfields++] = *add_field(&fl, shape_item_key(item), -1, n);
+	}
+	check_duplicate_keys(rs, lvl);
+	lvl->ncols = lvl->nkeycols + cols.n;
+	lvl->nattrs = cols.n;
+	lvl->attrs = cols.refs;
+	if (via)
+	{
+		if (via->join_on)
+			fragment_names(rs, via->join_on);
+		if (item && item->where)
+			lvl->where = where_fragment(rs, item, relid, via->nkeys);
+		lvl->filters = item ? resolve_filters(rs, relid, item->items, via->nkeys) : NIL;
+		resolve_level_order(rs, lvl, item);
+	}
+	relation_close(rel, NoLock);
+	return lvl;
+}
+
+/*
+ * The prefix of relorm's own names: "relorm_", or "relorm1_", "relorm2_"...
+ * when a name in scope begins with it.
+ */
+static const char *
+internal_prefix(ResolveState *rs)
+{
+	for (int n = 0;; n++)
+	{
+		char	   *prefix = n == 0 ? pstrdup("relorm_") : psprintf("relorm%d_", n);
+		size_t		len = strlen(prefix);
+		bool		used = false;
+		ListCell   *lc;
+
+		foreach(lc, rs->names)
+			if (strncmp(lfirst(lc), prefix, len) == 0)
+			{
+				used = true;
+				break;
+			}
+		if (!used)
+			return prefix;
+	}
+}
+
+/*
+ * Resolves the request into plan: its levels from the root down, its root
+ * filter, ordering and !inner/!none conditions, what it reads, and the
+ * prefix of its internal names.
+ */
+void
+relorm_resolve(LoadPlan *plan, const PlanRequest *req)
+{
+	ResolveState rs;
+	PlanLevel  *top;
+	ListCell   *lc;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.plan = plan;
+	rs.max_params = req->max_params;
+	rs.shape = shape_parse(req->shape);
+	plan->root = req->root;
+	plan->by_key = req->by_key;
+	plan->key_param = req->key_param;
+
+	top = plan->top = resolve_level(&rs, req->root, NULL, get_rel_name(req->root), NULL);
+	top->filters = resolve_filters(&rs, req->root, rs.shape->items, 0);
+	if (req->order_by)
+		top->order = resolve_order(&rs, req->order_by, req->root, "order_by", top);
+	/* the shape's parameters are counted before the filter's */
+	foreach(lc, plan->fragments)
+		plan->shape_nparams = Max(plan->shape_nparams, relorm_max_param_number(((Fragment *) lfirst(lc))->text));
+	/* fetch_one: the shape may use only the params it was given, not the key's */
+	if (req->by_key && plan->shape_nparams > req->key_param)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the shape's where: modifiers use $%d but params has %d value%s",
+						plan->shape_nparams, req->key_param, req->key_param == 1 ? "" : "s"),
+				 errhint("Pass the values of the shape's $1 .. $%d in relorm.fetch_one's params argument.",
+						 plan->shape_nparams)));
+	if (req->filter)
+	{
+		relorm_check_expression(req->filter, "filter");
+		top->where = param_fragment(&rs, req->filter, req->root, "the filter", 0);
+		top->where->what = psprintf("the filter of %s", get_rel_name(req->root));
+		top->where->unaliased = true;
+	}
+	if (req->by_key && top->npk == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("table %s has no primary key", get_rel_name(req->root)),
+				 errhint("relorm.fetch_one finds rows by primary key; use relorm.fetch with a filter.")));
+
+	plan->ns = internal_prefix(&rs);
+	plan->nrelids = list_length(rs.relids);
+	plan->relids = palloc(sizeof(Oid) * Max(1, plan->nrelids));
+	foreach(lc, rs.relids)
+		plan->relids[foreach_current_index(lc)] = lfirst_oid(lc);
+}
