@@ -16,6 +16,8 @@
  */
 #include "relorm.h"
 
+#include <limits.h>
+
 #include "access/htup_details.h"
 #include "common/hashfn.h"
 #include "execute.h"
@@ -81,6 +83,22 @@ typedef struct ExecState
 } ExecState;
 
 static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
+
+/*
+ * Arrays as long as a level's rows (or rows times columns): past 1 GB only
+ * for wide rows in large batches, which PostgreSQL's huge allocations allow.
+ */
+static void *
+rows_alloc(Size size)
+{
+	return palloc_extended(Max(size, 1), MCXT_ALLOC_HUGE);
+}
+
+static void *
+rows_alloc0(Size size)
+{
+	return palloc_extended(Max(size, 1), MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+}
 
 /*
  * A level's query must return the columns its renderers were set up for.
@@ -178,12 +196,12 @@ keyset_build(KeySet *ks, PlanLevel *child, LevelRows *rows, int *row_slot, const
 	ks->nkeys = nkeys;
 	ks->nslots = 0;
 	ks->mask = nb - 1;
-	ks->buckets = palloc0(sizeof(int) * nb);
-	ks->next = palloc(sizeof(int) * Max(1, rows->nrows));
-	ks->hashes = palloc(sizeof(uint32) * Max(1, rows->nrows));
+	ks->buckets = rows_alloc0(sizeof(int) * (Size) nb);
+	ks->next = rows_alloc(sizeof(int) * (Size) rows->nrows);
+	ks->hashes = rows_alloc(sizeof(uint32) * (Size) rows->nrows);
 	ks->keyvals = palloc(sizeof(Datum *) * nkeys);
 	for (int k = 0; k < nkeys; k++)
-		ks->keyvals[k] = palloc(sizeof(Datum) * Max(1, rows->nrows));
+		ks->keyvals[k] = rows_alloc(sizeof(Datum) * (Size) rows->nrows);
 
 	for (int i = 0; i < rows->nrows; i++)
 	{
@@ -222,10 +240,15 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 {
 	int			ncols = tt->tupdesc->natts;
 
+	if (n > INT_MAX / 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a level returned " UINT64_FORMAT " rows for one batch of parents, more than relorm can group", n),
+				 errhint("Lower relorm.batch_size.")));
 	rows->nrows = (int) n;
 	rows->ncols = ncols;
-	rows->values = palloc(sizeof(Datum) * Max(1, (Size) n * ncols));
-	rows->nulls = palloc(sizeof(bool) * Max(1, (Size) n * ncols));
+	rows->values = rows_alloc(sizeof(Datum) * (Size) n * ncols);
+	rows->nulls = rows_alloc(sizeof(bool) * (Size) n * ncols);
 	for (uint64 i = 0; i < n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -236,11 +259,14 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 
 /* Whether a polymorphic row's discriminator value is the field's subtype. */
 static bool
-row_has_type(PlanField *field, Datum value, bool isnull)
+row_has_type(PlanField *field, Datum value, bool isnull, char **row_type)
 {
 	if (isnull)
 		return false;
-	return strcmp(OutputFunctionCall(field->type_out, value), field->type_identity) == 0;
+	/* the row's subtype, told once per row however many of its fields ask */
+	if (*row_type == NULL)
+		*row_type = OutputFunctionCall(field->type_out, value);
+	return strcmp(*row_type, field->type_identity) == 0;
 }
 
 /*
@@ -254,6 +280,7 @@ static void
 render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, ChildLoad *loads)
 {
 	bool		first = true;
+	char	   *row_type = NULL;	/* a polymorphic row's subtype, once known */
 
 	appendStringInfoCharMacro(out, '{');
 	for (int f = 0; f < lvl->nfields; f++)
@@ -272,7 +299,7 @@ render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, Chil
 				continue;
 		}
 		else if (field->type_col >= 0 &&
-				 !row_has_type(field, vals[field->type_col], nulls[field->type_col]))
+				 !row_has_type(field, vals[field->type_col], nulls[field->type_col], &row_type))
 			continue;
 		if (!first)
 			appendStringInfoCharMacro(out, ',');
@@ -435,11 +462,11 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 	int			nkeys = child->rel->nkeys;
 	int			nparams = es->plan->nparams;
 
-	cl->row_slot = palloc(sizeof(int) * Max(1, rows->nrows));
+	cl->row_slot = rows_alloc(sizeof(int) * (Size) rows->nrows);
 	keyset_build(&ks, child, rows, cl->row_slot, keycols);
-	cl->start = palloc(sizeof(int) * Max(1, ks.nslots));
-	cl->len = palloc0(sizeof(int) * Max(1, ks.nslots));
-	cl->first_len = palloc0(sizeof(int) * Max(1, ks.nslots));
+	cl->start = rows_alloc(sizeof(int) * (Size) ks.nslots);
+	cl->len = rows_alloc0(sizeof(int) * (Size) ks.nslots);
+	cl->first_len = rows_alloc0(sizeof(int) * (Size) ks.nslots);
 	for (int s = 0; s < ks.nslots; s++)
 		cl->start[s] = -1;
 	if (child->recursive || child->buf_id < 0)
