@@ -1,4 +1,4 @@
--- Upgrading: ALTER EXTENSION relorm UPDATE from 0.1 to 0.2 adds exactly the
+-- Upgrading: ALTER EXTENSION relorm UPDATE from 0.1 to 0.2, then 0.3, adds exactly the
 -- new objects (a fresh installation runs the same scripts in the same order)
 -- and keeps the relationships declared under 0.1.
 SET client_min_messages = warning;
@@ -35,6 +35,29 @@ SELECT object AS removed FROM objects_01 EXCEPT SELECT object FROM objects_02 OR
 -- The relationships survive, and the new features work on them.
 SELECT source, name, target, kind, target_type FROM relorm.relationships ORDER BY 1, 2;
 SELECT relorm.fetch('users', 'name,posts(count),first:posts(limit: 1, title)');
+
+-- 0.3 records who wrote a relationship's fragments (the source table's owner
+-- for those declared before), clears rows of tables that are gone, and adds
+-- the argument check and the dot escaping helpers.
+CREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);
+SELECT count(*) FROM relorm.viewonly('users', 'big_orders', 'orders', join_on => 'orders.user_id = users.id');
+SELECT count(*) FROM relorm.one_to_many('users', 'orders', 'orders', fk => 'user_id', order_by => 'id DESC');
+CREATE TEMP TABLE objects_02b AS
+SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
+UNION ALL
+SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+ WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped;
+ALTER EXTENSION relorm UPDATE TO '0.3';
+SELECT extversion FROM pg_extension WHERE extname = 'relorm';
+SELECT object AS added FROM (
+SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
+UNION ALL
+SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+ WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped) o
+EXCEPT SELECT object FROM objects_02b ORDER BY 1;
+SELECT source, name, fragments_by = (SELECT relowner FROM pg_class WHERE oid = 'users'::regclass)::regrole AS by_owner
+  FROM relorm.relationships ORDER BY 1, 2;
+SELECT relorm.fetch('users', 'name,posts(count),orders(id),big_orders(id)');
 
 -- Back to a default installation for the tests that follow.
 SET client_min_messages = warning;

@@ -6,6 +6,7 @@
  */
 #include "relorm.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -15,6 +16,9 @@
 #include "fmgr.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "access/xact.h"
+#include "storage/lmgr.h"
 
 #include "catalog.h"
 #include "names.h"
@@ -135,7 +139,7 @@ stored_direction(const RelormDirection *dir, char **what)
 							  " r.target::pg_catalog.text"
 							  "  FROM relorm.relationship r"
 							  " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
-							  2, types, values, NULL, true, 1) != SPI_OK_SELECT)
+							  2, types, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read relorm.relationship");
 	if (SPI_processed == 0)
 		return DIRECTION_ABSENT;
@@ -174,6 +178,32 @@ relorm_check_direction(const RelormDirection *dir)
 				 errhint("Choose another name, or drop it first with relorm.drop_relationship(%s, %s).",
 						 quote_literal_cstr(format_type_be(get_rel_type_id(dir->source))),
 						 quote_literal_cstr(dir->name))));
+}
+
+/*
+ * The role that wrote a direction's SQL fragments (join_on, order_by): they
+ * run with the rights of whoever fetches, so a fetch's default tree (**)
+ * leaves out the relationships whose fragments a role with fewer rights than
+ * the caller wrote.  The column came with 0.3: until ALTER EXTENSION relorm
+ * UPDATE, there is nowhere to record it.
+ */
+static void
+record_fragments_author(const RelormDirection *dir)
+{
+	Oid			types[3] = {REGCLASSOID, TEXTOID, OIDOID};
+	Datum		values[3];
+	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
+
+	if (dir->join_on == NULL && dir->order_by == NULL)
+		return;
+	if (get_attnum(get_relname_relid("relationship", nsp), "fragments_by") <= 0)
+		return;
+	values[0] = ObjectIdGetDatum(dir->source);
+	values[1] = CStringGetTextDatum(dir->name);
+	values[2] = ObjectIdGetDatum(GetUserId());
+	relorm_exec_as_owner("UPDATE relorm.relationship r SET fragments_by = $3::pg_catalog.regrole"
+						 " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
+						 3, types, values, NULL);
 }
 
 #define NARGS 19
@@ -243,4 +273,73 @@ relorm_save_direction(const RelormDirection *dir)
 									  dir->target_type ? ", target_type" : "",
 									  dir->target_type ? ", $19" : ""),
 							 dir->target_type ? NARGS : NARGS - 1, types, values, nulls);
+	record_fragments_author(dir);
+}
+
+/* The advisory lock space of declarations: 'relo', then the table's OID. */
+#define RELORM_DECLARATION_LOCK 0x72656c6f
+
+/* The relationship rows of these tables, as a digest, under the active snapshot. */
+static char *
+declarations_digest(Datum relids)
+{
+	Oid			types[1] = {OIDARRAYOID};
+	Datum		values[1] = {relids};
+
+	if (SPI_execute_with_args("SELECT pg_catalog.md5(COALESCE(pg_catalog.string_agg(r::pg_catalog.text, ','"
+							  " ORDER BY r::pg_catalog.text), ''))"
+							  "  FROM relorm.relationship r"
+							  " WHERE r.source::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+							  "    OR r.target::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
+							  1, types, values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "could not read relorm.relationship");
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/*
+ * Serializes declarations on these tables: two sessions declaring the same
+ * edge at once would otherwise both create its column or both insert its
+ * catalog row.  The lock is an advisory transaction lock per table (taken in
+ * OID order, so that two declarations cannot deadlock on it), which blocks no
+ * reader or writer of the tables.  Once it is held, what an earlier
+ * declaration committed must be seen: in READ COMMITTED every query a
+ * declaration runs takes a new snapshot (they run with read_only false), so
+ * it adopts what the other created; in REPEATABLE READ and SERIALIZABLE,
+ * whose snapshot cannot move, a declaration that changed these tables'
+ * relationships meanwhile is a serialization failure.
+ */
+void
+relorm_declaration_lock(int n, const Oid *relids)
+{
+	Oid		   *sorted = palloc(sizeof(Oid) * Max(1, n));
+	List	   *oids = NIL;
+
+	memcpy(sorted, relids, sizeof(Oid) * n);
+	qsort(sorted, n, sizeof(Oid), oid_cmp);
+	for (int i = 0; i < n; i++)
+	{
+		LOCKTAG		tag;
+
+		if (!OidIsValid(sorted[i]) || (i > 0 && sorted[i] == sorted[i - 1]))
+			continue;
+		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, RELORM_DECLARATION_LOCK, sorted[i], 2);
+		(void) LockAcquire(&tag, ExclusiveLock, false, false);
+		oids = lappend_oid(oids, sorted[i]);
+	}
+	if (IsolationUsesXactSnapshot())
+	{
+		Datum		array = relorm_oid_array(oids);
+		char	   *mine = declarations_digest(array);
+		char	   *latest;
+
+		PushActiveSnapshot(GetLatestSnapshot());
+		latest = declarations_digest(array);
+		PopActiveSnapshot();
+		if (strcmp(mine, latest) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to a concurrent declaration"),
+					 errdetail("Another transaction changed the relationships of these tables since this transaction's snapshot was taken."),
+					 errhint("Retry the transaction.")));
+	}
 }

@@ -34,6 +34,7 @@ typedef struct RelormDirection
 extern void relorm_check_relationship_name(Oid source, const char *name, const char *argname);
 extern void relorm_check_direction(const RelormDirection *dir);
 extern void relorm_save_direction(const RelormDirection *dir);
+extern void relorm_declaration_lock(int n, const Oid *relids);
 extern void relorm_exec_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
 
 #endif							/* RELORM_CATALOG_H */

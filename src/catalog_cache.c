@@ -200,18 +200,22 @@ read_relationships(Oid nsp)
 	MemoryContext old;
 	int			ret;
 	bool		has_target_type;
+	bool		has_fragments_by;
 
-	/* target_type came with 0.2: until ALTER EXTENSION UPDATE, read it as NULL */
+	/* target_type came with 0.2, fragments_by with 0.3: until ALTER EXTENSION UPDATE, read them as NULL */
 	has_target_type = get_attnum(get_relname_relid("relationship", nsp), "target_type") > 0;
+	has_fragments_by = get_attnum(get_relname_relid("relationship", nsp), "fragments_by") > 0;
 	ret = SPI_execute(psprintf("SELECT r.source::pg_catalog.oid, r.name, r.target::pg_catalog.oid, r.kind, r.many,"
 							   " r.local_columns, r.remote_columns, r.secondary::pg_catalog.oid,"
 							   " r.secondary_local_columns, r.secondary_remote_columns, r.join_on, r.lazy, r.order_by,"
-							   " %s, b.discriminator::pg_catalog.text, r.fk_side OPERATOR(pg_catalog.=) 'source'"
+							   " %s, b.discriminator::pg_catalog.text, r.fk_side OPERATOR(pg_catalog.=) 'source',"
+							   " %s::pg_catalog.oid"
 							   " FROM relorm.relationship r"
 							   " LEFT JOIN relorm.polymorphic_base b ON b.base OPERATOR(pg_catalog.=) r.target"
 							   " AND %s IS NOT NULL"
 							   " ORDER BY r.source, r.name",
 							   has_target_type ? "r.target_type" : "NULL::pg_catalog.text",
+							   has_fragments_by ? "r.fragments_by" : "NULL",
 							   has_target_type ? "r.target_type" : "NULL::pg_catalog.text"), true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read relorm.relationship: %s", SPI_result_code_string(ret));
@@ -250,6 +254,9 @@ read_relationships(Oid nsp)
 		r->target_type = SPI_getvalue(tup, desc, 14);
 		r->target_discriminator = SPI_getvalue(tup, desc, 15);
 		r->fk_on_source = DatumGetBool(SPI_getbinval(tup, desc, 16, &isnull)) && !isnull;
+		r->fragments_by = DatumGetObjectId(SPI_getbinval(tup, desc, 17, &isnull));
+		if (isnull)
+			r->fragments_by = InvalidOid;
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
 		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
 											r->kind == REL_VIEWONLY ? 0 : r->nkeys);

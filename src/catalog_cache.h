@@ -35,6 +35,7 @@ typedef struct RelormRelationship
 	char	   *target_type;	/* only rows of this subtype of the target, or NULL */
 	char	   *target_discriminator;	/* ... told by this column */
 	bool		fk_on_source;	/* the foreign key is on the source's columns */
+	Oid			fragments_by;	/* the role that wrote join_on and order_by, or InvalidOid */
 	int			nkeys;
 	/* names as stored, and attnums (InvalidAttrNumber when the column is gone) */
 	char	  **local_names;

@@ -53,7 +53,7 @@ spi_int64(const char *sql, int nargs, Oid *types, Datum *values)
 {
 	bool		isnull;
 	Datum		d;
-	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, true, 1);
+	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 1);
 
 	if (rc != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "unexpected result from \"%s\": %s", sql, SPI_result_code_string(rc));
@@ -223,7 +223,7 @@ relorm_fk_constraint(const RelormFk *fk)
 	values[2] = ObjectIdGetDatum(fk->parent->relid);
 	values[3] = relorm_name_array(fk->key);
 	if (SPI_execute_with_args("SELECT relorm.constraint_of($1, $2, $3, $4)::pg_catalog.text",
-							  4, types, values, NULL, true, 1) != SPI_OK_SELECT)
+							  4, types, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up foreign key constraints");
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	return isnull ? NULL : TextDatumGetCString(d);
@@ -253,7 +253,7 @@ adopt_existing_fk(RelormFk *fk)
 							  "                AND a.attnum OPERATOR(pg_catalog.=) ANY (c.conkey) ORDER BY a.attname)"
 							  "       OPERATOR(pg_catalog.=) ARRAY(SELECT x FROM pg_catalog.unnest($2) x ORDER BY x)"
 							  " ORDER BY c.oid",
-							  2, types, values, NULL, true, 0) != SPI_OK_SELECT)
+							  2, types, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up foreign key constraints");
 
 	n = SPI_processed;

@@ -64,7 +64,7 @@ target_type_arg(FunctionCallInfo fcinfo, int n, Oid target)
 	ret = SPI_execute_with_args("SELECT identity FROM relorm.polymorphic_base WHERE base OPERATOR(pg_catalog.=) $1"
 								" UNION ALL"
 								" SELECT identity FROM relorm.subtype WHERE base OPERATOR(pg_catalog.=) $1",
-								1, &argtype, &arg, NULL, true, 0);
+								1, &argtype, &arg, NULL, false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "reading the subtypes of %s failed", format_type_be(get_rel_type_id(target)));
 	if (SPI_processed == 0)
@@ -88,6 +88,15 @@ target_type_arg(FunctionCallInfo fcinfo, int n, Oid target)
 				 errdetail("Its identities are: %s.", known.data),
 				 errhint("Declare the subtype with relorm.subtype() first.")));
 	return identity;
+}
+
+/* Declarations on these tables wait for each other (relorm_declaration_lock). */
+static void
+lock_declaration(Oid a, Oid b)
+{
+	Oid			relids[2] = {a, b};
+
+	relorm_declaration_lock(2, relids);
 }
 
 /* Returns the DDL statements as the rows of the SETOF text result. */
@@ -215,6 +224,7 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 
 	relorm_table_open(PG_ARGISNULL(ARG_SOURCE) ? InvalidOid : PG_GETARG_OID(ARG_SOURCE), "source", true, &source);
 	relorm_table_open(PG_ARGISNULL(ARG_TARGET) ? InvalidOid : PG_GETARG_OID(ARG_TARGET), "target", true, &target);
+	lock_declaration(source.relid, target.relid);
 
 	memset(&fk, 0, sizeof(fk));
 	fk.child = fk_on_source ? &source : &target;
@@ -349,6 +359,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 	relorm_table_open(PG_ARGISNULL(M2M_SOURCE) ? InvalidOid : PG_GETARG_OID(M2M_SOURCE), "source", true, &source);
 	relorm_table_open(PG_ARGISNULL(M2M_TARGET) ? InvalidOid : PG_GETARG_OID(M2M_TARGET), "target", true, &target);
+	lock_declaration(source.relid, target.relid);
 
 	if (!PG_ARGISNULL(M2M_ORPHANS))
 	{
@@ -506,12 +517,17 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", true, &source);
 	targetid = PG_GETARG_OID(2);
 	relkind = get_rel_relkind(targetid);
+	if (relkind == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", targetid)));
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE &&
 		relkind != RELKIND_VIEW && relkind != RELKIND_MATVIEW && relkind != RELKIND_FOREIGN_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("target of a view-only relationship must be a table or a view")));
 	relorm_refuse_temporary(targetid, "target");
+	lock_declaration(source.relid, targetid);
 	join_on = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	relorm_check_expression(join_on, "join_on");
 
@@ -616,6 +632,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	}
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", true, &source);
+	lock_declaration(source.relid, InvalidOid);
 
 	values[0] = ObjectIdGetDatum(source.relid);
 	values[1] = CStringGetTextDatum(name);
@@ -627,7 +644,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 							  "   relorm.constraint_of(r.secondary, r.secondary_remote_columns, r.target, r.remote_columns)::pg_catalog.text END"
 							  "  FROM relorm.relationship r JOIN relorm.relationships s USING (source, name)"
 							  " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
-							  2, types, values, NULL, true, 1) != SPI_OK_SELECT)
+							  2, types, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read relorm.relationship");
 	if (SPI_processed == 0)
 		ereport(ERROR,
@@ -687,7 +704,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 
 		if (SPI_execute_with_args("SELECT 1 FROM relorm.relationship r"
 								  " WHERE r.secondary OPERATOR(pg_catalog.=) $1 AND r.orphans IS NOT NULL",
-								  1, t1, v1, NULL, true, 1) != SPI_OK_SELECT)
+								  1, t1, v1, NULL, false, 1) != SPI_OK_SELECT)
 			elog(ERROR, "could not read relorm.relationship");
 		if (SPI_processed == 0)
 		{
@@ -696,7 +713,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 			relorm_table_open(secondary, "secondary", true, &sec);
 			if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) $1"
 									  " AND t.tgname OPERATOR(pg_catalog.=) 'relorm_delete_orphans'",
-									  1, t1, v1, NULL, true, 1) == SPI_OK_SELECT && SPI_processed > 0)
+									  1, t1, v1, NULL, false, 1) == SPI_OK_SELECT && SPI_processed > 0)
 				relorm_drop_orphan_triggers(&ddl, &sec);
 		}
 	}
@@ -723,6 +740,7 @@ relorm_polymorphic(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, &base);
+	lock_declaration(base.relid, InvalidOid);
 	discriminator = NameStr(*PG_GETARG_NAME(1));
 	relorm_require_columns(&base, list_make1(discriminator), "discriminator");
 
@@ -750,9 +768,10 @@ relorm_subtype(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, &base);
+	lock_declaration(base.relid, InvalidOid);
 	values[0] = ObjectIdGetDatum(base.relid);
 	if (SPI_execute_with_args("SELECT 1 FROM relorm.polymorphic_base b WHERE b.base OPERATOR(pg_catalog.=) $1",
-							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+							  1, types, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read relorm.polymorphic_base");
 	if (SPI_processed == 0)
 		ereport(ERROR,

@@ -418,3 +418,13 @@ relorm_column_collation(Oid relid, AttrNumber attnum)
 	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
 	return collid;
 }
+
+PG_FUNCTION_INFO_V1(relorm_names_arg);
+
+/* relorm._names_arg(names, argname): names, refused when it has a NULL element (22004). */
+Datum
+relorm_names_arg(PG_FUNCTION_ARGS)
+{
+	(void) relorm_name_list_arg(PG_GETARG_DATUM(0), text_to_cstring(PG_GETARG_TEXT_PP(1)));
+	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+}

@@ -370,7 +370,11 @@ relorm_reflect_foreign_keys(const char *schema, List *tables, Oid as_user,
 				break;
 			}
 		}
-		if (!owned || !directions_of(c, &fwd, &back))
+		if (!owned)
+			continue;
+		/* as a declaration would: one at a time on these tables, then the names are checked */
+		relorm_declaration_lock(3, rels);
+		if (!directions_of(c, &fwd, &back))
 			continue;
 		relorm_save_direction(&fwd);
 		relorm_save_direction(&back);

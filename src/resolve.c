@@ -19,6 +19,7 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "access/table.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "fragment.h"
@@ -28,7 +29,9 @@
 #include "parser/gram.h"
 #include "resolve.h"
 #include "shape.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/syscache.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/typcache.h"
@@ -706,6 +709,33 @@ is_reverse(const RelormRelationship *r, const RelormRelationship *via)
 	return true;
 }
 
+/*
+ * Whether the caller may run a relationship's SQL fragments (join_on,
+ * order_by) without naming it: they run with the caller's rights, as an RLS
+ * policy does, so '**' follows only relationships whose fragments were
+ * written by a role with all the caller's rights (the caller, a role it
+ * belongs to... or a superuser).  Fragments of unknown authorship (declared
+ * before 0.3) count as the source table owner's.
+ */
+static bool
+fragments_trusted(const RelormRelationship *r)
+{
+	Oid			author = r->fragments_by;
+
+	if (r->join_on == NULL && r->order_by == NULL)
+		return true;
+	if (!OidIsValid(author))
+	{
+		HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(r->source));
+
+		if (!HeapTupleIsValid(tup))
+			return false;
+		author = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+		ReleaseSysCache(tup);
+	}
+	return has_privs_of_role(author, GetUserId());
+}
+
 static bool
 named_explicitly(List *items, const char *name)
 {
@@ -759,6 +789,8 @@ add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation re
 							 relorm_table_label(relid), via->name, r->name)));
 		if (strcmp(r->lazy, "selectin") != 0 && strcmp(r->lazy, "joined") != 0)
 			continue;			/* select and noload: not part of the default tree */
+		if (!fragments_trusted(r))
+			continue;			/* another role's SQL: only when named */
 		{
 			ShapeItem	lookup = {.name = r->name, .location = location};
 

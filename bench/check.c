@@ -1,0 +1,154 @@
+/*
+ * check.c
+ *		Before any timing: runs every contender once and compares its output with
+ *		the reference's (handwritten), root by root, as jsonb.  A contender that
+ *		fails is reported, or marked unavailable when relorm.fetch is missing.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "relorm-bench.h"
+
+static bool
+is_unavailable(const Failure *f)
+{
+	/* undefined_function, or a stub raising feature_not_supported */
+	return strcmp(f->sqlstate, "42883") == 0 || strcmp(f->sqlstate, "0A000") == 0;
+}
+
+static void
+print_excerpt(const char *label, const char *doc)
+{
+	size_t		n = strlen(doc);
+
+	fprintf(stderr, "    %s (%zu bytes): %.400s%s\n", label, n, doc, n > 400 ? " ..." : "");
+}
+
+/* Both documents as canonical jsonb text, around their first difference. */
+static void
+print_difference(Conn *check, const char *ref, const char *got, const char *name)
+{
+	const char *params[2] = {ref, got};
+	PGresult   *res = PQexecParams(check->pg, "SELECT $1::jsonb::text, $2::jsonb::text", 2,
+								   NULL, params, NULL, NULL, 0);
+	const char *a,
+			   *b;
+	size_t		at = 0,
+				from;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		PQclear(res);
+		return;
+	}
+	a = PQgetvalue(res, 0, 0);
+	b = PQgetvalue(res, 0, 1);
+	while (a[at] && a[at] == b[at])
+		at++;
+	from = at > 160 ? at - 160 : 0;
+	fprintf(stderr, "    as jsonb, from character %zu (first difference at %zu):\n", from, at);
+	fprintf(stderr, "    %-12s ...%.320s\n", contenders[REFERENCE].name, a + from);
+	fprintf(stderr, "    %-12s ...%.320s\n", name, b + from);
+	PQclear(res);
+}
+
+/* Compares every contender's output with the reference's, as jsonb. */
+static bool
+check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
+{
+	int			i;
+	const char *params[2];
+	PGresult   *res;
+
+	if (got->ndocs != ref->ndocs)
+	{
+		fprintf(stderr, "  MISMATCH %s: %d roots, %s returned %d\n",
+				ct->name, got->ndocs, contenders[REFERENCE].name, ref->ndocs);
+		return false;
+	}
+	for (i = 0; i < ref->ndocs; i++)
+	{
+		bool		same;
+
+		params[0] = ref->docs[i];
+		params[1] = got->docs[i];
+		res = PQexecParams(check->pg, "SELECT $1::jsonb = $2::jsonb", 2, NULL, params,
+						   NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		{
+			fprintf(stderr, "  MISMATCH %s: root %d is not valid JSON: %s", ct->name, i + 1,
+					PQresultErrorMessage(res));
+			print_excerpt(ct->name, got->docs[i]);
+			PQclear(res);
+			return false;
+		}
+		same = PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+		if (!same)
+		{
+			fprintf(stderr, "  MISMATCH %s: root %d differs from %s\n", ct->name, i + 1,
+					contenders[REFERENCE].name);
+			print_difference(check, ref->docs[i], got->docs[i], ct->name);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * Runs every contender once with params and checks its output against the
+ * reference's; returns false when a contender failed or mismatched.  Dies when
+ * the reference itself fails.
+ */
+bool
+check_contenders(const Workload *w, Conn *check, const char *const *params)
+{
+	int			i;
+	Output		ref,
+				got;
+	bool		ok = true;
+	double		t0;
+
+	output_init(&ref, true);
+	t0 = now_ms();
+	if (!run_once(&contenders[REFERENCE], contenders[REFERENCE].conn, w, params, &ref,
+				  &contenders[REFERENCE].failure))
+		die("the %s statement failed: %s", contenders[REFERENCE].name,
+			contenders[REFERENCE].failure.message);
+	printf("   %ld roots, %.1f MB of JSON (%s, %.0f ms)\n", ref.roots, ref.bytes / 1048576.0,
+		   contenders[REFERENCE].name, now_ms() - t0);
+	for (i = 0; i < NCONTENDERS; i++)
+	{
+		Contender  *ct = &contenders[i];
+
+		if (i == REFERENCE)
+			continue;
+		output_init(&got, true);
+		if (!run_once(ct, ct->conn, w, params, &got, &ct->failure))
+		{
+			if (ct->relorm && is_unavailable(&ct->failure))
+			{
+				ct->available = false;
+				printf("   %s: unavailable (%s)\n", ct->name, ct->failure.message);
+			}
+			else
+			{
+				ct->failed = true;
+				ok = false;
+				fprintf(stderr, "  FAILED %s: %s\n", ct->name, ct->failure.message);
+			}
+			/* a failed statement may leave the connection mid-transaction: start over */
+			conn_close(ct->conn);
+			ct->conn = NULL;
+		}
+		else if (!check_same(check, ct, &ref, &got))
+		{
+			ct->mismatch = true;
+			ok = false;
+		}
+		output_free(&got);
+	}
+	output_free(&ref);
+	printf("   output checked as jsonb against %s\n", contenders[REFERENCE].name);
+	return ok;
+}

@@ -1,0 +1,285 @@
+/*
+ * client_loaders.c
+ *		The two client contenders, which load a tree as an ORM does and build each
+ *		root's JSON in the client: n+1 (one query per parent row and relationship)
+ *		and selectin (one "= ANY($1)" query per relationship level and batch).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "relorm-bench.h"
+
+/* Scratch buffers: one root's JSON text, one batch's array of parent keys. */
+static Buf	doc;
+static Buf	keys;
+
+/* ---- n+1: one query per parent row and relationship ---------------------- */
+
+static bool
+nplus1_row(Conn *c, const Node *n, const PGresult *res, int row, Buf *out, Failure *f)
+{
+	int			i;
+	const char *key = PQgetvalue(res, row, id_column(n, 0));
+
+	buf_putc(out, '{');
+	json_columns(out, n, res, row, 0);
+	for (i = 0; n->rels[i]; i++)
+	{
+		const Rel  *r = n->rels[i];
+		char		name[16];
+		PGresult   *kids;
+		int			k;
+
+		snprintf(name, sizeof(name), "n%d", r->id);
+		if (!c->prepared[r->id])
+		{
+			char	   *sql = child_sql(r, false);
+			bool		ok = prepare(c, r->id, name, sql, f);
+
+			free(sql);
+			if (!ok)
+				return false;
+		}
+		kids = exec_prepared(c, name, 1, &key, f);
+		if (!kids)
+			return false;
+		buf_putc(out, ',');
+		buf_json_string(out, r->name, strlen(r->name));
+		buf_putc(out, ':');
+		if (r->many)
+			buf_putc(out, '[');
+		for (k = 0; k < PQntuples(kids); k++)
+		{
+			if (k)
+				buf_putc(out, ',');
+			if (!nplus1_row(c, r->node, kids, k, out, f))
+			{
+				PQclear(kids);
+				return false;
+			}
+		}
+		if (r->many)
+			buf_putc(out, ']');
+		else if (PQntuples(kids) == 0)
+			buf_puts(out, "null");
+		PQclear(kids);
+	}
+	buf_putc(out, '}');
+	return true;
+}
+
+/* n+1: every root's tree, from the rows of the root query. */
+bool
+nplus1_roots(Conn *c, const Node *root, const PGresult *roots, Output *out, Failure *f)
+{
+	int			row,
+				nroots = PQntuples(roots);
+
+	for (row = 0; row < nroots; row++)
+	{
+		buf_reset(&doc);
+		if (!nplus1_row(c, root, roots, row, &doc, f))
+			return false;
+		output_add(out, doc.data, doc.len);
+	}
+	return true;
+}
+
+/* ---- selectin: one "= ANY($1)" query per level and batch of roots --------- */
+
+#define SELECTIN_BATCH 500
+
+/* Parent key -> the range of its children in a result ordered by parent key. */
+typedef struct Slot
+{
+	const char *key;
+	int			start;
+	int			count;
+} Slot;
+
+typedef struct Level
+{
+	const Node *node;
+	PGresult   *res;
+	int			skip;			/* leading _parent column */
+	Slot	   *slots;			/* open addressing on the _parent value */
+	size_t		nslots;
+	struct Level *kids[4];
+} Level;
+
+static uint64_t
+hash_key(const char *s)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char) *s) * 1099511628211ULL;
+	return h;
+}
+
+static Slot *
+level_find(const Level *lv, const char *key)
+{
+	size_t		i = hash_key(key) & (lv->nslots - 1);
+
+	while (lv->slots[i].key)
+	{
+		if (strcmp(lv->slots[i].key, key) == 0)
+			return &lv->slots[i];
+		i = (i + 1) & (lv->nslots - 1);
+	}
+	return &lv->slots[i];
+}
+
+static void
+level_free(Level *lv)
+{
+	int			i;
+
+	if (!lv)
+		return;
+	for (i = 0; i < 4; i++)
+		level_free(lv->kids[i]);
+	PQclear(lv->res);
+	free(lv->slots);
+	free(lv);
+}
+
+/* Loads every relationship of the rows [from, to) of res, recursively. */
+static Level *
+selectin_load(Conn *c, const Node *n, PGresult *res, int skip, int from, int to,
+			  Buf *keys, Failure *f)
+{
+	Level	   *lv = xmalloc(sizeof(Level));
+	int			i,
+				row;
+
+	memset(lv, 0, sizeof(Level));
+	lv->node = n;
+	lv->res = res;
+	lv->skip = skip;
+	for (i = 0; n->rels[i]; i++)
+	{
+		const Rel  *r = n->rels[i];
+		char		name[16];
+		const char *param;
+		PGresult   *kids;
+		Level	   *kl;
+		int			idc = id_column(n, skip);
+		size_t		want;
+
+		snprintf(name, sizeof(name), "s%d", r->id);
+		if (!c->prepared[MAXRELS + r->id])
+		{
+			char	   *sql = child_sql(r, true);
+			bool		ok = prepare(c, MAXRELS + r->id, name, sql, f);
+
+			free(sql);
+			if (!ok)
+				goto fail;
+		}
+		buf_reset(keys);
+		buf_putc(keys, '{');
+		for (row = from; row < to; row++)
+		{
+			if (row > from)
+				buf_putc(keys, ',');
+			buf_puts(keys, PQgetvalue(res, row, idc));
+		}
+		buf_putc(keys, '}');
+		param = keys->data;
+		kids = exec_prepared(c, name, 1, &param, f);
+		if (!kids)
+			goto fail;
+		kl = selectin_load(c, r->node, kids, 1, 0, PQntuples(kids), keys, f);
+		if (!kl)
+			goto fail;
+		lv->kids[i] = kl;
+		/* group the children by parent key: they arrive ordered by it */
+		for (want = 16; want < (size_t) PQntuples(kids) * 2; want *= 2)
+			;
+		kl->nslots = want;
+		kl->slots = xmalloc(want * sizeof(Slot));
+		memset(kl->slots, 0, want * sizeof(Slot));
+		for (row = 0; row < PQntuples(kids); row++)
+		{
+			const char *pk = PQgetvalue(kids, row, 0);
+			Slot	   *s = level_find(kl, pk);
+
+			if (!s->key)
+			{
+				s->key = pk;
+				s->start = row;
+			}
+			s->count++;
+		}
+	}
+	return lv;
+fail:
+	lv->res = NULL;				/* owned by the caller on failure */
+	level_free(lv);
+	return NULL;
+}
+
+static void
+selectin_row(const Level *lv, int row, Buf *out)
+{
+	const PGresult *res = lv->res;
+	const char *key = PQgetvalue(res, row, id_column(lv->node, lv->skip));
+	int			i,
+				k;
+
+	buf_putc(out, '{');
+	json_columns(out, lv->node, res, row, lv->skip);
+	for (i = 0; lv->node->rels[i]; i++)
+	{
+		const Rel  *r = lv->node->rels[i];
+		const Level *kl = lv->kids[i];
+		const Slot *s = level_find(kl, key);
+
+		buf_putc(out, ',');
+		buf_json_string(out, r->name, strlen(r->name));
+		buf_putc(out, ':');
+		if (r->many)
+			buf_putc(out, '[');
+		for (k = 0; s->key && k < s->count; k++)
+		{
+			if (k)
+				buf_putc(out, ',');
+			selectin_row(kl, s->start + k, out);
+		}
+		if (r->many)
+			buf_putc(out, ']');
+		else if (!s->key)
+			buf_puts(out, "null");
+	}
+	buf_putc(out, '}');
+}
+
+/* selectin: every root's tree, from the rows of the root query, in batches. */
+bool
+selectin_roots(Conn *c, const Node *root, PGresult *roots, Output *out, Failure *f)
+{
+	int			row,
+				nroots = PQntuples(roots);
+	int			from;
+
+	for (from = 0; from < nroots; from += SELECTIN_BATCH)
+	{
+		int			to = from + SELECTIN_BATCH < nroots ? from + SELECTIN_BATCH : nroots;
+		Level	   *lv = selectin_load(c, root, roots, 0, from, to, &keys, f);
+
+		if (!lv)
+			return false;
+		for (row = from; row < to; row++)
+		{
+			buf_reset(&doc);
+			selectin_row(lv, row, &doc);
+			output_add(out, doc.data, doc.len);
+		}
+		lv->res = NULL;			/* the roots are the caller's */
+		level_free(lv);
+	}
+	return true;
+}

@@ -1,0 +1,105 @@
+/*
+ * memory.c
+ *		Backend memory: the peak RssAnon of a contender's backend during one call,
+ *		sampled every millisecond from /proc/<pid>/status by a second thread.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "relorm-bench.h"
+
+/* A field of /proc/<pid>/status in kB, or -1 when it cannot be read. */
+static long
+proc_status_kb(int pid, const char *field)
+{
+	char		path[64],
+				line[256];
+	FILE	   *fp;
+	long		v = -1;
+	size_t		fl = strlen(field);
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (!(fp = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), fp))
+		if (strncmp(line, field, fl) == 0 && line[fl] == ':')
+		{
+			v = strtol(line + fl + 1, NULL, 10);
+			break;
+		}
+	fclose(fp);
+	return v;
+}
+
+/* The sampling thread's state: the backend it watches and the peak it saw. */
+typedef struct Sampler
+{
+	int			pid;
+	volatile bool stop;
+	long		peak_kb;
+} Sampler;
+
+static void *
+sampler_main(void *arg)
+{
+	Sampler    *s = arg;
+	struct timespec ts = {0, 1000000};	/* 1 ms */
+
+	while (!s->stop)
+	{
+		long		kb = proc_status_kb(s->pid, "RssAnon");
+
+		if (kb > s->peak_kb)
+			s->peak_kb = kb;
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+/*
+ * Backend memory: one more call on a fresh backend, whose private memory
+ * (RssAnon: anonymous pages, so shared buffers are not counted) is sampled
+ * every millisecond from /proc.  A fresh backend, because freed memory stays
+ * with a backend's heap and would hide the peak of a later call.  Sets each
+ * contender's base_anon_kb and peak_anon_kb; stops at the first backend whose
+ * /proc is not readable.
+ */
+void
+measure_memory(const Workload *w, const char *const *params)
+{
+	int			i;
+
+	for (i = 0; i < NCONTENDERS; i++)
+	{
+		Contender  *ct = &contenders[i];
+		Sampler		s = {0};
+		pthread_t	th;
+		Output		o;
+		Conn	   *mc;
+
+		if (!ct->available || ct->failed || ct->mismatch)
+			continue;
+		mc = conn_open();
+		s.pid = PQbackendPID(mc->pg);
+		ct->base_anon_kb = proc_status_kb(s.pid, "RssAnon");
+		if (ct->base_anon_kb < 0)
+		{
+			conn_close(mc);
+			break;			/* /proc of the server not readable by us */
+		}
+		s.peak_kb = ct->base_anon_kb;
+		if (pthread_create(&th, NULL, sampler_main, &s) != 0)
+			die("pthread_create: %s", strerror(errno));
+		output_init(&o, false);
+		if (!run_once(ct, mc, w, params, &o, &ct->failure))
+			die("%s failed during the memory run: %s", ct->name, ct->failure.message);
+		s.stop = true;
+		pthread_join(th, NULL);
+		ct->peak_anon_kb = s.peak_kb;
+		conn_close(mc);
+	}
+}

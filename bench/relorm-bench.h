@@ -1,0 +1,264 @@
+/*
+ * relorm-bench.h
+ *		Declarations shared by the files of the benchmark client: workloads,
+ *		connections, contenders and their output, and each file's entry points.
+ *
+ * A workload is a tree shape (struct Node, below) plus a filter on the root table.
+ * Everything each contender sends is derived from that one description:
+ *   relorm       SELECT relorm.fetch(root, '<shape>', filter, params, 'id', NULL, NULL)
+ *   handwritten  one statement of correlated json_agg/json_build_object subqueries with
+ *                COALESCE(..., '[]'), the form PostgREST, Prisma and pg_graphql generate
+ *   n+1          the root query, then one query per parent row and relationship
+ *   selectin     the root query, then per batch of 500 roots one "= ANY($1)" query per
+ *                relationship level, children grouped to their parents in the client
+ * The two client contenders build each root's JSON text here, as an ORM would.
+ *
+ * The files, one job each:
+ *   relorm-bench.c       main: command-line options, the run of the selected workloads
+ *   util.c               die(), allocation, the growable buffer, JSON string escaping
+ *   workloads.c          the trees and workloads[], their parameters, relationship ids
+ *   statements.c         the SQL each contender sends, derived from a workload
+ *   connection.c         connections, prepared statements, server errors
+ *   client_json.c        result rows rendered as JSON text, as to_json renders them
+ *   client_loaders.c     n+1 and selectin: loading a tree from the client
+ *   contenders.c         the contenders, their collected output, one call of one
+ *   check.c              every contender's output compared with the reference's
+ *   timing.c             warm-up and timed rounds, medians, the round trip
+ *   memory.c             backend RssAnon sampled from /proc during one call
+ *   report.c             the printed tables, the TSV file, the targets
+ */
+#ifndef RELORM_BENCH_H
+#define RELORM_BENCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+/* ---- util.c ------------------------------------------------------------- */
+
+extern void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+extern void *xmalloc(size_t n);
+extern void *xrealloc(void *p, size_t n);
+extern char *xstrdup(const char *s);
+
+/* A growable byte buffer. */
+typedef struct Buf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} Buf;
+
+extern void buf_reserve(Buf *b, size_t extra);
+extern void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+extern void buf_reset(Buf *b);
+extern void buf_json_string(Buf *b, const char *s, size_t n);
+
+/*
+ * The appends every JSON value goes through: inline, as they were when the client
+ * was one file, so that the client contenders' timings do not change with the split.
+ */
+static inline void
+buf_put(Buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void
+buf_puts(Buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+static inline void
+buf_putc(Buf *b, char c)
+{
+	buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+/* ---- workloads.c -------------------------------------------------------- */
+
+typedef struct Node Node;
+
+/* A relationship from a parent node to its children. */
+typedef struct Rel
+{
+	const char *name;			/* key in the parent's JSON object */
+	bool		many;			/* array of children, else one object or null */
+	const char *fk;				/* child column (or secondary's) equal to the parent's id */
+	const char *secondary;		/* association table, NULL when the FK is on the child */
+	const char *secondary_target;	/* secondary's column equal to the child's id */
+	const Node *node;
+	const char *order;			/* "col [DESC], ...", columns of the node's; NULL: id */
+	int			limit;			/* top-N per parent; 0: all children */
+	int			id;				/* index of its prepared statements, set at start */
+} Rel;
+
+/* One level of a tree: a table, its columns in output order, its relationships. */
+struct Node
+{
+	const char *table;
+	const char *columns[8];		/* NULL-terminated; keys of the JSON object */
+	const Rel  *rels[4];		/* NULL-terminated */
+};
+
+typedef enum Mode
+{
+	MODE_BATCH,					/* one call returns many roots; time per call */
+	MODE_LATENCY,				/* one root per call, a different key each round */
+	MODE_FIRST_CALL				/* one root per call, each on a fresh connection */
+} Mode;
+
+typedef struct Workload
+{
+	const char *name;
+	const char *title;
+	const Node *root;
+	const char *relorm_shape;	/* NULL: derived from the tree */
+	const char *filter;			/* condition on the root table with $1.. */
+	int			nparams;
+	Mode		mode;
+	int			warmup;
+	int			rounds;
+	bool		memory;			/* sample backend memory during one call */
+} Workload;
+
+/* NWORKLOADS counts workloads[]: workloads.c asserts it at compile time. */
+#define NWORKLOADS 6
+extern const Workload workloads[];
+extern long nusers;				/* max(users.id), for the parameters */
+
+extern void workload_params(const Workload *w, int round, char bufs[2][32],
+							const char *params[2]);
+extern int	workload_index(const char *name);
+
+/* Every relationship gets an id: its prepared statements are n<id> and s<id>. */
+#define MAXRELS 32
+extern void number_rels(const Node *n);
+
+/* ---- statements.c ------------------------------------------------------- */
+
+extern char *relorm_sql(const Workload *w);
+extern char *handwritten_sql(const Workload *w);
+extern char *root_sql(const Workload *w);
+extern char *child_sql(const Rel *r, bool any);
+extern void print_statements(const Workload *w);
+
+/* ---- connection.c ------------------------------------------------------- */
+
+typedef struct Conn
+{
+	PGconn	   *pg;
+	bool		prepared[MAXRELS * 2 + 2];
+} Conn;
+
+/* An error from the server, kept for the report. */
+typedef struct Failure
+{
+	char		sqlstate[6];
+	char	   *message;
+} Failure;
+
+extern Conn *conn_open(void);
+extern void conn_close(Conn *c);
+extern void failure_set(Failure *f, const PGresult *res, PGconn *pg);
+extern bool prepare(Conn *c, int slot, const char *name, const char *sql, Failure *f);
+extern PGresult *exec_prepared(Conn *c, const char *name, int nparams,
+							   const char *const *params, Failure *f);
+
+/* ---- client_json.c ------------------------------------------------------ */
+
+extern void json_columns(Buf *b, const Node *n, const PGresult *res, int row, int skip);
+extern int	id_column(const Node *n, int skip);
+
+/* ---- contenders.c ------------------------------------------------------- */
+
+typedef enum Kind
+{
+	KIND_SQL,					/* one statement returning one json per root */
+	KIND_NPLUS1,
+	KIND_SELECTIN
+} Kind;
+
+typedef struct Contender
+{
+	const char *name;
+	Kind		kind;
+	bool		relorm;			/* its absence makes it unavailable, not a failure */
+	/* per workload */
+	char	   *sql;
+	Conn	   *conn;
+	bool		available;
+	bool		failed;
+	bool		mismatch;
+	Failure		failure;
+	double	   *times;
+	int			ntimes;
+	long		peak_anon_kb;
+	long		base_anon_kb;
+} Contender;
+
+/* NCONTENDERS counts contenders[]: contenders.c asserts it at compile time. */
+#define NCONTENDERS 4
+extern Contender contenders[];
+#define REFERENCE 1				/* handwritten: the output the others must match */
+
+/* Collected output: one JSON text per root, or just the byte count. */
+typedef struct Output
+{
+	char	  **docs;
+	int			ndocs;
+	int			cap;
+	long		bytes;
+	long		roots;
+} Output;
+
+extern void output_add(Output *o, const char *s, size_t n);
+extern void output_init(Output *o, bool keep);
+extern void output_free(Output *o);
+extern void contenders_open(const Workload *w, int rounds);
+extern void contenders_close(void);
+extern bool run_once(Contender *ct, Conn *c, const Workload *w, const char *const *params,
+					 Output *out, Failure *f);
+
+/* ---- client_loaders.c --------------------------------------------------- */
+
+extern bool nplus1_roots(Conn *c, const Node *root, const PGresult *roots, Output *out,
+						 Failure *f);
+extern bool selectin_roots(Conn *c, const Node *root, PGresult *roots, Output *out,
+						   Failure *f);
+
+/* ---- check.c ------------------------------------------------------------ */
+
+extern bool check_contenders(const Workload *w, Conn *check, const char *const *params);
+
+/* ---- timing.c ----------------------------------------------------------- */
+
+extern bool quick;
+extern double rounds_factor;
+
+extern double now_ms(void);
+extern double median(double *v, int n);
+extern bool run_workload(const Workload *w, Conn *check);
+extern void print_round_trip(Conn *c);
+
+/* ---- memory.c ----------------------------------------------------------- */
+
+extern void measure_memory(const Workload *w, const char *const *params);
+
+/* ---- report.c ----------------------------------------------------------- */
+
+extern FILE *tsv;
+
+extern void report_begin(void);
+extern void report_workload(const Workload *w, int warmup, int rounds);
+extern void print_targets(void);
+
+#endif							/* RELORM_BENCH_H */

@@ -1,0 +1,275 @@
+/*
+ * statements.c
+ *		The SQL each contender sends, derived from a workload's tree: relorm's
+ *		shape and call, the handwritten json_agg statement, and the root and
+ *		per-relationship queries of the two client contenders (n+1, selectin).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "relorm-bench.h"
+
+/*
+ * The relationship's ordering with every item qualified by alias:
+ * "created_at DESC, id" on t1 gives "t1.created_at DESC, t1.id".
+ */
+static void
+order_by(Buf *b, const Rel *r, const char *alias)
+{
+	const char *s = r->order ? r->order : "id";
+
+	for (;;)
+	{
+		size_t		n = strcspn(s, ",");
+
+		buf_printf(b, "%s.%.*s", alias, (int) n, s);
+		if (!s[n])
+			break;
+		buf_puts(b, ", ");
+		for (s += n + 1; *s == ' '; s++)
+			;
+	}
+}
+
+/*
+ * relorm's shape: "id,name,email,profile(id,user_id,bio,website),posts(...)"; a
+ * relationship with an order or a limit starts with its modifiers:
+ * "posts(limit: 5, order: (created_at DESC, id), id,title,created_at)".
+ */
+static void
+shape_text(Buf *b, const Node *n)
+{
+	int			i;
+
+	for (i = 0; n->columns[i]; i++)
+		buf_printf(b, "%s%s", i ? "," : "", n->columns[i]);
+	for (i = 0; n->rels[i]; i++)
+	{
+		const Rel  *r = n->rels[i];
+
+		buf_printf(b, ",%s(", r->name);
+		if (r->limit)
+			buf_printf(b, "limit: %d, ", r->limit);
+		if (r->order)
+			buf_printf(b, strchr(r->order, ',') ? "order: (%s), " : "order: %s, ", r->order);
+		shape_text(b, r->node);
+		buf_putc(b, ')');
+	}
+}
+
+static void hw_object(Buf *b, const Node *n, int depth);
+static void select_list(Buf *b, const Node *n, const char *alias);
+
+/* The rows of one relationship of the node aliased t<depth>, as t<depth + 1>. */
+static void
+hw_from(Buf *b, const Rel *r, int depth)
+{
+	int			d = depth + 1;
+
+	buf_printf(b, " FROM %s t%d", r->node->table, d);
+	if (r->secondary)
+		buf_printf(b, " JOIN %s s%d ON s%d.%s = t%d.id WHERE s%d.%s = t%d.id",
+				   r->secondary, d, d, r->secondary_target, d, d, r->fk, depth);
+	else
+		buf_printf(b, " WHERE t%d.%s = t%d.id", d, r->fk, depth);
+}
+
+/*
+ * The correlated subquery for one relationship of the node aliased t<depth>.  A
+ * top-N relationship aggregates an ordered, limited subquery of the columns, as
+ * PostgREST does, so only the rows kept are turned into JSON:
+ * COALESCE((SELECT json_agg(json_build_object(...)) FROM (SELECT t1.id, ... FROM
+ * posts t1 WHERE ... ORDER BY ... LIMIT 5) t1), '[]').
+ */
+static void
+hw_rel(Buf *b, const Rel *r, int depth)
+{
+	int			d = depth + 1;
+	char		alias[16];
+
+	snprintf(alias, sizeof(alias), "t%d", d);
+	buf_puts(b, !r->many ? "(SELECT " : "COALESCE((SELECT json_agg(");
+	hw_object(b, r->node, d);
+	if (r->many && r->limit)
+	{
+		buf_puts(b, ") FROM (SELECT ");
+		select_list(b, r->node, alias);
+		hw_from(b, r, depth);
+		buf_puts(b, " ORDER BY ");
+		order_by(b, r, alias);
+		buf_printf(b, " LIMIT %d) %s), '[]')", r->limit, alias);
+		return;
+	}
+	if (r->many)
+	{
+		buf_puts(b, " ORDER BY ");
+		order_by(b, r, alias);
+		buf_putc(b, ')');
+	}
+	hw_from(b, r, depth);
+	buf_puts(b, r->many ? "), '[]')" : ")");
+}
+
+static void
+hw_object(Buf *b, const Node *n, int depth)
+{
+	int			i;
+	bool		first = true;
+
+	buf_puts(b, "json_build_object(");
+	for (i = 0; n->columns[i]; i++, first = false)
+		buf_printf(b, "%s'%s', t%d.%s", first ? "" : ", ", n->columns[i], depth, n->columns[i]);
+	for (i = 0; n->rels[i]; i++, first = false)
+	{
+		buf_printf(b, "%s'%s', ", first ? "" : ", ", n->rels[i]->name);
+		hw_rel(b, n->rels[i], depth);
+	}
+	buf_putc(b, ')');
+}
+
+char *
+handwritten_sql(const Workload *w)
+{
+	Buf			b = {0};
+
+	buf_puts(&b, "SELECT ");
+	hw_object(&b, w->root, 0);
+	buf_printf(&b, " FROM %s t0", w->root->table);
+	if (w->filter)
+		buf_printf(&b, " WHERE %s", w->filter);
+	buf_puts(&b, " ORDER BY t0.id");
+	return b.data;
+}
+
+char *
+relorm_sql(const Workload *w)
+{
+	Buf			b = {0};
+	Buf			shape = {0};
+	int			i;
+
+	if (w->relorm_shape)
+		buf_puts(&shape, w->relorm_shape);
+	else
+		shape_text(&shape, w->root);
+	if (w->mode != MODE_BATCH)
+		buf_printf(&b, "SELECT relorm.fetch_one('%s', '%s', to_jsonb($1::bigint))",
+				   w->root->table, shape.data);
+	else
+	{
+		buf_printf(&b, "SELECT relorm.fetch('%s', '%s', ", w->root->table, shape.data);
+		if (w->filter && w->nparams == 0)
+			buf_printf(&b, "'%s', NULL, ", w->filter);
+		else if (w->filter)
+		{
+			buf_printf(&b, "'%s', jsonb_build_array(", w->filter);
+			for (i = 1; i <= w->nparams; i++)
+				buf_printf(&b, "%s$%d::bigint", i > 1 ? ", " : "", i);
+			buf_puts(&b, "), ");
+		}
+		else
+			buf_puts(&b, "NULL, NULL, ");
+		buf_puts(&b, "'id', NULL, NULL)");
+	}
+	free(shape.data);
+	return b.data;
+}
+
+static void
+select_list(Buf *b, const Node *n, const char *alias)
+{
+	int			i;
+
+	for (i = 0; n->columns[i]; i++)
+		buf_printf(b, "%s%s.%s", i ? ", " : "", alias, n->columns[i]);
+}
+
+char *
+root_sql(const Workload *w)
+{
+	Buf			b = {0};
+
+	buf_puts(&b, "SELECT ");
+	select_list(&b, w->root, "t");
+	buf_printf(&b, " FROM %s t", w->root->table);
+	if (w->filter)
+		buf_printf(&b, " WHERE %s", w->filter);
+	buf_puts(&b, " ORDER BY t.id");
+	return b.data;
+}
+
+/*
+ * The children of one parent ($1 = its id) or, with any, of many ($1 = an array of
+ * ids): those come first ordered by parent key, in a _parent column.  A top-N
+ * relationship loads many parents' children through a LATERAL subquery per key.
+ */
+char *
+child_sql(const Rel *r, bool any)
+{
+	Buf			b = {0};
+	char		key[64];
+	bool		lateral = any && r->limit;
+
+	if (r->secondary)
+		snprintf(key, sizeof(key), "s.%s", r->fk);
+	else
+		snprintf(key, sizeof(key), "t.%s", r->fk);
+	buf_puts(&b, "SELECT ");
+	if (lateral)
+	{
+		buf_puts(&b, "k.p AS _parent, ");
+		select_list(&b, r->node, "t");
+		buf_puts(&b, " FROM unnest($1::bigint[]) k(p) CROSS JOIN LATERAL (SELECT ");
+	}
+	else if (any)
+		buf_printf(&b, "%s AS _parent, ", key);
+	select_list(&b, r->node, "t");
+	buf_printf(&b, " FROM %s t", r->node->table);
+	if (r->secondary)
+		buf_printf(&b, " JOIN %s s ON s.%s = t.id", r->secondary, r->secondary_target);
+	buf_printf(&b, " WHERE %s = %s ORDER BY ", key, lateral ? "k.p" : any ? "ANY($1)" : "$1");
+	if (any && !lateral)
+		buf_printf(&b, "%s, ", key);
+	order_by(&b, r, "t");
+	if (r->limit)
+		buf_printf(&b, " LIMIT %d", r->limit);
+	if (lateral)
+	{
+		buf_puts(&b, ") t ORDER BY k.p, ");
+		order_by(&b, r, "t");
+	}
+	return b.data;
+}
+
+/* The n+1 and selectin queries of every relationship below n, depth first. */
+static void
+print_child_sql(const Node *n)
+{
+	int			i;
+	char	   *s;
+
+	for (i = 0; n->rels[i]; i++)
+	{
+		printf("-- n+1: %s\n%s;\n", n->rels[i]->name, (s = child_sql(n->rels[i], false)));
+		free(s);
+		printf("-- selectin: %s\n%s;\n", n->rels[i]->name, (s = child_sql(n->rels[i], true)));
+		free(s);
+		print_child_sql(n->rels[i]->node);
+	}
+}
+
+/* Every statement each contender sends for one workload (--sql). */
+void
+print_statements(const Workload *w)
+{
+	char	   *s;
+
+	printf("-- %s\n-- relorm\n%s;\n", w->title, (s = relorm_sql(w)));
+	free(s);
+	printf("-- handwritten\n%s;\n", (s = handwritten_sql(w)));
+	free(s);
+	printf("-- n+1 and selectin: roots\n%s;\n", (s = root_sql(w)));
+	free(s);
+	print_child_sql(w->root);
+}

@@ -1,0 +1,148 @@
+/*
+ * timing.c
+ *		Times the contenders of a workload: warm-up, then timed rounds that
+ *		alternate between them; medians; the round trip of a bare SELECT 1.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "relorm-bench.h"
+
+bool		quick;				/* --quick: one warm-up and one round */
+double		rounds_factor = 1.0;	/* --rounds-factor */
+
+/* Milliseconds on the monotonic clock. */
+double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median of v; sorts v, so v[0] and v[n - 1] are then its minimum and maximum. */
+double
+median(double *v, int n)
+{
+	qsort(v, (size_t) n, sizeof(double), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A warm-up or round count after --quick and --rounds-factor. */
+static int
+scaled(int n)
+{
+	int			v = (int) (n * rounds_factor + 0.5);
+
+	if (quick)
+		return n ? 1 : 0;
+	return n && v < 1 ? 1 : v;
+}
+
+/*
+ * The warm-up, then the timed rounds of every contender still in the race, as
+ * its client sees each call; the starting contender rotates every round.  Leaves
+ * the last round's parameters in params.  Returns false when a contender failed.
+ */
+static bool
+time_rounds(const Workload *w, int warmup, int rounds, char pbuf[2][32],
+			const char *params[2])
+{
+	int			r,
+				k;
+	bool		ok = true;
+
+	for (r = -warmup; r < rounds; r++)
+	{
+		workload_params(w, r < 0 ? r + warmup : r, pbuf, params);
+		for (k = 0; k < NCONTENDERS; k++)
+		{
+			Contender  *ct = &contenders[(k + (r + warmup)) % NCONTENDERS];
+			Conn	   *c = ct->conn;
+			Output		o;
+			double		t;
+
+			if (!ct->available || ct->failed || ct->mismatch)
+				continue;
+			if (w->mode == MODE_FIRST_CALL)
+				c = conn_open();
+			output_init(&o, false);
+			t = now_ms();
+			if (!run_once(ct, c, w, params, &o, &ct->failure))
+			{
+				fprintf(stderr, "  FAILED %s: %s\n", ct->name, ct->failure.message);
+				ct->failed = true;
+				ok = false;
+			}
+			t = now_ms() - t;
+			if (w->mode == MODE_FIRST_CALL)
+				conn_close(c);
+			if (r >= 0 && !ct->failed)
+				ct->times[ct->ntimes++] = t;
+		}
+	}
+	return ok;
+}
+
+/* Runs one workload; returns false when a contender failed or mismatched. */
+bool
+run_workload(const Workload *w, Conn *check)
+{
+	int			warmup = scaled(w->warmup),
+				rounds = scaled(w->rounds);
+	char		pbuf[2][32];
+	const char *params[2] = {NULL, NULL};
+	bool		ok;
+
+	printf("\n== %s\n", w->title);
+	fflush(stdout);
+
+	/* connect, check availability and correctness */
+	contenders_open(w, rounds);
+	workload_params(w, 0, pbuf, params);
+	ok = check_contenders(w, check, params);
+
+	if (!time_rounds(w, warmup, rounds, pbuf, params))
+		ok = false;
+	if (w->memory)
+		measure_memory(w, params);	/* with the last round's parameters */
+	report_workload(w, warmup, rounds);
+	contenders_close();
+	fflush(stdout);
+	return ok;
+}
+
+/* The floor under every call: one prepared "SELECT 1" on the Unix socket. */
+void
+print_round_trip(Conn *c)
+{
+	double		t[200];
+	int			i;
+	Failure		f = {{0}, NULL};
+	PGresult   *res;
+
+	if (!prepare(c, 2 * MAXRELS, "q", "SELECT 1", &f))
+		die("cannot prepare SELECT 1: %s", f.message);
+	for (i = -20; i < 200; i++)
+	{
+		double		t0 = now_ms();
+
+		if (!(res = exec_prepared(c, "q", 0, NULL, &f)))
+			die("SELECT 1 failed: %s", f.message);
+		PQclear(res);
+		if (i >= 0)
+			t[i] = now_ms() - t0;
+	}
+	printf("round trip of a prepared SELECT 1: median %.3f ms\n", median(t, 200));
+}
