@@ -194,3 +194,286 @@ SELECT r.source,
        r.target_type,
        r.fragments_by
   FROM relorm.relationship r;
+
+-------------------------------------------------------------------------------
+-- relorm.check() suggests only SQL that can run: no redeclaration while rows
+-- would violate the constraint it recreates, no type change that a view or
+-- the data would refuse, no back_populates name the target already uses.
+-------------------------------------------------------------------------------
+
+-- The rows that would violate the foreign keys declaring r again creates.
+CREATE FUNCTION relorm._orphan_rows(r relorm.relationship) RETURNS pg_catalog.int8
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    sides record;
+    n pg_catalog.int8 := 0;
+    m pg_catalog.int8;
+BEGIN
+    IF r.kind OPERATOR(pg_catalog.=) 'viewonly' THEN
+        RETURN 0;
+    END IF;
+    FOR sides IN
+        SELECT * FROM (VALUES
+            (r.fk_side OPERATOR(pg_catalog.=) 'source', r.source, r.local_columns, r.target, r.remote_columns),
+            (r.fk_side OPERATOR(pg_catalog.=) 'target', r.target, r.remote_columns, r.source, r.local_columns),
+            (r.fk_side OPERATOR(pg_catalog.=) 'secondary', r.secondary, r.secondary_local_columns, r.source, r.local_columns),
+            (r.fk_side OPERATOR(pg_catalog.=) 'secondary', r.secondary, r.secondary_remote_columns, r.target, r.remote_columns)
+        ) AS s(applies, child, cols, parent, keys)
+         WHERE s.applies
+    LOOP
+        EXECUTE pg_catalog.format(
+            'SELECT pg_catalog.count(*) FROM %s c WHERE %s AND NOT EXISTS (SELECT 1 FROM %s p WHERE %s)',
+            sides.child,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('c.%I IS NOT NULL', x), ' AND ')
+               FROM pg_catalog.unnest(sides.cols) x),
+            sides.parent,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('p.%I OPERATOR(pg_catalog.=) c.%I', k, c), ' AND ')
+               FROM ROWS FROM (pg_catalog.unnest(sides.keys), pg_catalog.unnest(sides.cols)) AS u(k, c)))
+          INTO m;
+        n := n OPERATOR(pg_catalog.+) m;
+    END LOOP;
+    RETURN n;
+EXCEPTION WHEN OTHERS THEN
+    RETURN -1;                  -- the columns cannot even be compared: no fix to suggest
+END
+$$;
+
+-- ALTER TABLE tbl ALTER COLUMN col TYPE the type, or NULL when it could not
+-- run: a view or rule uses the column, no assignment cast exists, or a value
+-- does not convert.
+CREATE FUNCTION relorm._alter_type_sql(tbl pg_catalog.regclass, col pg_catalog.name, typ pg_catalog.oid,
+                                       typmod pg_catalog.int4)
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    att pg_catalog.pg_attribute;
+BEGIN
+    SELECT * INTO att FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col;
+    IF NOT FOUND OR EXISTS (
+           SELECT 1 FROM pg_catalog.pg_depend d
+            WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+              AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND d.refobjid OPERATOR(pg_catalog.=) tbl AND d.refobjsubid OPERATOR(pg_catalog.=) att.attnum) THEN
+        RETURN NULL;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_cast c
+                    WHERE c.castsource OPERATOR(pg_catalog.=) att.atttypid AND c.casttarget OPERATOR(pg_catalog.=) typ
+                      AND c.castcontext OPERATOR(pg_catalog.=) ANY ('{a,i}'::pg_catalog."char"[])) THEN
+        RETURN NULL;
+    END IF;
+    BEGIN
+        EXECUTE pg_catalog.format('SELECT pg_catalog.count(CAST(t.%I AS %s)) FROM %s t', col,
+                                  pg_catalog.format_type(typ, typmod), tbl);
+    EXCEPTION WHEN OTHERS THEN
+        RETURN NULL;
+    END;
+    RETURN pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE %s', tbl, col, pg_catalog.format_type(typ, typmod));
+END
+$$;
+
+-- name, or name_2, name_3... : the first that is neither a column nor a
+-- relationship of tbl, for a relationship to be declared on it.
+CREATE FUNCTION relorm._free_name(tbl pg_catalog.regclass, name pg_catalog.text) RETURNS pg_catalog.text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT x.candidate
+  FROM (SELECT name AS candidate, 1 AS n
+        UNION ALL
+        SELECT name OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) i, i FROM pg_catalog.generate_series(2, 99) i) AS x
+ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) x.candidate
+                      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)
+   AND NOT EXISTS (SELECT 1 FROM relorm.relationship r
+                    WHERE r.source OPERATOR(pg_catalog.=) tbl AND r.name OPERATOR(pg_catalog.=) x.candidate)
+ ORDER BY x.n
+ LIMIT 1
+$$;
+
+CREATE OR REPLACE FUNCTION relorm.check()
+RETURNS TABLE (severity pg_catalog.text, object pg_catalog.text, problem pg_catalog.text, fix_sql pg_catalog.text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH fk AS (
+    -- every foreign key of the user's schemas, with its columns in key order
+    SELECT c.oid, c.conname, c.conrelid::pg_catalog.regclass AS child, c.confrelid::pg_catalog.regclass AS parent,
+           c.conkey, c.confkey, c.confupdtype,
+           (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.o)
+              FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(n, o)
+              JOIN pg_catalog.pg_attribute a
+                ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid AND a.attnum OPERATOR(pg_catalog.=) k.n) AS cols,
+           (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.o)
+              FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY AS k(n, o)
+              JOIN pg_catalog.pg_attribute a
+                ON a.attrelid OPERATOR(pg_catalog.=) c.confrelid AND a.attnum OPERATOR(pg_catalog.=) k.n) AS refs
+      FROM pg_catalog.pg_constraint c
+      JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) c.conrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.relnamespace
+     WHERE c.contype OPERATOR(pg_catalog.=) 'f' AND c.conparentid OPERATOR(pg_catalog.=) 0
+       AND n.nspname OPERATOR(pg_catalog.<>) ALL ('{pg_catalog,information_schema,relorm}'::pg_catalog.name[])
+       AND NOT pg_catalog.starts_with(n.nspname::pg_catalog.text, 'pg_')
+),
+edge AS (
+    -- one direction per edge: drop the partner that sorts after its direction
+    SELECT r.*
+      FROM relorm.relationship r
+     WHERE NOT EXISTS (
+             SELECT 1 FROM relorm.relationship p
+              WHERE p.source OPERATOR(pg_catalog.=) r.target AND p.name OPERATOR(pg_catalog.=) r.back_populates
+                AND p.back_populates OPERATOR(pg_catalog.=) r.name
+                AND (p.source::pg_catalog.text, p.name) OPERATOR(pg_catalog.<) (r.source::pg_catalog.text, r.name))
+),
+usage AS (
+    -- the columns each direction names, table by table
+    SELECT r.source AS rsource, r.name AS rname, u.tbl, u.col
+      FROM relorm.relationship r
+     CROSS JOIN LATERAL (
+           SELECT r.source, x FROM pg_catalog.unnest(r.local_columns) x WHERE r.kind OPERATOR(pg_catalog.<>) 'viewonly'
+           UNION ALL SELECT r.target, x FROM pg_catalog.unnest(r.remote_columns) x
+           UNION ALL SELECT r.secondary, x FROM pg_catalog.unnest(r.secondary_local_columns) x
+           UNION ALL SELECT r.secondary, x FROM pg_catalog.unnest(r.secondary_remote_columns) x) AS u(tbl, col)
+),
+gone AS (
+    SELECT u.rsource, u.rname, pg_catalog.string_agg(pg_catalog.format('%s.%I', u.tbl, u.col), ', ' ORDER BY u.tbl::pg_catalog.text, u.col) AS cols
+      FROM usage u
+     WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                        WHERE a.attrelid OPERATOR(pg_catalog.=) u.tbl AND a.attname OPERATOR(pg_catalog.=) u.col
+                          AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)
+     GROUP BY u.rsource, u.rname
+),
+fk_of AS (
+    -- the constraint behind each direction (for many_to_many: to its source)
+    SELECT r.*,
+           CASE r.fk_side WHEN 'source' THEN r.source WHEN 'target' THEN r.target ELSE r.secondary END AS fk_table,
+           CASE r.fk_side
+             WHEN 'source' THEN relorm.constraint_of(r.source, r.local_columns, r.target, r.remote_columns)
+             WHEN 'target' THEN relorm.constraint_of(r.target, r.remote_columns, r.source, r.local_columns)
+             WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
+           END AS con
+      FROM relorm.relationship r
+     WHERE r.kind OPERATOR(pg_catalog.<>) 'viewonly'
+)
+SELECT x.severity, x.object, x.problem, x.fix_sql
+  FROM (
+    -- relationships naming columns that are gone (only possible with the event triggers disabled)
+    SELECT 'error' AS severity, pg_catalog.format('relationship %I of %s', e.name, e.source) AS object,
+           pg_catalog.format('it names columns that are gone (%s); fetching it fails', g.cols) AS problem,
+           pg_catalog.format('SELECT relorm.drop_relationship(%L, %L)', e.source::pg_catalog.text, e.name) AS fix_sql
+      FROM edge e JOIN gone g ON g.rsource OPERATOR(pg_catalog.=) e.source AND g.rname OPERATOR(pg_catalog.=) e.name
+    UNION ALL
+    -- relationships whose foreign key is gone: still fetched, no longer enforced
+    SELECT 'warning', pg_catalog.format('relationship %I of %s', e.name, e.source),
+           'its foreign key constraint was dropped; the database no longer enforces the relationship'
+           OPERATOR(pg_catalog.||) CASE WHEN o.n OPERATOR(pg_catalog.>) 0
+                THEN pg_catalog.format(' (and %s rows reference no row: fix or delete them, then declare it again)', o.n)
+                ELSE '' END,
+           CASE WHEN o.n OPERATOR(pg_catalog.=) 0 THEN relorm._declaration_sql(e, NULL, NULL) END
+      FROM edge e JOIN fk_of f ON f.source OPERATOR(pg_catalog.=) e.source AND f.name OPERATOR(pg_catalog.=) e.name
+     CROSS JOIN LATERAL (SELECT relorm._orphan_rows(e) AS n) AS o
+     WHERE f.con IS NULL
+       AND NOT EXISTS (SELECT 1 FROM gone g WHERE g.rsource OPERATOR(pg_catalog.=) e.source AND g.rname OPERATOR(pg_catalog.=) e.name)
+    UNION ALL
+    -- cascade declared, but the constraint does not cascade: orphans in the database
+    (SELECT DISTINCT ON (f.fk_table, f.con)
+           'warning', pg_catalog.format('relationship %I of %s', f.name, f.source),
+           pg_catalog.format('declared on_delete %s, but constraint %I on %s has ON DELETE %s',
+                             f.on_delete, f.con, f.fk_table,
+                             CASE c.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'n' THEN 'SET NULL'
+                                                WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END),
+           pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I, ADD CONSTRAINT %I FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE CASCADE ON UPDATE %s',
+                             k.child, f.con, f.con, k.cols, k.parent, k.refs,
+                             CASE k.confupdtype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'
+                                                WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END)
+      FROM fk_of f
+      JOIN pg_catalog.pg_constraint c
+        ON c.conrelid OPERATOR(pg_catalog.=) f.fk_table AND c.conname OPERATOR(pg_catalog.=) f.con
+       AND c.contype OPERATOR(pg_catalog.=) 'f'
+      JOIN fk k ON k.oid OPERATOR(pg_catalog.=) c.oid
+     WHERE f.on_delete OPERATOR(pg_catalog.=) ANY ('{cascade,delete-orphan}'::pg_catalog.text[])
+       AND c.confdeltype OPERATOR(pg_catalog.<>) 'c'
+     ORDER BY f.fk_table, f.con, f.source::pg_catalog.text, f.name)
+    UNION ALL
+    -- one-direction relationships (SQLAlchemy's "missing back_populates")
+    SELECT 'warning', pg_catalog.format('relationship %I of %s', e.name, e.source),
+           'it has no back_populates: its other direction is missing, or declared apart and not linked to it',
+           relorm._declaration_sql(e, COALESCE(
+               -- the reverse direction declared on its own
+               (SELECT p.name FROM relorm.relationship p
+                 WHERE p.source OPERATOR(pg_catalog.=) e.target AND p.target OPERATOR(pg_catalog.=) e.source
+                   AND p.back_populates IS NULL AND p.kind OPERATOR(pg_catalog.<>) 'viewonly'
+                   AND p.local_columns OPERATOR(pg_catalog.=) e.remote_columns
+                   AND p.remote_columns OPERATOR(pg_catalog.=) e.local_columns
+                   AND (p.source, p.name) OPERATOR(pg_catalog.<>) (e.source, e.name)
+                 ORDER BY p.name LIMIT 1),
+               -- or the conventional name of relorm.reflect, unless the target uses it
+               relorm._free_name(e.target, CASE WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_one' THEN t.relname::pg_catalog.text
+                    WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_many' THEN t.relname::pg_catalog.text
+                    WHEN e.fk_side OPERATOR(pg_catalog.=) 'target'
+                     AND pg_catalog.cardinality(e.remote_columns) OPERATOR(pg_catalog.=) 1
+                     AND pg_catalog.right(e.remote_columns[1]::pg_catalog.text, 3) OPERATOR(pg_catalog.=) '_id'
+                    THEN pg_catalog.left(e.remote_columns[1]::pg_catalog.text, -3)
+                    ELSE relorm._singular(t.relname) END)), NULL)
+      FROM edge e
+      JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) e.source
+     WHERE e.back_populates IS NULL AND e.kind OPERATOR(pg_catalog.<>) 'viewonly'
+    UNION ALL
+    -- joined loading of a collection multiplies the parent rows
+    SELECT 'warning', pg_catalog.format('relationship %I of %s', r.name, r.source),
+           'it loads a collection with lazy ''joined'', which multiplies the parent rows; use ''selectin''',
+           relorm._declaration_sql(r, NULL, 'selectin')
+      FROM relorm.relationship r
+     WHERE r.many AND r.lazy OPERATOR(pg_catalog.=) 'joined'
+    UNION ALL
+    -- foreign keys without an index on their columns: deletes and joins from the parent scan the child
+    SELECT 'warning', pg_catalog.format('constraint %I on %s', k.conname, k.child),
+           pg_catalog.format('foreign key (%s) has no index: deleting from or joining %s scans %s', k.cols, k.parent, k.child),
+           pg_catalog.format('CREATE INDEX ON %s (%s)', k.child, k.cols)
+      FROM fk k
+     WHERE NOT EXISTS (
+             SELECT 1 FROM pg_catalog.pg_index i
+              WHERE i.indrelid OPERATOR(pg_catalog.=) k.child AND i.indpred IS NULL AND i.indisvalid
+                AND ARRAY(SELECT x FROM pg_catalog.unnest((pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[])[1:pg_catalog.cardinality(k.conkey)]) AS x ORDER BY x)
+                    OPERATOR(pg_catalog.=) ARRAY(SELECT x FROM pg_catalog.unnest(k.conkey) AS x ORDER BY x))
+    UNION ALL
+    -- foreign key columns whose type differs from the key they reference
+    SELECT 'warning', pg_catalog.format('column %s.%I', k.child, ca.attname),
+           pg_catalog.format('it is %s but references %s.%I, which is %s',
+                             pg_catalog.format_type(ca.atttypid, ca.atttypmod), k.parent, pa.attname,
+                             pg_catalog.format_type(pa.atttypid, pa.atttypmod)),
+           relorm._alter_type_sql(k.child, ca.attname, pa.atttypid, pa.atttypmod)
+      FROM fk k
+     CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(k.conkey), pg_catalog.unnest(k.confkey)) AS u(c, p)
+      JOIN pg_catalog.pg_attribute ca ON ca.attrelid OPERATOR(pg_catalog.=) k.child AND ca.attnum OPERATOR(pg_catalog.=) u.c
+      JOIN pg_catalog.pg_attribute pa ON pa.attrelid OPERATOR(pg_catalog.=) k.parent AND pa.attnum OPERATOR(pg_catalog.=) u.p
+     WHERE ca.atttypid OPERATOR(pg_catalog.<>) pa.atttypid
+    UNION ALL
+    -- the same for a relationship whose constraint is gone: nothing stops its types drifting apart
+    SELECT 'warning', pg_catalog.format('column %s.%I', p.child, ca.attname),
+           pg_catalog.format('it is %s but relationship %I of %s joins it to %s.%I, which is %s',
+                             pg_catalog.format_type(ca.atttypid, ca.atttypmod), p.name, p.source, p.parent, pa.attname,
+                             pg_catalog.format_type(pa.atttypid, pa.atttypmod)),
+           relorm._alter_type_sql(p.child, ca.attname, pa.atttypid, pa.atttypmod)
+      FROM (SELECT e.source, e.name,
+                   CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.source ELSE e.target END AS child,
+                   CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.target ELSE e.source END AS parent,
+                   u.c, u.p
+              FROM edge e
+              JOIN fk_of f ON f.source OPERATOR(pg_catalog.=) e.source AND f.name OPERATOR(pg_catalog.=) e.name
+             CROSS JOIN LATERAL ROWS FROM (
+                   pg_catalog.unnest(CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.local_columns ELSE e.remote_columns END),
+                   pg_catalog.unnest(CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.remote_columns ELSE e.local_columns END)) AS u(c, p)
+             WHERE f.con IS NULL AND e.fk_side OPERATOR(pg_catalog.=) ANY ('{source,target}'::pg_catalog.text[])) AS p
+      JOIN pg_catalog.pg_attribute ca
+        ON ca.attrelid OPERATOR(pg_catalog.=) p.child AND ca.attname OPERATOR(pg_catalog.=) p.c AND NOT ca.attisdropped
+      JOIN pg_catalog.pg_attribute pa
+        ON pa.attrelid OPERATOR(pg_catalog.=) p.parent AND pa.attname OPERATOR(pg_catalog.=) p.p AND NOT pa.attisdropped
+     WHERE ca.atttypid OPERATOR(pg_catalog.<>) pa.atttypid
+  ) AS x
+ ORDER BY CASE x.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END, x.object, x.problem
+$$;

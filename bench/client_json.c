@@ -7,7 +7,7 @@
 
 #include "relorm-bench.h"
 
-/* Type OIDs (catalog/pg_type.h, which is a server header). */
+/* Type OIDs, as in catalog/pg_type_d.h (a server header). */
 #define BOOLOID 16
 #define INT8OID 20
 #define INT2OID 21

@@ -11,11 +11,12 @@
 #include "relorm-bench.h"
 
 /* Scratch buffers: one root's JSON text, one batch's array of parent keys. */
-static Buf	doc;
-static Buf	keys;
+static Buf	scratch_doc;
+static Buf	scratch_keys;
 
 /* ---- n+1: one query per parent row and relationship ---------------------- */
 
+/* One row's object, each relationship loaded by one query per row, recursively. */
 static bool
 nplus1_row(Conn *c, const Node *n, const PGresult *res, int row, Buf *out, Failure *f)
 {
@@ -78,10 +79,10 @@ nplus1_roots(Conn *c, const Node *root, const PGresult *roots, Output *out, Fail
 
 	for (row = 0; row < nroots; row++)
 	{
-		buf_reset(&doc);
-		if (!nplus1_row(c, root, roots, row, &doc, f))
+		buf_reset(&scratch_doc);
+		if (!nplus1_row(c, root, roots, row, &scratch_doc, f))
 			return false;
-		output_add(out, doc.data, doc.len);
+		output_add(out, scratch_doc.data, scratch_doc.len);
 	}
 	return true;
 }
@@ -268,15 +269,15 @@ selectin_roots(Conn *c, const Node *root, PGresult *roots, Output *out, Failure 
 	for (from = 0; from < nroots; from += SELECTIN_BATCH)
 	{
 		int			to = from + SELECTIN_BATCH < nroots ? from + SELECTIN_BATCH : nroots;
-		Level	   *lv = selectin_load(c, root, roots, 0, from, to, &keys, f);
+		Level	   *lv = selectin_load(c, root, roots, 0, from, to, &scratch_keys, f);
 
 		if (!lv)
 			return false;
 		for (row = from; row < to; row++)
 		{
-			buf_reset(&doc);
-			selectin_row(lv, row, &doc);
-			output_add(out, doc.data, doc.len);
+			buf_reset(&scratch_doc);
+			selectin_row(lv, row, &scratch_doc);
+			output_add(out, scratch_doc.data, scratch_doc.len);
 		}
 		lv->res = NULL;			/* the roots are the caller's */
 		level_free(lv);

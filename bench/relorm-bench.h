@@ -23,7 +23,7 @@
  *   client_loaders.c     n+1 and selectin: loading a tree from the client
  *   contenders.c         the contenders, their collected output, one call of one
  *   check.c              every contender's output compared with the reference's
- *   timing.c             warm-up and timed rounds, medians, the round trip
+ *   timing.c             one workload's run: warm-up, timed rounds; medians
  *   memory.c             backend RssAnon sampled from /proc during one call
  *   report.c             the printed tables, the TSV file, the targets
  */

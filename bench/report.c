@@ -1,0 +1,129 @@
+/*
+ * report.c
+ *		The results: per workload the table of each contender's median, minimum
+ *		and maximum and its ratio to relorm's, the same rows in the TSV file, and
+ *		at the end the targets, met or missed.
+ */
+#include <stdio.h>
+
+#include "relorm-bench.h"
+
+FILE	   *tsv;				/* --tsv, else /dev/null */
+
+/* Medians by workload and contender, for the targets; < 0 when not measured. */
+static double medians[NWORKLOADS][NCONTENDERS];
+static long peaks_kb[NWORKLOADS][NCONTENDERS];
+
+/* The TSV file's header; nothing measured yet. */
+void
+report_begin(void)
+{
+	int			i,
+				j;
+
+	fprintf(tsv, "workload\tcontender\tmedian_ms\tmin_ms\tmax_ms\tx_relorm\tpeak_rss_anon_kb\tbase_rss_anon_kb\n");
+	for (i = 0; i < NWORKLOADS; i++)
+		for (j = 0; j < NCONTENDERS; j++)
+			medians[i][j] = peaks_kb[i][j] = -1;
+}
+
+/*
+ * One workload's table, and its rows in the TSV file.  Sorts each contender's
+ * times (median()), so its minimum and maximum are the first and the last.
+ */
+void
+report_workload(const Workload *w, int warmup, int rounds)
+{
+	int			i;
+	double		base = -1;
+
+	if (contenders[0].available && !contenders[0].failed && !contenders[0].mismatch &&
+		contenders[0].ntimes > 0)
+		base = median(contenders[0].times, contenders[0].ntimes);
+	printf("   %d warm-up, %d rounds%s\n", warmup, rounds,
+		   w->mode == MODE_FIRST_CALL ? " (each call on a new connection; connect not timed)" : "");
+	printf("   %-12s %12s %12s %12s %10s", "contender", "median", "min", "max", "x relorm");
+	if (w->memory)
+		printf(" %22s", "backend RssAnon peak");
+	printf("\n");
+	for (i = 0; i < NCONTENDERS; i++)
+	{
+		Contender  *ct = &contenders[i];
+		double		med;
+
+		printf("   %-12s ", ct->name);
+		if (!ct->available)
+		{
+			printf("%12s\n", "unavailable");
+			fprintf(tsv, "%s\t%s\tunavailable\n", w->name, ct->name);
+			continue;
+		}
+		if (ct->failed || ct->mismatch || ct->ntimes == 0)
+		{
+			printf("%12s\n", ct->mismatch ? "MISMATCH" : "FAILED");
+			fprintf(tsv, "%s\t%s\t%s\n", w->name, ct->name, ct->mismatch ? "mismatch" : "failed");
+			continue;
+		}
+		med = median(ct->times, ct->ntimes);
+		medians[w - workloads][i] = med;
+		peaks_kb[w - workloads][i] = ct->peak_anon_kb;
+		printf("%9.3f ms %9.3f ms %9.3f ms ", med, ct->times[0], ct->times[ct->ntimes - 1]);
+		if (base > 0)
+			printf("%9.2fx", med / base);
+		else
+			printf("%10s", "-");
+		if (w->memory && ct->peak_anon_kb >= 0)
+			printf(" %9.1f MB (+%.1f MB)", ct->peak_anon_kb / 1024.0,
+				   (ct->peak_anon_kb - ct->base_anon_kb) / 1024.0);
+		printf("\n");
+		fprintf(tsv, "%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\t%ld\n", w->name, ct->name, med,
+				ct->times[0], ct->times[ct->ntimes - 1],
+				base > 0 ? med / base : 0.0, ct->peak_anon_kb, ct->base_anon_kb);
+	}
+	fflush(tsv);
+}
+
+/* One target: relorm's median over a contender's must be <= limit (or >= for a speed-up). */
+static void
+target(const char *wname, int contender, double limit, bool speedup)
+{
+	int			wi = workload_index(wname);
+	double		rel,
+				other,
+				ratio;
+	char		label[96];
+
+	rel = medians[wi][0];
+	other = medians[wi][contender];
+	snprintf(label, sizeof(label), speedup ? "relorm >= %.0fx faster than %s" : "relorm <= %.1fx %s",
+			 limit, contenders[contender].name);
+	printf("   %-9s %-40s ", wname, label);
+	if (rel < 0 || other < 0)
+	{
+		printf("not measured\n");
+		return;
+	}
+	ratio = speedup ? other / rel : rel / other;
+	printf("%6.2fx  %s\n", ratio, (speedup ? ratio >= limit : ratio <= limit) ? "met" : "MISSED");
+}
+
+/* The targets of issue 4 (README.md), from the medians of the workloads run. */
+void
+print_targets(void)
+{
+	long		kb = peaks_kb[workload_index("full")][0];
+
+	printf("\n== targets (relorm's median against the contender's)\n");
+	target("full", REFERENCE, 0.5, false);
+	target("page", REFERENCE, 1.0, false);
+	target("page", 2, 10.0, true);
+	target("one", REFERENCE, 1.0, false);
+	target("one", 2, 10.0, true);
+	target("one_cold", REFERENCE, 1.0, false);
+	target("one_cold", 2, 10.0, true);
+	printf("   %-9s %-40s ", "full", "relorm backend RssAnon peak < 64 MB");
+	if (kb < 0)
+		printf("not measured\n");
+	else
+		printf("%6.1f MB %s\n", kb / 1024.0, kb < 64 * 1024 ? "met" : "MISSED");
+}

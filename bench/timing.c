@@ -1,7 +1,8 @@
 /*
  * timing.c
- *		Times the contenders of a workload: warm-up, then timed rounds that
- *		alternate between them; medians; the round trip of a bare SELECT 1.
+ *		Runs one workload: the check, then a warm-up and timed rounds that
+ *		alternate between the contenders, the memory run, the report.  Also the
+ *		clock, medians, and the round trip of a bare SELECT 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
