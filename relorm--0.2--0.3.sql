@@ -371,7 +371,9 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
     SELECT 'warning', pg_catalog.format('relationship %I of %s', e.name, e.source),
            'its foreign key constraint was dropped; the database no longer enforces the relationship'
            OPERATOR(pg_catalog.||) CASE WHEN o.n OPERATOR(pg_catalog.>) 0
-                THEN pg_catalog.format(' (and %s rows reference no row: fix or delete them, then declare it again)', o.n)
+                THEN pg_catalog.format(' (and %s %s no row: fix or delete %s, then declare it again)', o.n,
+                                       CASE WHEN o.n OPERATOR(pg_catalog.=) 1 THEN 'row references' ELSE 'rows reference' END,
+                                       CASE WHEN o.n OPERATOR(pg_catalog.=) 1 THEN 'it' ELSE 'them' END)
                 ELSE '' END,
            CASE WHEN o.n OPERATOR(pg_catalog.=) 0 THEN relorm._declaration_sql(e, NULL, NULL) END
       FROM edge e JOIN fk_of f ON f.source OPERATOR(pg_catalog.=) e.source AND f.name OPERATOR(pg_catalog.=) e.name

@@ -498,6 +498,21 @@ remote_is_unique(const RelormRelationship *r)
 	return unique;
 }
 
+/*
+ * Whether each key column has one collation on both sides: a join compares
+ * under one collation, and a nondeterministic one on a side could match a
+ * parent to several rows of a unique key.
+ */
+static bool
+keys_share_collation(const RelormRelationship *r)
+{
+	for (int k = 0; k < r->nkeys; k++)
+		if (relorm_column_collation(r->source, r->local_attnums[k]) !=
+			relorm_column_collation(r->target, r->remote_attnums[k]))
+			return false;
+	return true;
+}
+
 static void
 strategy_error(const RelormRelationship *r, const char *why)
 {
@@ -542,6 +557,8 @@ choose_strategy(const RelormRelationship *r, const ShapeItem *item)
 				strategy_error(r, "the target has no unique index on the joined columns");
 			if (r->target_type)
 				strategy_error(r, "it targets one subtype, which a join cannot filter without losing the parent's row");
+			if (!keys_share_collation(r))
+				strategy_error(r, "its key columns have different collations on the two sides");
 			return STRATEGY_JOINED;
 		case SHAPE_STRATEGY_SELECT:
 			return STRATEGY_SELECT;
@@ -552,7 +569,8 @@ choose_strategy(const RelormRelationship *r, const ShapeItem *item)
 	}
 	if (limited)
 		return STRATEGY_SELECT;
-	if (plain && to_one && strcmp(r->lazy, "joined") == 0 && r->target_type == NULL && remote_is_unique(r))
+	if (plain && to_one && strcmp(r->lazy, "joined") == 0 && r->target_type == NULL && keys_share_collation(r) &&
+		remote_is_unique(r))
 		return STRATEGY_JOINED;
 	return STRATEGY_SELECTIN;
 }
