@@ -57,10 +57,12 @@ main(int argc, char **argv)
 			usage();
 		else
 		{
+			bool		found = false;
+
 			for (j = 0; j < NWORKLOADS; j++)
 				if (strcmp(argv[i], workloads[j].name) == 0)
-					selected[j] = any = true;
-			if (!any)
+					selected[j] = any = found = true;
+			if (!found)
 				die("no workload named %s", argv[i]);
 		}
 	}
