@@ -329,6 +329,7 @@ relorm_check_param_numbers(const char *text, int max, const char *what)
 					(errcode(ERRCODE_UNDEFINED_PARAMETER),
 					 errmsg("there is no parameter $%.*s in %s", digits, text + t->start + 1, what),
 					 errdetail("The call gives %d parameter%s.", max, max == 1 ? "" : "s"),
+					 n < 1 ? errhint("Parameters are numbered from $1.") :
 					 errhint("Pass the params argument as a JSON array with one element for each of $1 .. $%.*s.",
 							 digits, text + t->start + 1)));
 	}
