@@ -10,6 +10,7 @@
 #include "access/relation.h"
 #include "catalog/pg_proc.h"
 #include "deparse.h"
+#include "miscadmin.h"
 #include "load_plan.h"
 #include "plan_cache.h"
 #include "prepare.h"
@@ -18,11 +19,14 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
-/* The cache key: the request and the settings that change a plan. */
+/*
+ * The cache key: the request and what else changes a plan: the settings, and
+ * the user ('**' follows the relationships whose fragments it may run).
+ */
 static char *
 plan_key(const PlanRequest *req)
 {
-	return psprintf("%u|%d|%d:%d|%d:%s|%d:%s|%d:%s", req->root, relorm_default_depth,
+	return psprintf("%u|%u|%d|%d:%d|%d:%s|%d:%s|%d:%s", req->root, GetUserId(), relorm_default_depth,
 					req->by_key, req->key_param,
 					(int) strlen(req->shape), req->shape,
 					req->filter ? (int) strlen(req->filter) : -1, req->filter ? req->filter : "",
