@@ -68,7 +68,14 @@ relorm_start_cluster() {
 		-E UTF8 --locale=C >"$RELORM_TMP/initdb.log" 2>&1 ||
 		{ cat "$RELORM_TMP/initdb.log"; return 1; }
 	RELORM_PORT=${RELORM_PORT:-$((20000 + RANDOM % 20000))}
-	as_owner "$PG_BINDIR/pg_ctl" -D "$RELORM_PGDATA" -l "$RELORM_TMP/server.log" -w \
+	# RELORM_SERVER_WRAPPER: a command the server runs under (scripts/valgrind)
+	local server=()
+	if [ -n "${RELORM_SERVER_WRAPPER:-}" ]; then
+		printf '#!/bin/sh\nexec %s %s "$@"\n' "$RELORM_SERVER_WRAPPER" "$PG_BINDIR/postgres" >"$RELORM_TMP/postgres"
+		chmod 755 "$RELORM_TMP/postgres"
+		server=(-p "$RELORM_TMP/postgres" -t 600)
+	fi
+	as_owner "$PG_BINDIR/pg_ctl" -D "$RELORM_PGDATA" -l "$RELORM_TMP/server.log" -w "${server[@]}" \
 		-o "-c listen_addresses='' -k $RELORM_TMP -p $RELORM_PORT -c fsync=off ${RELORM_SERVER_OPTS:-}" \
 		start >/dev/null || { cat "$RELORM_TMP/server.log"; return 1; }
 	export PGHOST="$RELORM_TMP" PGPORT="$RELORM_PORT" PGUSER="$user" PGDATABASE=postgres

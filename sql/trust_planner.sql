@@ -67,6 +67,13 @@ SELECT relorm.fetch('coded', 'id,coded_by(code)');
 SELECT relorm.fetch('coded', 'id,coded_by!select(code)');
 -- and it is never joined: a join could match one row to two
 SELECT try($$SELECT relorm.fetch('coded', 'id,coded_by!joined(code)')$$);
+-- a caller's ordering by the key column's name means the column, whatever the strategy
+-- (the level's key output once took that name, with the foreign key's collation)
+SELECT relorm.fetch('coded', 'id,coded_by(order: (code DESC), label)');
+SELECT relorm.fetch('coded', 'id,coded_by!select(order: (code DESC), label)');
+-- and an ordering by position is refused: positions count the columns of relorm's queries
+SELECT try($$SELECT relorm.fetch('codes', 'code,coded(order: (1 DESC), id)')$$);
+SELECT try($$SELECT relorm.fetch('codes', 'code', order_by => '2')$$);
 -- !inner and !none compare the same way
 SELECT relorm.fetch('codes', 'code,coded!inner()');
 SELECT relorm.fetch('codes', 'code,coded!none()');

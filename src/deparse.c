@@ -530,9 +530,14 @@ deparse_order(Deparse *dp, const PlanLevel *lvl, const char *alias)
 	return buf.len > 0 ? buf.data : NULL;
 }
 
-/* The parent key as the level's query returns it: cast to the parent's key type, in the FK's collation. */
+/*
+ * The parent key as the level's query returns it: cast to the parent's key
+ * type, in the FK's collation, under an internal name (a cast or a COLLATE
+ * makes it another expression than the column: under the column's name, a
+ * caller's ordering by that name would be ambiguous, or order by the key).
+ */
 static void
-append_key_outputs(StringInfo buf, const PlanLevel *lvl, char **keys)
+append_key_outputs(Deparse *dp, StringInfo buf, const PlanLevel *lvl, char **keys)
 {
 	const RelormRelationship *r = lvl->rel;
 
@@ -546,6 +551,7 @@ append_key_outputs(StringInfo buf, const PlanLevel *lvl, char **keys)
 			appendStringInfo(buf, "CAST(%s AS %s)%s", keys[k], format_type_be_qualified(lvl->key_types[k]), coll);
 		else
 			appendStringInfo(buf, "%s%s", keys[k], coll);
+		appendStringInfo(buf, " AS %s", iname(dp, "k%d", k + 1));
 	}
 }
 
@@ -620,7 +626,7 @@ child_sql(Deparse *dp, PlanLevel *lvl)
 		return buf.data;
 	}
 	appendStringInfoString(&buf, "SELECT ");
-	append_key_outputs(&buf, lvl, keys);
+	append_key_outputs(dp, &buf, lvl, keys);
 	if (lvl->count)
 		appendStringInfoString(&buf, ", pg_catalog.count(*)");
 	else

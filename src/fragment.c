@@ -261,9 +261,27 @@ relorm_check_order_list(const char *text, const char *what)
 	/* the newline ends a trailing comment before nothing is appended */
 	SelectStmt *stmt = parse_fragment(psprintf("NULL ORDER BY %s\n", text), text, what, "ordering list");
 
+	ListCell   *lc;
+
 	check_bare_select(stmt, what, "ordering list", text);
 	if (stmt->sortClause == NIL)
 		refuse(what, "ordering list", "has no ordering", text);
+
+	/*
+	 * A bare integer orders by a column of the query's own result, which is
+	 * relorm's, and another one for each strategy.
+	 */
+	foreach(lc, stmt->sortClause)
+	{
+		SortBy	   *sb = lfirst_node(SortBy, lc);
+
+		if (IsA(sb->node, A_Const) && IsA(&((A_Const *) sb->node)->val, Integer))
+			ereport(ERROR,
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("%s orders by a column position", what),
+					 errdetail("The text was: %s", text),
+					 errhint("Name the column: positions count the columns of relorm's own queries.")));
+	}
 }
 
 /*
