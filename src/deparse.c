@@ -551,7 +551,9 @@ append_key_outputs(Deparse *dp, StringInfo buf, const PlanLevel *lvl, char **key
 			appendStringInfo(buf, "CAST(%s AS %s)%s", keys[k], format_type_be_qualified(lvl->key_types[k]), coll);
 		else
 			appendStringInfo(buf, "%s%s", keys[k], coll);
-		appendStringInfo(buf, " AS %s", iname(dp, "k%d", k + 1));
+		/* the key of a many-to-many or view-only form already has an internal name */
+		if (r->kind != REL_MANY_TO_MANY && r->kind != REL_VIEWONLY)
+			appendStringInfo(buf, " AS %s", iname(dp, "k%d", k + 1));
 	}
 }
 
