@@ -307,7 +307,7 @@ render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, Chil
 		appendBinaryStringInfo(out, field->key_json, field->key_len);
 		if (field->colidx >= 0)
 		{
-			json_out_value(out, &lvl->out[field->colidx], vals[field->colidx], nulls[field->colidx]);
+			relorm_json_out_value(out, &lvl->out[field->colidx], vals[field->colidx], nulls[field->colidx]);
 			continue;
 		}
 		if (child->strategy == STRATEGY_JOINED)
@@ -394,7 +394,7 @@ group_row(Grouper *g, Datum *vals, bool *nulls, int i)
 		appendStringInfoCharMacro(cl->buf, ',');
 	elem = cl->buf->len;
 	if (child->count)
-		json_out_value(cl->buf, &child->out[child->nkeycols], vals[child->nkeycols],
+		relorm_json_out_value(cl->buf, &child->out[child->nkeycols], vals[child->nkeycols],
 					   nulls[child->nkeycols]);
 	else
 		render_row(cl->buf, child, vals, nulls, i, g->cloads);

@@ -21,7 +21,7 @@
 
 /* Decides how a column of this type is rendered, as json_categorize_type does. */
 void
-json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt)
+relorm_json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt)
 {
 	Oid			outfunc = InvalidOid;
 	bool		varlena;
@@ -98,7 +98,7 @@ json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt)
 
 /* Appends str (len bytes) as a JSON string, escaped exactly as escape_json does. */
 void
-json_out_string(StringInfo buf, const char *str, int len)
+relorm_json_out_string(StringInfo buf, const char *str, int len)
 {
 	const char *end = str + len;
 	const char *run = str;
@@ -160,7 +160,7 @@ append_text_datum(StringInfo buf, Datum d)
 
 /* Appends one value, rendered as to_json renders it. */
 void
-json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull)
+relorm_json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull)
 {
 	char		num[MAXINT8LEN + 1];
 	char	   *s;
@@ -197,7 +197,7 @@ json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull)
 			if (IsValidJsonNumber(s, len))
 				appendBinaryStringInfo(buf, s, len);
 			else
-				json_out_string(buf, s, len);
+				relorm_json_out_string(buf, s, len);
 			pfree(s);
 			break;
 		case JO_DATE:
@@ -221,7 +221,7 @@ json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull)
 			{
 				text	   *t = DatumGetTextPP(value);
 
-				json_out_string(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+				relorm_json_out_string(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 				if ((Pointer) t != DatumGetPointer(value))
 					pfree(t);
 			}
@@ -237,7 +237,7 @@ json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull)
 			break;
 		case JO_OTHER:
 			s = OutputFunctionCall(&col->fn, value);
-			json_out_string(buf, s, strlen(s));
+			relorm_json_out_string(buf, s, strlen(s));
 			pfree(s);
 			break;
 	}

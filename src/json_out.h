@@ -35,8 +35,8 @@ typedef struct JsonOutColumn
 	FmgrInfo	fn;				/* output or cast function when needed */
 } JsonOutColumn;
 
-extern void json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt);
-extern void json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull);
-extern void json_out_string(StringInfo buf, const char *str, int len);
+extern void relorm_json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt);
+extern void relorm_json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull);
+extern void relorm_json_out_string(StringInfo buf, const char *str, int len);
 
 #endif							/* RELORM_JSON_OUT_H */

@@ -37,7 +37,7 @@ plan_key(const PlanRequest *req)
 static LoadPlan *
 build_plan(const PlanRequest *req)
 {
-	MemoryContext cxt = AllocSetContextCreate(plan_cache_context(), "relorm load plan", ALLOCSET_SMALL_SIZES);
+	MemoryContext cxt = AllocSetContextCreate(relorm_plan_cache_context(), "relorm load plan", ALLOCSET_SMALL_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(cxt);
 	LoadPlan   *volatile plan = palloc0(sizeof(LoadPlan));
 
@@ -52,7 +52,7 @@ build_plan(const PlanRequest *req)
 	PG_CATCH();
 	{
 		MemoryContextSwitchTo(old);
-		plan_cache_free(plan);
+		relorm_plan_cache_free(plan);
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -93,16 +93,16 @@ get_plan(const PlanRequest *req)
 
 	/* validates the relationship cache, invalidating every plan when it changed */
 	(void) relorm_relationships_of(req->root);
-	plan = plan_cache_find(key);
+	plan = relorm_plan_cache_find(key);
 	if (plan == NULL)
 	{
 		plan = build_pinned(req);
 		plan->cache_key = MemoryContextStrdup(plan->cxt, key);
 		plan->valid = relorm_cache_is_valid();
 		if (plan->valid)
-			plan_cache_add(plan);
+			relorm_plan_cache_add(plan);
 	}
-	plan_cache_trim(plan);
+	relorm_plan_cache_trim(plan);
 	return plan;
 }
 
@@ -133,10 +133,10 @@ open_relations(LoadPlanUse *use)
 	{
 		LockDatabaseObject(ProcedureRelationId, plan->funcs[i], 0, AccessShareLock);
 		if (!SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(plan->funcs[i])))
-			plan_cache_invalidate(plan);
+			relorm_plan_cache_invalidate(plan);
 	}
 	if (plan->nrelids > 0 && use->rels[plan->nrelids - 1] == NULL)
-		plan_cache_invalidate(plan);
+		relorm_plan_cache_invalidate(plan);
 	if (plan->valid)
 		return true;
 	for (int i = 0; i < plan->nrelids && use->rels[i] != NULL; i++)
@@ -155,10 +155,10 @@ relorm_plan_open(LoadPlanUse *use, const PlanRequest *req)
 	for (int attempt = 0;; attempt++)
 	{
 		use->plan = get_plan(req);
-		plan_cache_acquire(use->plan);
+		relorm_plan_cache_acquire(use->plan);
 		if (open_relations(use))
 			return;
-		plan_cache_release(use->plan);
+		relorm_plan_cache_release(use->plan);
 		use->plan = NULL;
 		if (attempt == 100)
 			ereport(ERROR,
@@ -176,6 +176,6 @@ relorm_plan_close(LoadPlanUse *use)
 		return;
 	for (int i = 0; i < use->plan->nrelids; i++)
 		relation_close(use->rels[i], NoLock);
-	plan_cache_release(use->plan);
+	relorm_plan_cache_release(use->plan);
 	use->plan = NULL;
 }

@@ -54,7 +54,7 @@ free_level(PlanLevel *lvl)
 
 /* Frees a plan: its prepared statements, then its memory. */
 void
-plan_cache_free(LoadPlan *plan)
+relorm_plan_cache_free(LoadPlan *plan)
 {
 	if (plan->top)
 		free_level(plan->top);
@@ -128,7 +128,7 @@ uncache(LoadPlan *plan)
 
 /* The plan is stale: out of the cache, freed once no fetch runs it. */
 void
-plan_cache_invalidate(LoadPlan *plan)
+relorm_plan_cache_invalidate(LoadPlan *plan)
 {
 	plan->valid = false;
 	uncache(plan);
@@ -143,7 +143,7 @@ bury(void)
 
 	graveyard = NIL;
 	foreach(lc, dead)
-		plan_cache_free(lfirst(lc));
+		relorm_plan_cache_free(lfirst(lc));
 	list_free(dead);
 }
 
@@ -177,7 +177,7 @@ relcache_callback(Datum arg, Oid relid)
 		LoadPlan   *plan = dlist_container(LoadPlan, lru, it.cur);
 
 		if (relid == InvalidOid || reads_relation(plan, relid))
-			plan_cache_invalidate(plan);
+			relorm_plan_cache_invalidate(plan);
 	}
 }
 
@@ -196,7 +196,7 @@ proc_callback(Datum arg, int cacheid, uint32 hashvalue)
 		LoadPlan   *plan = dlist_container(LoadPlan, lru, it.cur);
 
 		if (plan_calls(plan, hashvalue))
-			plan_cache_invalidate(plan);
+			relorm_plan_cache_invalidate(plan);
 	}
 	foreach(lc, running)
 	{
@@ -211,17 +211,17 @@ proc_callback(Datum arg, int cacheid, uint32 hashvalue)
 static void
 cast_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
-	plan_cache_invalidate_all();
+	relorm_plan_cache_invalidate_all();
 }
 
 /* relorm's catalogs changed: every plan goes. */
 void
-plan_cache_invalidate_all(void)
+relorm_plan_cache_invalidate_all(void)
 {
 	dlist_mutable_iter it;
 
 	dlist_foreach_modify(it, &lru)
-		plan_cache_invalidate(dlist_container(LoadPlan, lru, it.cur));
+		relorm_plan_cache_invalidate(dlist_container(LoadPlan, lru, it.cur));
 }
 
 /* Sets up the cache on first use. */
@@ -242,28 +242,28 @@ plan_cache_init(void)
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(PROCOID, proc_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(CASTSOURCETARGET, cast_callback, (Datum) 0);
-	relorm_cache_register_reset_hook(plan_cache_invalidate_all);
+	relorm_cache_register_reset_hook(relorm_plan_cache_invalidate_all);
 }
 
 /* The context under which plans are built (each in a context of its own). */
 MemoryContext
-plan_cache_context(void)
+relorm_plan_cache_context(void)
 {
 	plan_cache_init();
 	return plan_cache_cxt;
 }
 
 uint32
-plan_cache_hash_key(const char *key)
+relorm_plan_cache_hash_key(const char *key)
 {
 	return hash_bytes((const unsigned char *) key, strlen(key));
 }
 
 /* The valid cached plan with this key, made the most recently used; or NULL. */
 LoadPlan *
-plan_cache_find(const char *key)
+relorm_plan_cache_find(const char *key)
 {
-	uint32		h = plan_cache_hash_key(key);
+	uint32		h = relorm_plan_cache_hash_key(key);
 	PlanBucket *b;
 	ListCell   *lc;
 
@@ -287,14 +287,14 @@ plan_cache_find(const char *key)
 
 /* Keeps a newly built plan (its cache_key set) as the most recently used. */
 void
-plan_cache_add(LoadPlan *plan)
+relorm_plan_cache_add(LoadPlan *plan)
 {
 	PlanBucket *b;
 	bool		found;
 	MemoryContext old;
 
 	plan_cache_init();
-	plan->key_hash = plan_cache_hash_key(plan->cache_key);
+	plan->key_hash = relorm_plan_cache_hash_key(plan->cache_key);
 	b = hash_search(plan_hash, &plan->key_hash, HASH_ENTER, &found);
 	old = MemoryContextSwitchTo(plan_cache_cxt);
 	b->plans = found ? lappend(b->plans, plan) : list_make1(plan);
@@ -309,7 +309,7 @@ plan_cache_add(LoadPlan *plan)
  * however large; a plan a fetch is running is only taken out of the cache.
  */
 void
-plan_cache_trim(LoadPlan *keep)
+relorm_plan_cache_trim(LoadPlan *keep)
 {
 	Size		total = 0;
 	int			count = 0;
@@ -335,9 +335,9 @@ plan_cache_trim(LoadPlan *keep)
 
 /* A fetch starts running the plan. */
 void
-plan_cache_acquire(LoadPlan *plan)
+relorm_plan_cache_acquire(LoadPlan *plan)
 {
-	MemoryContext old = MemoryContextSwitchTo(plan_cache_context());
+	MemoryContext old = MemoryContextSwitchTo(relorm_plan_cache_context());
 
 	plan->refcount++;
 	running = lappend(running, plan);
@@ -346,9 +346,9 @@ plan_cache_acquire(LoadPlan *plan)
 
 /* A fetch is done with the plan: freed now if it left the cache meanwhile. */
 void
-plan_cache_release(LoadPlan *plan)
+relorm_plan_cache_release(LoadPlan *plan)
 {
 	running = list_delete_ptr(running, plan);
 	if (--plan->refcount == 0 && !plan->cached)
-		plan_cache_free(plan);
+		relorm_plan_cache_free(plan);
 }

@@ -9,15 +9,15 @@
 
 #include "load_plan.h"
 
-extern MemoryContext plan_cache_context(void);
-extern uint32 plan_cache_hash_key(const char *key);
-extern LoadPlan *plan_cache_find(const char *key);
-extern void plan_cache_add(LoadPlan *plan);
-extern void plan_cache_trim(LoadPlan *keep);
-extern void plan_cache_invalidate(LoadPlan *plan);
-extern void plan_cache_invalidate_all(void);
-extern void plan_cache_acquire(LoadPlan *plan);
-extern void plan_cache_release(LoadPlan *plan);
-extern void plan_cache_free(LoadPlan *plan);
+extern MemoryContext relorm_plan_cache_context(void);
+extern uint32 relorm_plan_cache_hash_key(const char *key);
+extern LoadPlan *relorm_plan_cache_find(const char *key);
+extern void relorm_plan_cache_add(LoadPlan *plan);
+extern void relorm_plan_cache_trim(LoadPlan *keep);
+extern void relorm_plan_cache_invalidate(LoadPlan *plan);
+extern void relorm_plan_cache_invalidate_all(void);
+extern void relorm_plan_cache_acquire(LoadPlan *plan);
+extern void relorm_plan_cache_release(LoadPlan *plan);
+extern void relorm_plan_cache_free(LoadPlan *plan);
 
 #endif							/* RELORM_PLAN_CACHE_H */

@@ -179,7 +179,7 @@ set_up_renderers(PlanLevel *lvl, MemoryContext cxt, List **funcs)
 
 		lvl->coltypes[lvl->nkeycols + i] = lvl->count ? INT8OID :
 			get_atttype(lvl->attrs[i].relid, lvl->attrs[i].attnum);
-		json_out_init_column(col, lvl->coltypes[lvl->nkeycols + i], cxt);
+		relorm_json_out_init_column(col, lvl->coltypes[lvl->nkeycols + i], cxt);
 		if (col->category == JO_CAST)
 			*funcs = list_append_unique_oid(*funcs, col->fn.fn_oid);
 	}

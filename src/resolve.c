@@ -28,6 +28,7 @@
 #include "parser/scanner.h"
 #include "parser/gram.h"
 #include "resolve.h"
+#include "resolve_int.h"
 #include "shape.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -37,16 +38,6 @@
 #include "utils/typcache.h"
 #include "utils/varlena.h"
 
-typedef struct ResolveState
-{
-	LoadPlan   *plan;
-	Shape	   *shape;
-	int			tree_depth;		/* levels of '**' expanded so far */
-	int			in_recursion;	/* > 0 while resolving the levels under a name* */
-	int			max_params;		/* the call's params: no fragment may use a $n beyond */
-	List	   *relids;			/* every relation the plan's queries read */
-	List	   *names;			/* every name in scope, for the internal prefix */
-} ResolveState;
 
 /* Columns a level's query returns, collected while its fields are resolved. */
 typedef struct ColumnList
@@ -56,7 +47,6 @@ typedef struct ColumnList
 	int			cap;
 	LevelColumn *refs;
 } ColumnList;
-
 static PlanLevel *resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via,
 								const char *path, const ShapeItem *item);
 static void resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
@@ -67,8 +57,8 @@ static void check_duplicate_keys(ResolveState *rs, PlanLevel *lvl);
  * The plan reads relid: every fetch locks it before its first row, and a
  * change to it drops the plan.  Its name and its columns' are in scope.
  */
-static void
-plan_reads(ResolveState *rs, Oid relid)
+void
+relorm_resolve_reads(ResolveState *rs, Oid relid)
 {
 	if (list_member_oid(rs->relids, relid))
 		return;
@@ -78,8 +68,8 @@ plan_reads(ResolveState *rs, Oid relid)
 }
 
 /* A fragment's identifiers are in scope too. */
-static void
-fragment_names(ResolveState *rs, const char *text)
+void
+relorm_resolve_names(ResolveState *rs, const char *text)
 {
 	ListCell   *lc;
 
@@ -92,10 +82,10 @@ fragment_names(ResolveState *rs, const char *text)
 	}
 }
 
-static int
-shape_pos(ResolveState *rs, int location)
+int
+relorm_resolve_position(ResolveState *rs, int location)
 {
-	return shape_char_position(rs->shape, location);
+	return relorm_shape_char_position(rs->shape, location);
 }
 
 static int
@@ -128,198 +118,12 @@ unknown_column(ResolveState *rs, Oid relid, const ShapeItem *item)
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("column \"%s\" does not exist in table %s, at position %d of the shape",
-					item->name, relorm_table_label(relid), shape_pos(rs, item->location)),
+					item->name, relorm_table_label(relid), relorm_resolve_position(rs, item->location)),
 			 errdetail("Shape: %s", rs->shape->text),
 			 relorm_find_relationship(relid, item->name) ?
 			 errhint("\"%s\" is a relationship: write %s(*) to fetch it.", item->name, item->name) :
 			 near ? errhint("Perhaps you meant the column \"%s\".", near) :
 			 errhint("The columns of %s are: %s.", relorm_table_label(relid), relorm_join_names(columns))));
-}
-
-static void
-unknown_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
-{
-	List	   *names = NIL;
-	const char *near;
-	ListCell   *lc;
-
-	foreach(lc, relorm_relationships_of(relid))
-		names = lappend(names, ((RelormRelationship *) lfirst(lc))->name);
-	near = relorm_nearest_name(item->name, names);
-	ereport(ERROR,
-			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("relationship \"%s\" does not exist on table %s, at position %d of the shape",
-					item->name, relorm_table_label(relid), shape_pos(rs, item->location)),
-			 names ? errdetail("The relationships of %s are: %s.", relorm_table_label(relid), relorm_join_names(names))
-			 : errdetail("Table %s has no relationships.", relorm_table_label(relid)),
-			 near ? errhint("Perhaps you meant \"%s\".", near)
-			 : get_attnum(relid, item->name) > 0 ?
-			 errhint("\"%s\" is a column: write it without parentheses.", item->name)
-			 : errhint("Declare relationships with relorm.one_to_many(), relorm.many_to_one(), relorm.one_to_one(), relorm.many_to_many() or relorm.viewonly().")));
-}
-
-/* The relationship named by item on relid, its columns still there. */
-static const RelormRelationship *
-find_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
-{
-	const RelormRelationship *r = relorm_find_relationship(relid, item->name);
-
-	if (r == NULL)
-		unknown_relationship(rs, relid, item);
-	if (r->nkeys == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				 errmsg("relationship \"%s\" of table %s has no key columns",
-						r->name, relorm_table_label(r->source))));
-	for (int k = 0; k < r->nkeys; k++)
-	{
-		const char *gone = NULL;
-
-		if (r->local_attnums[k] <= 0)
-			gone = r->local_names[k];
-		else if (r->kind != REL_VIEWONLY && r->remote_attnums[k] <= 0)
-			gone = r->remote_names[k];
-		if (gone)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("relationship \"%s\" of table %s refers to column \"%s\", which does not exist",
-							r->name, relorm_table_label(r->source), gone),
-					 errhint("Drop the relationship with relorm.drop_relationship() and declare it again.")));
-	}
-	plan_reads(rs, r->target);
-	if (OidIsValid(r->secondary))
-		plan_reads(rs, r->secondary);
-	return r;
-}
-
-/* ---- fragments ---- */
-
-/* A fragment that may use $n: checked, recorded for the parameter types. */
-static Fragment *
-param_fragment(ResolveState *rs, const char *text, Oid relid, const char *what, int param_offset)
-{
-	Fragment   *f = palloc0(sizeof(Fragment));
-
-	relorm_check_expression(text, what);
-	relorm_check_param_numbers(text, rs->max_params, what);
-	fragment_names(rs, text);
-	f->text = text;
-	f->relid = relid;
-	f->what = what;
-	f->param_offset = param_offset;
-	rs->plan->fragments = lappend(rs->plan->fragments, f);
-	return f;
-}
-
-static Fragment *
-where_fragment(ResolveState *rs, const ShapeItem *item, Oid relid, int param_offset)
-{
-	return param_fragment(rs, item->where, relid,
-						  psprintf("where: of \"%s\" at position %d of the shape", item->name,
-								   shape_pos(rs, item->where_location)),
-						  param_offset);
-}
-
-/*
- * An ordering list over relid, in which rel.column may name a column of a
- * to-one relationship of the table (order: author.name); those are recorded
- * for deparse.c to replace by a lookup.
- */
-static OrderSpec *
-resolve_order(ResolveState *rs, const char *text, Oid relid, const char *what, PlanLevel *lvl)
-{
-	OrderSpec  *spec = palloc0(sizeof(OrderSpec));
-	List	   *tokens;
-	const char *relname = get_rel_name(relid);
-
-	relorm_check_order_list(text, what);
-	relorm_check_param_numbers(text, -1, what);
-	fragment_names(rs, text);
-	spec->text.text = text;
-	spec->text.relid = relid;
-	spec->text.what = what;
-	tokens = relorm_fragment_tokens(text);
-	for (int i = 0; i + 2 < list_length(tokens); i++)
-	{
-		RelormToken *q = list_nth(tokens, i);
-		RelormToken *dot = list_nth(tokens, i + 1);
-		RelormToken *col = list_nth(tokens, i + 2);
-		RelormToken *prev = i > 0 ? list_nth(tokens, i - 1) : NULL;
-		RelormToken *next = i + 3 < list_length(tokens) ? list_nth(tokens, i + 3) : NULL;
-		const RelormRelationship *r;
-		OrderRef   *ref;
-
-		if (q->name == NULL || dot->tok != '.' || col->name == NULL ||
-			(prev && prev->tok == '.') || (next && (next->tok == '.' || next->tok == '(')) ||
-			strcmp(q->name, relname) == 0 ||
-			(r = relorm_find_relationship(relid, q->name)) == NULL)
-			continue;
-		if (r->many || (r->kind != REL_MANY_TO_ONE && r->kind != REL_ONE_TO_ONE))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("%s orders by %s.%s, but \"%s\" is not a many_to_one or one_to_one relationship",
-							what, q->name, col->name, q->name),
-					 errdetail("The text was: %s", text),
-					 errhint("Order by columns of the table, or of a to-one relationship declared with a foreign key.")));
-		if (get_attnum(r->target, col->name) <= 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("%s orders by %s.%s, but column \"%s\" does not exist in table %s",
-							what, q->name, col->name, col->name, relorm_table_label(r->target)),
-					 errdetail("The text was: %s", text)));
-		plan_reads(rs, r->target);
-		ref = palloc(sizeof(OrderRef));
-		ref->start = q->start;
-		ref->end = col->start + col->len;
-		ref->rel = relorm_copy_relationship(r);
-		ref->column = pstrdup(col->name);
-		spec->refs = lappend(spec->refs, ref);
-		i += 2;
-	}
-	spec->ends_with_key = relorm_order_ends_with(text, relname, lvl->pk, lvl->npk);
-	return spec;
-}
-
-/* ---- !inner and !none ---- */
-
-static List *resolve_filters(ResolveState *rs, Oid relid, List *items, int param_offset);
-
-/*
- * A !inner or !none item over relid: its relationship, its where: and the
- * conditions of its own filter items.  param_offset: the keys before the
- * fetch's params in the query the condition ends up in.
- */
-static FilterNode *
-resolve_filter(ResolveState *rs, Oid relid, const ShapeItem *item, int param_offset)
-{
-	FilterNode *f = palloc0(sizeof(FilterNode));
-	const RelormRelationship *r = find_relationship(rs, relid, item);
-
-	check_stack_depth();
-	f->anti = item->filter == SHAPE_FILTER_ANTI;
-	f->rel = relorm_copy_relationship(r);
-	if (r->join_on)
-		fragment_names(rs, r->join_on);
-	if (item->where)
-		f->where = where_fragment(rs, item, r->target, param_offset);
-	f->filters = resolve_filters(rs, r->target, item->items, param_offset);
-	return f;
-}
-
-static List *
-resolve_filters(ResolveState *rs, Oid relid, List *items, int param_offset)
-{
-	List	   *filters = NIL;
-	ListCell   *lc;
-
-	foreach(lc, items)
-	{
-		const ShapeItem *item = lfirst(lc);
-
-		if (item->kind == SHAPE_RELATIONSHIP && item->filter != SHAPE_FILTER_NONE)
-			filters = lappend(filters, resolve_filter(rs, relid, item, param_offset));
-	}
-	return filters;
 }
 
 /* ---- fields ---- */
@@ -331,7 +135,7 @@ add_field(List **fields, const char *key, int colidx, int childidx)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	json_out_string(&buf, key, strlen(key));
+	relorm_json_out_string(&buf, key, strlen(key));
 	appendStringInfoChar(&buf, ':');
 	f->key_json = pnstrdup(buf.data, buf.len);	/* the 1 kB buffer, times many keys, would stay */
 	pfree(buf.data);
@@ -390,7 +194,7 @@ check_exclusions(ResolveState *rs, Oid relid, const ShapeItem *item)
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
 				 errmsg("cannot leave out \"%s\": no such column%s in table %s, at position %d of the shape",
 						name, item->kind == SHAPE_DEFAULT_TREE ? " or relationship" : "",
-						relorm_table_label(relid), shape_pos(rs, item->location)),
+						relorm_table_label(relid), relorm_resolve_position(rs, item->location)),
 				 errdetail("Shape: %s", rs->shape->text),
 				 errhint("The columns of %s are: %s.", relorm_table_label(relid),
 						 relorm_join_names(relorm_column_names(relid)))));
@@ -448,7 +252,7 @@ link_column(ResolveState *rs, PlanLevel *lvl, const ShapeItem *item, ColumnList 
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("\"%s.%s\" does not name a column of an association table, at position %d of the shape",
-						item->qualifier, item->name, shape_pos(rs, item->location)),
+						item->qualifier, item->name, relorm_resolve_position(rs, item->location)),
 				 errdetail("Shape: %s", rs->shape->text),
 				 r && r->kind == REL_MANY_TO_MANY ?
 				 errhint("Inside %s(...), the association table is %s: write %s.column.", r->name,
@@ -458,185 +262,6 @@ link_column(ResolveState *rs, PlanLevel *lvl, const ShapeItem *item, ColumnList 
 	if (att <= 0)
 		unknown_column(rs, r->secondary, item);
 	return column_index(cols, JOIN_SECONDARY, r->secondary, att);
-}
-
-/* ---- strategies ---- */
-
-/* Whether the target has a unique index on exactly the remote columns. */
-static bool
-remote_is_unique(const RelormRelationship *r)
-{
-	Relation	rel = table_open(r->target, AccessShareLock);
-	List	   *indexes = RelationGetIndexList(rel);
-	ListCell   *lc;
-	bool		unique = false;
-
-	foreach(lc, indexes)
-	{
-		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
-		Form_pg_index ind = idx->rd_index;
-
-		if (ind->indisunique && ind->indimmediate && ind->indnkeyatts == r->nkeys &&
-			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
-			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL))
-		{
-			bool		all = true;
-
-			for (int i = 0; i < ind->indnkeyatts && all; i++)
-			{
-				bool		found = false;
-
-				for (int k = 0; k < r->nkeys; k++)
-					found |= ind->indkey.values[i] == r->remote_attnums[k];
-				all = found;
-			}
-			unique |= all;
-		}
-		index_close(idx, AccessShareLock);
-	}
-	table_close(rel, NoLock);
-	return unique;
-}
-
-/*
- * Whether each key column has one collation on both sides: a join compares
- * under one collation, and a nondeterministic one on a side could match a
- * parent to several rows of a unique key.
- */
-static bool
-keys_share_collation(const RelormRelationship *r)
-{
-	for (int k = 0; k < r->nkeys; k++)
-		if (relorm_column_collation(r->source, r->local_attnums[k]) !=
-			relorm_column_collation(r->target, r->remote_attnums[k]))
-			return false;
-	return true;
-}
-
-static void
-strategy_error(const RelormRelationship *r, const char *why)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("relationship \"%s\" of table %s cannot be loaded !joined: %s",
-					r->name, relorm_table_label(r->source), why),
-			 errhint("Use !selectin or !select, or leave the strategy to the catalog.")));
-}
-
-/*
- * The strategy of a relationship: the shape's hint, else the catalog's lazy
- * (a to-one relationship declared 'joined' is joined into its parent's query
- * when nothing in the item needs a query of its own).  item is NULL for a
- * level of the default tree.
- */
-static LevelStrategy
-choose_strategy(const RelormRelationship *r, const ShapeItem *item)
-{
-	bool		plain = true;
-	bool		to_one = !r->many && (r->kind == REL_MANY_TO_ONE || r->kind == REL_ONE_TO_ONE);
-	ShapeStrategy hint = item ? item->strategy : SHAPE_STRATEGY_DEFAULT;
-	bool		limited = item && (item->limit >= 0 || item->offset > 0);
-
-	if (item)
-	{
-		ListCell   *lc;
-
-		plain = item->where == NULL && !item->count && !limited && !item->recursive && item->order == NULL;
-		foreach(lc, item->items)
-			plain &= !(((ShapeItem *) lfirst(lc))->kind == SHAPE_RELATIONSHIP &&
-					   ((ShapeItem *) lfirst(lc))->filter != SHAPE_FILTER_NONE);
-	}
-	switch (hint)
-	{
-		case SHAPE_STRATEGY_JOINED:
-			if (!to_one)
-				strategy_error(r, "only a many_to_one or one_to_one relationship can be joined");
-			if (!plain)
-				strategy_error(r, "a joined level takes no where:, order:, limit:, offset:, count, recursion or !inner/!none inside it");
-			if (!remote_is_unique(r))
-				strategy_error(r, "the target has no unique index on the joined columns");
-			if (r->target_type)
-				strategy_error(r, "it targets one subtype, which a join cannot filter without losing the parent's row");
-			if (!keys_share_collation(r))
-				strategy_error(r, "its key columns have different collations on the two sides");
-			return STRATEGY_JOINED;
-		case SHAPE_STRATEGY_SELECT:
-			return STRATEGY_SELECT;
-		case SHAPE_STRATEGY_SELECTIN:
-			return limited ? STRATEGY_SELECT : STRATEGY_SELECTIN;
-		case SHAPE_STRATEGY_DEFAULT:
-			break;
-	}
-	if (limited)
-		return STRATEGY_SELECT;
-	if (plain && to_one && strcmp(r->lazy, "joined") == 0 && r->target_type == NULL && keys_share_collation(r) &&
-		remote_is_unique(r))
-		return STRATEGY_JOINED;
-	return STRATEGY_SELECTIN;
-}
-
-/*
- * The collation a relationship's k-th key compares and groups with: the FK
- * column's, everywhere (the level's condition, its ordering, the grouping of
- * children to their parents), so that the three always agree.
- */
-static Oid
-key_collation(const RelormRelationship *r, int k)
-{
-	switch (r->kind)
-	{
-		case REL_MANY_TO_MANY:
-			return relorm_column_collation(r->secondary, get_attnum(r->secondary, r->secondary_local_names[k]));
-		case REL_VIEWONLY:
-			return relorm_column_collation(r->source, r->local_attnums[k]);
-		default:
-			return r->fk_on_source ? relorm_column_collation(r->source, r->local_attnums[k])
-				: relorm_column_collation(r->target, r->remote_attnums[k]);
-	}
-}
-
-/* The key of a child as the parent holds it: types, hash and equality, collation. */
-static void
-resolve_child_key(PlanLevel *child, Relation parent, int *keycols)
-{
-	const RelormRelationship *r = child->rel;
-	TupleDesc	desc = RelationGetDescr(parent);
-	int			nkeys = r->nkeys;
-
-	child->parent_keycols = keycols;
-	child->key_types = palloc(sizeof(Oid) * nkeys);
-	child->key_typlen = palloc(sizeof(int16) * nkeys);
-	child->key_typbyval = palloc(sizeof(bool) * nkeys);
-	child->key_typalign = palloc(sizeof(char) * nkeys);
-	child->key_fast = palloc(sizeof(bool) * nkeys);
-	child->key_hash = palloc0(sizeof(FmgrInfo) * nkeys);
-	child->key_eq = palloc0(sizeof(FmgrInfo) * nkeys);
-	child->key_coll = palloc(sizeof(Oid) * nkeys);
-	for (int k = 0; k < nkeys; k++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, r->local_attnums[k] - 1);
-		Oid			base = getBaseType(att->atttypid);
-		TypeCacheEntry *tce;
-
-		child->key_types[k] = att->atttypid;
-		child->key_coll[k] = key_collation(r, k);
-		get_typlenbyvalalign(att->atttypid, &child->key_typlen[k], &child->key_typbyval[k],
-							 &child->key_typalign[k]);
-		child->key_fast[k] = base == INT4OID || base == INT8OID || base == INT2OID || base == OIDOID;
-		tce = lookup_type_cache(att->atttypid, TYPECACHE_HASH_PROC_FINFO | TYPECACHE_EQ_OPR_FINFO);
-		if (!OidIsValid(tce->hash_proc) || !OidIsValid(tce->eq_opr))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("cannot fetch relationship \"%s\": its key type %s has no hash opclass",
-							r->name, format_type_be(att->atttypid))));
-		if (!OidIsValid(get_array_type(att->atttypid)))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("cannot fetch relationship \"%s\": its key type %s has no array type",
-							r->name, format_type_be(att->atttypid))));
-		fmgr_info_copy(&child->key_hash[k], &tce->hash_proc_finfo, CurrentMemoryContext);
-		fmgr_info_copy(&child->key_eq[k], &tce->eq_opr_finfo, CurrentMemoryContext);
-	}
 }
 
 /* ---- levels ---- */
@@ -660,14 +285,14 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_RECURSION),
 				 errmsg("relationship \"%s\" of table %s is not self-referential, at position %d of the shape",
-						r->name, relorm_table_label(r->source), shape_pos(rs, item->location)),
+						r->name, relorm_table_label(r->source), relorm_resolve_position(rs, item->location)),
 				 errdetail("It leads to %s; name*(...) repeats a relationship from a table to the same table.",
 						   relorm_table_label(r->target)),
 				 errhint("Nest the relationship explicitly instead.")));
 	for (int k = 0; k < r->nkeys; k++)
 		keycols[k] = column_index(cols, join, r->source, r->local_attnums[k]);
 
-	strategy = choose_strategy(r, item);
+	strategy = relorm_resolve_strategy(r, item);
 	if (strategy == STRATEGY_JOINED)
 	{
 		Relation	target = relation_open(r->target, AccessShareLock);
@@ -700,7 +325,7 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 	child->strategy = strategy;
 	/* levels in a recursion are loaded at several depths at once: no shared buffer */
 	child->buf_id = (rs->in_recursion > 0 || (item && item->recursive)) ? -1 : rs->plan->nbufs++;
-	resolve_child_key(child, parentrel, keycols);
+	relorm_resolve_child_key(child, parentrel, keycols);
 	return child;
 }
 
@@ -812,7 +437,7 @@ add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation re
 		{
 			ShapeItem	lookup = {.name = r->name, .location = location};
 
-			r = find_relationship(rs, relid, &lookup);
+			r = relorm_resolve_relationship(rs, relid, &lookup);
 		}
 		add_field(fields, r->name, -1, list_length(*children));
 		rs->tree_depth++;
@@ -862,29 +487,29 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 
 					if (item->qualifier)
 					{
-						add_field(&fields, shape_item_key(item), link_column(rs, lvl, item, cols, join), -1);
+						add_field(&fields, relorm_shape_item_key(item), link_column(rs, lvl, item, cols, join), -1);
 						break;
 					}
 					att = get_attnum(relid, item->name);
 					if (att <= 0)
 						unknown_column(rs, relid, item);
-					add_field(&fields, shape_item_key(item), column_index(cols, join, relid, att), -1);
+					add_field(&fields, relorm_shape_item_key(item), column_index(cols, join, relid, att), -1);
 				}
 				break;
 			case SHAPE_RELATIONSHIP:
 				{
-					const RelormRelationship *r = find_relationship(rs, relid, item);
+					const RelormRelationship *r = relorm_resolve_relationship(rs, relid, item);
 
 					if (join != 0 && item->filter != SHAPE_FILTER_NONE)
 						ereport(ERROR,
 								(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 								 errmsg("%s under a joined relationship, at position %d of the shape",
-										item->render ? "!inner" : "!inner or !none", shape_pos(rs, item->location)),
+										item->render ? "!inner" : "!inner or !none", relorm_resolve_position(rs, item->location)),
 								 errdetail("Shape: %s", rs->shape->text),
 								 errhint("Load the joined relationship with !selectin.")));
 					if (!item->render)
 						break;	/* only a condition of this level's query */
-					add_field(&fields, shape_item_key(item), -1, list_length(children));
+					add_field(&fields, relorm_shape_item_key(item), -1, list_length(children));
 					children = lappend(children, resolve_child(rs, owner, lvl, rel, cols, join, r, item));
 				}
 				break;
@@ -973,9 +598,9 @@ resolve_level_order(ResolveState *rs, PlanLevel *lvl, const ShapeItem *item)
 	if (lvl->count)
 		return;
 	if (item && item->order)
-		lvl->order = resolve_order(rs, item->order, r->target, psprintf("order: of \"%s\"", item->name), lvl);
+		lvl->order = relorm_resolve_order(rs, item->order, r->target, psprintf("order: of \"%s\"", item->name), lvl);
 	else if (r->order_by)
-		lvl->order = resolve_order(rs, r->order_by, r->target, "order_by of a relationship", lvl);
+		lvl->order = relorm_resolve_order(rs, r->order_by, r->target, "order_by of a relationship", lvl);
 }
 
 /*
@@ -1011,7 +636,7 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 			lvl->many = false;
 	}
 	cols.base = lvl->nkeycols;
-	plan_reads(rs, relid);
+	relorm_resolve_reads(rs, relid);
 	level_primary_key(lvl);
 
 	rel = relation_open(relid, AccessShareLock);
@@ -1036,7 +661,7 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 			lvl->rec_keycols[k] = column_index(&cols, 0, relid, via->local_attnums[k]);
 		lvl->children[n] = lvl;
 		lvl->nchildren = n + 1;
-		lvl->fields[lvl->nfields++] = *add_field(&fl, shape_item_key(item), -1, n);
+		lvl->fields[lvl->nfields++] = *add_field(&fl, relorm_shape_item_key(item), -1, n);
 	}
 	check_duplicate_keys(rs, lvl);
 	lvl->ncols = lvl->nkeycols + cols.n;
@@ -1045,10 +670,10 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 	if (via)
 	{
 		if (via->join_on)
-			fragment_names(rs, via->join_on);
+			relorm_resolve_names(rs, via->join_on);
 		if (item && item->where)
-			lvl->where = where_fragment(rs, item, relid, via->nkeys);
-		lvl->filters = item ? resolve_filters(rs, relid, item->items, via->nkeys) : NIL;
+			lvl->where = relorm_resolve_where(rs, item, relid, via->nkeys);
+		lvl->filters = item ? relorm_resolve_filters(rs, relid, item->items, via->nkeys) : NIL;
 		resolve_level_order(rs, lvl, item);
 	}
 	relation_close(rel, NoLock);
@@ -1095,15 +720,15 @@ relorm_resolve(LoadPlan *plan, const PlanRequest *req)
 	memset(&rs, 0, sizeof(rs));
 	rs.plan = plan;
 	rs.max_params = req->max_params;
-	rs.shape = shape_parse(req->shape);
+	rs.shape = relorm_shape_parse(req->shape);
 	plan->root = req->root;
 	plan->by_key = req->by_key;
 	plan->key_param = req->key_param;
 
 	top = plan->top = resolve_level(&rs, req->root, NULL, get_rel_name(req->root), NULL);
-	top->filters = resolve_filters(&rs, req->root, rs.shape->items, 0);
+	top->filters = relorm_resolve_filters(&rs, req->root, rs.shape->items, 0);
 	if (req->order_by)
-		top->order = resolve_order(&rs, req->order_by, req->root, "order_by", top);
+		top->order = relorm_resolve_order(&rs, req->order_by, req->root, "order_by", top);
 	/* the shape's parameters are counted before the filter's */
 	foreach(lc, plan->fragments)
 		plan->shape_nparams = Max(plan->shape_nparams, relorm_max_param_number(((Fragment *) lfirst(lc))->text));
@@ -1118,7 +743,7 @@ relorm_resolve(LoadPlan *plan, const PlanRequest *req)
 	if (req->filter)
 	{
 		relorm_check_expression(req->filter, "filter");
-		top->where = param_fragment(&rs, req->filter, req->root, "the filter", 0);
+		top->where = relorm_resolve_fragment(&rs, req->filter, req->root, "the filter", 0);
 		top->where->what = psprintf("the filter of %s", get_rel_name(req->root));
 		top->where->unaliased = true;
 	}

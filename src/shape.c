@@ -47,13 +47,13 @@ static const char *const modifier_words[] = {
 static List *parse_items(ShapeParser *p, bool nested, ShapeItem *owner);
 
 int
-shape_char_position(const Shape *shape, int location)
+relorm_shape_char_position(const Shape *shape, int location)
 {
 	return pg_mbstrlen_with_len(shape->text, location) + 1;
 }
 
 const char *
-shape_item_key(const ShapeItem *item)
+relorm_shape_item_key(const ShapeItem *item)
 {
 	return item->alias ? item->alias : item->name;
 }
@@ -61,7 +61,7 @@ shape_item_key(const ShapeItem *item)
 static void
 shape_syntax_error(ShapeParser *p, const char *what, const char *hint)
 {
-	int			at = shape_char_position(p->shape, p->pos);
+	int			at = relorm_shape_char_position(p->shape, p->pos);
 
 	ereport(ERROR,
 			(errcode(ERRCODE_SYNTAX_ERROR),
@@ -234,7 +234,7 @@ parse_integer(ShapeParser *p, const char *what, int64 max)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s is out of range at position %d of the shape", what,
-							shape_char_position(p->shape, start)),
+							relorm_shape_char_position(p->shape, start)),
 					 errdetail("Shape: %s", p->text),
 					 errhint("The largest value is " INT64_FORMAT ".", max)));
 		}
@@ -319,7 +319,7 @@ parse_hint(ShapeParser *p, ShapeItem *item)
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("unknown hint \"!%s\" at position %d of the shape", hint,
-						shape_char_position(p->shape, at)),
+						relorm_shape_char_position(p->shape, at)),
 				 errdetail("Shape: %s", p->text),
 				 errhint("The hints are !inner (only parents with a match), !none (only parents without), and the strategies !selectin, !joined and !select.")));
 	}
@@ -434,7 +434,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 			ereport(ERROR,
 					(errcode(ERRCODE_SYNTAX_ERROR),
 					 errmsg("modifier \"%s:\" outside a relationship, at position %d of the shape",
-							name, shape_char_position(p->shape, name_pos)),
+							name, relorm_shape_char_position(p->shape, name_pos)),
 					 errdetail("Shape: %s", p->text),
 					 errhint("Modifiers go inside a relationship's parentheses, as in posts(%s: ..., id); "
 							 "for the root rows use the arguments filter, order_by, row_limit and row_offset. "
@@ -499,7 +499,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("recursion depth 0 at position %d of the shape",
-								shape_char_position(p->shape, at)),
+								relorm_shape_char_position(p->shape, at)),
 						 errdetail("Shape: %s", p->text),
 						 errhint("Write %s*N(...) for N levels (N >= 1), or %s*(...) to the leaves.", name, name)));
 			}
@@ -554,7 +554,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("!inner and !none cannot mark a recursion, at position %d of the shape",
-							shape_char_position(p->shape, item->location)),
+							relorm_shape_char_position(p->shape, item->location)),
 					 errdetail("Shape: %s", p->text),
 					 errhint("To keep only the rows of every level that have children, filter inside: %s*(..., %s!inner()).",
 							 item->name, item->name)));
@@ -594,7 +594,7 @@ parse_items(ShapeParser *p, bool nested, ShapeItem *owner)
 
 /* Parses a shape; every syntax error names its position and the expected form. */
 Shape *
-shape_parse(const char *text)
+relorm_shape_parse(const char *text)
 {
 	ShapeParser p;
 	Shape	   *shape = palloc0(sizeof(Shape));

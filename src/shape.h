@@ -72,8 +72,8 @@ typedef struct Shape
 	List	   *items;			/* ShapeItem list */
 } Shape;
 
-extern Shape *shape_parse(const char *text);
-extern int	shape_char_position(const Shape *shape, int location);
-extern const char *shape_item_key(const ShapeItem *item);
+extern Shape *relorm_shape_parse(const char *text);
+extern int	relorm_shape_char_position(const Shape *shape, int location);
+extern const char *relorm_shape_item_key(const ShapeItem *item);
 
 #endif							/* RELORM_SHAPE_H */

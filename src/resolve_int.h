@@ -1,0 +1,40 @@
+/*
+ * resolve_int.h
+ *		What the two files of the resolution pass (resolve.c for levels and
+ *		their items, resolve_relationship.c for what a relationship item asks
+ *		beyond its items) share: the state of a resolution and its helpers.
+ */
+#ifndef RELORM_RESOLVE_INT_H
+#define RELORM_RESOLVE_INT_H
+
+#include "load_plan.h"
+#include "shape.h"
+
+typedef struct ResolveState
+{
+	LoadPlan   *plan;
+	Shape	   *shape;
+	int			tree_depth;		/* levels of '**' expanded so far */
+	int			in_recursion;	/* > 0 while resolving the levels under a name* */
+	int			max_params;		/* the call's params: no fragment may use a $n beyond */
+	List	   *relids;			/* every relation the plan's queries read */
+	List	   *names;			/* every name in scope, for the internal prefix */
+} ResolveState;
+
+/* resolve.c */
+extern void relorm_resolve_reads(ResolveState *rs, Oid relid);
+extern void relorm_resolve_names(ResolveState *rs, const char *text);
+extern int	relorm_resolve_position(ResolveState *rs, int location);
+
+/* resolve_relationship.c */
+extern const RelormRelationship *relorm_resolve_relationship(ResolveState *rs, Oid relid, const ShapeItem *item);
+extern Fragment *relorm_resolve_fragment(ResolveState *rs, const char *text, Oid relid, const char *what,
+										 int param_offset);
+extern Fragment *relorm_resolve_where(ResolveState *rs, const ShapeItem *item, Oid relid, int param_offset);
+extern OrderSpec *relorm_resolve_order(ResolveState *rs, const char *text, Oid relid, const char *what,
+									   PlanLevel *lvl);
+extern List *relorm_resolve_filters(ResolveState *rs, Oid relid, List *items, int param_offset);
+extern LevelStrategy relorm_resolve_strategy(const RelormRelationship *r, const ShapeItem *item);
+extern void relorm_resolve_child_key(PlanLevel *child, Relation parent, int *keycols);
+
+#endif							/* RELORM_RESOLVE_INT_H */
