@@ -120,6 +120,13 @@ SELECT relorm.fetch('users', 'posts*0(id)');
 SELECT relorm.fetch('users', '*-nope');
 SELECT relorm.fetch('users', '**');
 SELECT relorm.fetch('posts', 'tags(id, post_tags.nope)');
+-- A misspelt modifier is refused, not taken for an alias (quoted, it is one).
+SELECT relorm.fetch('users', 'posts(ordr: id, title)');
+SELECT relorm.fetch('users', 'posts(wehre: true, title)');
+SELECT relorm.fetch('users', 'posts(limt: 1, title)');
+SELECT relorm.fetch('users', 'posts(offest: 1, title)');
+SELECT relorm.fetch('users', 'id,posts("ordr": id)') LIMIT 1;
+SELECT relorm.fetch('users', 'id,posts(ord: id)') LIMIT 1;
 
 -- Nothing changed.
 SELECT b.t, b.n AS before, a.n AS after FROM before b JOIN

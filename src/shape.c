@@ -28,6 +28,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "parser/scansup.h"
+#include "utils/varlena.h"
 #include "fragment.h"
 #include "shape.h"
 
@@ -136,6 +137,39 @@ parse_name(ShapeParser *p, bool *quoted)
 	while (is_ident_char((unsigned char) s[p->pos]))
 		p->pos++;
 	return downcase_identifier(s + start, p->pos - start, false, true);
+}
+
+/*
+ * The modifier a word before ':' was probably meant to be (one edit away, or
+ * two letters swapped), or NULL: posts(ordr: id) must not quietly become an
+ * object with the key "ordr".
+ */
+static const char *
+misspelt_modifier(const char *word)
+{
+	for (int i = 0; modifier_words[i]; i++)
+	{
+		const char *m = modifier_words[i];
+		int			len = strlen(word);
+		int			d = varstr_levenshtein(word, len, m, strlen(m), 1, 1, 1, false);
+
+		if (d == 1 && len >= 3)
+			return m;
+		if (d == 2 && len == (int) strlen(m))
+		{
+			/* a transposition: the same letters, two of them swapped */
+			int			diff[3];
+			int			ndiff = 0;
+
+			for (int c = 0; c < len && ndiff < 3; c++)
+				if (word[c] != m[c])
+					diff[ndiff++] = c;
+			if (ndiff == 2 && diff[1] == diff[0] + 1 &&
+				word[diff[0]] == m[diff[1]] && word[diff[1]] == m[diff[0]])
+				return m;
+		}
+	}
+	return NULL;
 }
 
 static bool
@@ -456,6 +490,19 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 	}
 	if (p->text[p->pos] == ':')
 	{
+		const char *meant = nested && !quoted ? misspelt_modifier(name) : NULL;
+
+		if (meant)
+		{
+			p->pos = name_pos;
+			ereport(ERROR,
+					(errcode(ERRCODE_SYNTAX_ERROR),
+					 errmsg("unknown modifier \"%s:\" at position %d of the shape", name,
+							relorm_shape_char_position(p->shape, name_pos)),
+					 errdetail("Shape: %s", p->text),
+					 errhint("Perhaps you meant \"%s:\". To rename an item \"%s\", write the alias in double quotes: \"%s\":item.",
+							 meant, name, name)));
+		}
 		item->alias = name;
 		p->pos++;
 		skip_space(p);
