@@ -17,18 +17,15 @@ INSERT INTO posts VALUES (1, 'a', 1), (2, 'b', 1);
 SELECT relorm.fetch('users', 'name,posts(title)');
 
 -- What 0.1 installed, then what the update adds.
-CREATE TEMP TABLE objects_01 AS
+CREATE TEMP VIEW objects AS
 SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
 UNION ALL
 SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
  WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped;
+CREATE TEMP TABLE objects_01 AS SELECT * FROM objects;
 ALTER EXTENSION relorm UPDATE TO '0.2';
 SELECT extversion FROM pg_extension WHERE extname = 'relorm';
-CREATE TEMP TABLE objects_02 AS
-SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
-UNION ALL
-SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
- WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped;
+CREATE TEMP TABLE objects_02 AS SELECT * FROM objects;
 SELECT object AS added FROM objects_02 EXCEPT SELECT object FROM objects_01 ORDER BY 1;
 SELECT object AS removed FROM objects_01 EXCEPT SELECT object FROM objects_02 ORDER BY 1;
 
@@ -42,19 +39,10 @@ SELECT relorm.fetch('users', 'name,posts(count),first:posts(limit: 1, title)');
 CREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);
 SELECT count(*) FROM relorm.viewonly('users', 'big_orders', 'orders', join_on => 'orders.user_id = users.id');
 SELECT count(*) FROM relorm.one_to_many('users', 'orders', 'orders', fk => 'user_id', order_by => 'id DESC');
-CREATE TEMP TABLE objects_02b AS
-SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
-UNION ALL
-SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
- WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped;
+CREATE TEMP TABLE objects_02b AS SELECT * FROM objects;
 ALTER EXTENSION relorm UPDATE TO '0.3';
 SELECT extversion FROM pg_extension WHERE extname = 'relorm';
-SELECT object AS added FROM (
-SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
-UNION ALL
-SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
- WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped) o
-EXCEPT SELECT object FROM objects_02b ORDER BY 1;
+SELECT object AS added FROM objects EXCEPT SELECT object FROM objects_02b ORDER BY 1;
 SELECT source, name, fragments_by = (SELECT relowner FROM pg_class WHERE oid = 'users'::regclass)::regrole AS by_owner
   FROM relorm.relationships ORDER BY 1, 2;
 SELECT relorm.fetch('users', 'name,posts(count),orders(id),big_orders(id)');

@@ -109,7 +109,7 @@ relorm_check_relationship_name(Oid source, const char *name, const char *argname
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_COLUMN),
 				 errmsg("relationship name \"%s\" clashes with a column of %s", name,
-						format_type_be(get_rel_type_id(source))),
+						relorm_table_label(source)),
 				 errdetail("A fetched row holds its columns and its relationships under one set of keys."),
 				 errhint("Choose another name; a many-to-one is usually named after its FK column without \"_id\".")));
 }
@@ -173,10 +173,10 @@ relorm_check_direction(const RelormDirection *dir)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("relationship \"%s\" of %s already exists", dir->name,
-						format_type_be(get_rel_type_id(dir->source))),
+						relorm_table_label(dir->source)),
 				 errdetail("It is %s.", what),
 				 errhint("Choose another name, or drop it first with relorm.drop_relationship(%s, %s).",
-						 quote_literal_cstr(format_type_be(get_rel_type_id(dir->source))),
+						 quote_literal_cstr(relorm_table_label(dir->source)),
 						 quote_literal_cstr(dir->name))));
 }
 

@@ -32,7 +32,6 @@ PG_FUNCTION_INFO_V1(relorm_drop_relationship);
 PG_FUNCTION_INFO_V1(relorm_polymorphic);
 PG_FUNCTION_INFO_V1(relorm_subtype);
 
-#define TEXT_ARG_OR_NULL(n) (PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n)))
 
 static void
 require_arg(FunctionCallInfo fcinfo, int n, const char *argname)
@@ -66,12 +65,12 @@ target_type_arg(FunctionCallInfo fcinfo, int n, Oid target)
 								" SELECT identity FROM relorm.subtype WHERE base OPERATOR(pg_catalog.=) $1",
 								1, &argtype, &arg, NULL, false, 0);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading the subtypes of %s failed", format_type_be(get_rel_type_id(target)));
+		elog(ERROR, "reading the subtypes of %s failed", relorm_table_label(target));
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("target_type \"%s\" given, but table %s is not polymorphic", identity,
-						format_type_be(get_rel_type_id(target))),
+						relorm_table_label(target)),
 				 errhint("Declare it first with relorm.polymorphic() and relorm.subtype().")));
 	initStringInfo(&known);
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -84,7 +83,7 @@ target_type_arg(FunctionCallInfo fcinfo, int n, Oid target)
 	if (!found)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("table %s has no subtype \"%s\"", format_type_be(get_rel_type_id(target)), identity),
+				 errmsg("table %s has no subtype \"%s\"", relorm_table_label(target), identity),
 				 errdetail("Its identities are: %s.", known.data),
 				 errhint("Declare the subtype with relorm.subtype() first.")));
 	return identity;
@@ -99,9 +98,12 @@ lock_declaration(Oid a, Oid b)
 	relorm_declaration_lock(2, relids);
 }
 
-/* Returns the DDL statements as the rows of the SETOF text result. */
-static void
-return_statements(FunctionCallInfo fcinfo, RelormDdl *ddl)
+/*
+ * The end of a declaration: the DDL statements it ran become the rows of its
+ * SETOF text result, and SPI is finished.
+ */
+static Datum
+finish_declaration(FunctionCallInfo fcinfo, RelormDdl *ddl)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ListCell   *lc;
@@ -113,6 +115,8 @@ return_statements(FunctionCallInfo fcinfo, RelormDdl *ddl)
 
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
 	}
+	SPI_finish();
+	return (Datum) 0;
 }
 
 /*
@@ -213,7 +217,7 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 	RelormDirection fwd,
 				back;
 	const char *name;
-	const char *back_name = TEXT_ARG_OR_NULL(ARG_BACK);
+	const char *back_name = relorm_text_arg(fcinfo, ARG_BACK);
 	bool		many = !fk_on_source && !unique;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
@@ -229,15 +233,15 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 	memset(&fk, 0, sizeof(fk));
 	fk.child = fk_on_source ? &source : &target;
 	fk.parent = fk_on_source ? &target : &source;
-	fk.key = key_of(fk.parent, TEXT_ARG_OR_NULL(ARG_PARENT_KEY));
+	fk.key = key_of(fk.parent, relorm_text_arg(fcinfo, ARG_PARENT_KEY));
 	if (!PG_ARGISNULL(ARG_FK))
-		fk.columns = relorm_parse_columns(TEXT_ARG_OR_NULL(ARG_FK), "fk");
+		fk.columns = relorm_parse_columns(relorm_text_arg(fcinfo, ARG_FK), "fk");
 	else if (fk_on_source)
 		fk.columns = relorm_prefixed_columns(name, fk.key);
 	else
 		fk.columns = relorm_prefixed_columns(back_name ? back_name : relorm_singular(source.relname), fk.key);
-	fk.on_delete = relorm_fk_action(TEXT_ARG_OR_NULL(ARG_ON_DELETE), "on_delete", true);
-	fk.on_update = relorm_fk_action(TEXT_ARG_OR_NULL(ARG_ON_UPDATE), "on_update", false);
+	fk.on_delete = relorm_fk_action(relorm_text_arg(fcinfo, ARG_ON_DELETE), "on_delete", true);
+	fk.on_update = relorm_fk_action(relorm_text_arg(fcinfo, ARG_ON_UPDATE), "on_update", false);
 	fk.nullable = nullability(fcinfo, ARG_NULLABLE, source.relid == target.relid);
 	fk.unique = unique;
 	fk.index = PG_ARGISNULL(ARG_INDEX) ? true : PG_GETARG_BOOL(ARG_INDEX);
@@ -252,8 +256,8 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 	fwd.remote_columns = fk_on_source ? fk.key : fk.columns;
 	fwd.fk_side = fk_on_source ? "source" : "target";
 	fwd.back_populates = back_name;
-	fwd.lazy = check_lazy(TEXT_ARG_OR_NULL(ARG_LAZY), fwd.many, "lazy");
-	fwd.order_by = check_order_by(TEXT_ARG_OR_NULL(ARG_ORDER_BY), &target, "order_by");
+	fwd.lazy = check_lazy(relorm_text_arg(fcinfo, ARG_LAZY), fwd.many, "lazy");
+	fwd.order_by = check_order_by(relorm_text_arg(fcinfo, ARG_ORDER_BY), &target, "order_by");
 	fwd.target_type = target_type_arg(fcinfo, unique ? ARG_FK_ON + 1 : ARG_FK_ON, target.relid);
 	relorm_check_direction(&fwd);
 
@@ -274,8 +278,8 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 		back.remote_columns = fwd.local_columns;
 		back.fk_side = fk_on_source ? "target" : "source";
 		back.back_populates = name;
-		back.lazy = check_lazy(TEXT_ARG_OR_NULL(ARG_BACK_LAZY), back.many, "back_lazy");
-		back.order_by = check_order_by(TEXT_ARG_OR_NULL(ARG_BACK_ORDER_BY), &source, "back_order_by");
+		back.lazy = check_lazy(relorm_text_arg(fcinfo, ARG_BACK_LAZY), back.many, "back_lazy");
+		back.order_by = check_order_by(relorm_text_arg(fcinfo, ARG_BACK_ORDER_BY), &source, "back_order_by");
 		relorm_check_direction(&back);
 	}
 	else if (!PG_ARGISNULL(ARG_BACK_LAZY) || !PG_ARGISNULL(ARG_BACK_ORDER_BY))
@@ -292,9 +296,7 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 	if (back_name)
 		relorm_save_direction(&back);
 
-	return_statements(fcinfo, &ddl);
-	SPI_finish();
-	return (Datum) 0;
+	return finish_declaration(fcinfo, &ddl);
 }
 
 Datum
@@ -346,7 +348,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	RelormDirection fwd,
 				back;
 	const char *name;
-	const char *back_name = TEXT_ARG_OR_NULL(M2M_BACK);
+	const char *back_name = relorm_text_arg(fcinfo, M2M_BACK);
 	const char *orphans = NULL;
 	List	   *secname;
 	RangeVar   *secrv;
@@ -363,7 +365,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 
 	if (!PG_ARGISNULL(M2M_ORPHANS))
 	{
-		orphans = relorm_lower_option(TEXT_ARG_OR_NULL(M2M_ORPHANS));
+		orphans = relorm_lower_option(relorm_text_arg(fcinfo, M2M_ORPHANS));
 		if (strcmp(orphans, "delete") != 0 && strcmp(orphans, "keep") != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -377,7 +379,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	secname = PG_ARGISNULL(M2M_SECONDARY)
 		? list_make1(makeString(relorm_make_identifier(psprintf("%s_%s", relorm_singular(source.relname),
 																	  target.relname))))
-		: stringToQualifiedNameList(TEXT_ARG_OR_NULL(M2M_SECONDARY));
+		: stringToQualifiedNameList(relorm_text_arg(fcinfo, M2M_SECONDARY));
 	secrv = makeRangeVarFromNameList(secname);
 	if (secrv->schemaname == NULL)
 		secrv->schemaname = source.nspname;
@@ -390,11 +392,11 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	to_target.parent = &target;
 	to_target.key = key_of(&target, NULL);
 	if (!PG_ARGISNULL(M2M_SOURCE_FK))
-		to_source.columns = relorm_parse_columns(TEXT_ARG_OR_NULL(M2M_SOURCE_FK), "source_fk");
+		to_source.columns = relorm_parse_columns(relorm_text_arg(fcinfo, M2M_SOURCE_FK), "source_fk");
 	else
 		to_source.columns = relorm_prefixed_columns(relorm_singular(source.relname), to_source.key);
 	if (!PG_ARGISNULL(M2M_TARGET_FK))
-		to_target.columns = relorm_parse_columns(TEXT_ARG_OR_NULL(M2M_TARGET_FK), "target_fk");
+		to_target.columns = relorm_parse_columns(relorm_text_arg(fcinfo, M2M_TARGET_FK), "target_fk");
 	else
 		to_target.columns = relorm_prefixed_columns(relorm_singular(target.relname), to_target.key);
 	{
@@ -430,8 +432,8 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	fwd.secondary_remote_columns = to_target.columns;
 	fwd.back_populates = back_name;
 	fwd.orphans = orphans;
-	fwd.lazy = check_lazy(TEXT_ARG_OR_NULL(M2M_LAZY), true, "lazy");
-	fwd.order_by = check_order_by(TEXT_ARG_OR_NULL(M2M_ORDER_BY), &target, "order_by");
+	fwd.lazy = check_lazy(relorm_text_arg(fcinfo, M2M_LAZY), true, "lazy");
+	fwd.order_by = check_order_by(relorm_text_arg(fcinfo, M2M_ORDER_BY), &target, "order_by");
 	fwd.target_type = target_type_arg(fcinfo, M2M_BACK_ORDER_BY + 1, target.relid);
 	relorm_check_direction(&fwd);
 	if (back_name)
@@ -453,8 +455,8 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 		back.secondary_local_columns = to_target.columns;
 		back.secondary_remote_columns = to_source.columns;
 		back.back_populates = name;
-		back.lazy = check_lazy(TEXT_ARG_OR_NULL(M2M_BACK_LAZY), true, "back_lazy");
-		back.order_by = check_order_by(TEXT_ARG_OR_NULL(M2M_BACK_ORDER_BY), &source, "back_order_by");
+		back.lazy = check_lazy(relorm_text_arg(fcinfo, M2M_BACK_LAZY), true, "back_lazy");
+		back.order_by = check_order_by(relorm_text_arg(fcinfo, M2M_BACK_ORDER_BY), &source, "back_order_by");
 		back.secondary = fwd.secondary;
 		relorm_check_direction(&back);
 	}
@@ -486,9 +488,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	if (back_name)
 		relorm_save_direction(&back);
 
-	return_statements(fcinfo, &ddl);
-	SPI_finish();
-	return (Datum) 0;
+	return finish_declaration(fcinfo, &ddl);
 }
 
 /*
@@ -535,7 +535,7 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 	source_alias = targetid == source.relid ? "source" : source.relname;
 	target_alias = targetid == source.relid ? "target" : get_rel_name(targetid);
 	if (SPI_prepare(psprintf("SELECT 1 FROM %s AS %s JOIN %s AS %s ON (%s)", source.qualname,
-							 quote_identifier(source_alias), format_type_be(get_rel_type_id(targetid)),
+							 quote_identifier(source_alias), relorm_qualified_table(targetid),
 							 quote_identifier(target_alias), relorm_embed_expression(join_on)), 0, NULL) == NULL)
 		elog(ERROR, "could not check argument \"join_on\": %s", SPI_result_code_string(SPI_result));
 
@@ -553,21 +553,19 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 				 errdetail("A fetch groups the related rows by the source's primary key."),
 				 errhint("Add a primary key to %s.", source.qualname)));
 	dir.join_on = join_on;
-	dir.lazy = check_lazy(TEXT_ARG_OR_NULL(5), dir.many, "lazy");
+	dir.lazy = check_lazy(relorm_text_arg(fcinfo, 5), dir.many, "lazy");
 	if (!PG_ARGISNULL(6))
 	{
-		relorm_check_order_list(TEXT_ARG_OR_NULL(6), "order_by");
-		if (SPI_prepare(psprintf("SELECT 1 FROM %s AS %s ORDER BY %s", format_type_be(get_rel_type_id(targetid)),
-								 quote_identifier(target_alias), relorm_embed_order_list(TEXT_ARG_OR_NULL(6))), 0, NULL) == NULL)
+		relorm_check_order_list(relorm_text_arg(fcinfo, 6), "order_by");
+		if (SPI_prepare(psprintf("SELECT 1 FROM %s AS %s ORDER BY %s", relorm_qualified_table(targetid),
+								 quote_identifier(target_alias), relorm_embed_order_list(relorm_text_arg(fcinfo, 6))), 0, NULL) == NULL)
 			elog(ERROR, "could not check argument \"order_by\"");
-		dir.order_by = TEXT_ARG_OR_NULL(6);
+		dir.order_by = relorm_text_arg(fcinfo, 6);
 	}
 	dir.target_type = target_type_arg(fcinfo, 7, targetid);
 	relorm_save_direction(&dir);
 
-	return_statements(fcinfo, &ddl);
-	SPI_finish();
-	return (Datum) 0;
+	return finish_declaration(fcinfo, &ddl);
 }
 
 /*
@@ -718,9 +716,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 		}
 	}
 
-	return_statements(fcinfo, &ddl);
-	SPI_finish();
-	return (Datum) 0;
+	return finish_declaration(fcinfo, &ddl);
 }
 
 /*

@@ -81,12 +81,6 @@ iname(Deparse *dp, const char *fmt,...)
 }
 
 static char *
-qualified_table(Oid relid)
-{
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
-}
-
-static char *
 table_alias(Oid relid)
 {
 	return pstrdup(quote_identifier(get_rel_name(relid)));
@@ -272,7 +266,7 @@ deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const cha
 	switch (r->kind)
 	{
 		case REL_MANY_TO_MANY:
-			appendStringInfo(buf, " FROM %s AS %s JOIN (SELECT ", qualified_table(r->target), talias);
+			appendStringInfo(buf, " FROM %s AS %s JOIN (SELECT ", relorm_qualified_table(r->target), talias);
 			for (int k = 0; k < nkeys; k++)
 				appendStringInfo(buf, "%s%s.%s AS %s, %s.%s AS %s", k ? ", " : "",
 								 iname(dp, "s"), quote_identifier(r->secondary_local_names[k]), iname(dp, "k%d", k + 1),
@@ -283,7 +277,7 @@ deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const cha
 					appendStringInfo(buf, ", %s.%s AS %s", iname(dp, "s"),
 									 column(r->secondary, lvl->attrs[i].attnum),
 									 iname(dp, "s%d", lvl->attrs[i].attnum));
-			appendStringInfo(buf, " FROM %s AS %s) AS %s ON ", qualified_table(r->secondary), iname(dp, "s"),
+			appendStringInfo(buf, " FROM %s AS %s) AS %s ON ", relorm_qualified_table(r->secondary), iname(dp, "s"),
 							 iname(dp, "secondary"));
 			for (int k = 0; k < nkeys; k++)
 				appendStringInfo(buf, "%s%s.%s%s %s %s.%s", k ? " AND " : "",
@@ -312,7 +306,7 @@ deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const cha
 					appendStringInfo(buf, "%s.%s AS %s, ", sa, quote_identifier(r->local_names[k]),
 									 iname(dp, "k%d", k + 1));
 				appendStringInfo(buf, "%s.* FROM %s AS %s JOIN %s AS %s ON %s", ta,
-								 qualified_table(r->target), ta, qualified_table(r->source), sa,
+								 relorm_qualified_table(r->target), ta, relorm_qualified_table(r->source), sa,
 								 relorm_embed_expression(r->join_on));
 				if (match != MATCH_NONE)
 				{
@@ -326,7 +320,7 @@ deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const cha
 			}
 			break;
 		default:
-			appendStringInfo(buf, " FROM %s AS %s", qualified_table(r->target), talias);
+			appendStringInfo(buf, " FROM %s AS %s", relorm_qualified_table(r->target), talias);
 			if (match != MATCH_NONE)
 				*conds = lappend(*conds, keys_condition(dp, lvl, *keys, match));
 			break;
@@ -469,7 +463,7 @@ append_joins(Deparse *dp, StringInfo buf, PlanLevel *lvl, const char *alias)
 							 iname(dp, "a%d", a));
 			first = false;
 		}
-		appendStringInfo(buf, " FROM %s AS %s) AS %s ON ", qualified_table(r->target), iname(dp, "t"),
+		appendStringInfo(buf, " FROM %s AS %s) AS %s ON ", relorm_qualified_table(r->target), iname(dp, "t"),
 						 child->join_alias);
 		for (int k = 0; k < r->nkeys; k++)
 		{
@@ -513,7 +507,7 @@ deparse_order(Deparse *dp, const PlanLevel *lvl, const char *alias)
 
 			appendBinaryStringInfo(&buf, text + copied, ref->start - copied);
 			appendStringInfo(&buf, "(SELECT %s.%s FROM %s AS %s WHERE ", oa, quote_identifier(ref->column),
-							 qualified_table(r->target), oa);
+							 relorm_qualified_table(r->target), oa);
 			for (int k = 0; k < r->nkeys; k++)
 				appendStringInfo(&buf, "%s%s.%s%s %s %s.%s", k ? " AND " : "", oa,
 								 quote_identifier(r->remote_names[k]),
@@ -668,7 +662,7 @@ root_sql(Deparse *dp, PlanLevel *top)
 	append_columns(dp, &buf, top, alias, false);
 	if (top->nattrs == 0)
 		appendStringInfoString(&buf, "NULL");
-	appendStringInfo(&buf, " FROM %s", qualified_table(top->relid));
+	appendStringInfo(&buf, " FROM %s", relorm_qualified_table(top->relid));
 	append_joins(dp, &buf, top, alias);
 	if (top->where)
 		conds = lappend(conds, embed_where(top->where));

@@ -26,6 +26,7 @@
 #include "ddl.h"
 #include "follow.h"
 #include "fragment.h"
+#include "names.h"
 #include "reflect.h"
 
 PG_FUNCTION_INFO_V1(relorm_on_sql_drop);
@@ -147,28 +148,6 @@ require_event_trigger(FunctionCallInfo fcinfo, const char *name, const char *tri
 				 errhint("It is run by event trigger %s after DDL.", trigger)));
 }
 
-static Datum
-oid_array(List *oids)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(oids), 1));
-	ListCell   *lc;
-
-	foreach(lc, oids)
-		elems[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
-	return PointerGetDatum(construct_array(elems, list_length(oids), OIDOID, sizeof(Oid), true, TYPALIGN_INT));
-}
-
-static Datum
-text_array(List *strings)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(strings), 1));
-	ListCell   *lc;
-
-	foreach(lc, strings)
-		elems[foreach_current_index(lc)] = CStringGetTextDatum(lfirst(lc));
-	return PointerGetDatum(construct_array(elems, list_length(strings), TEXTOID, -1, false, TYPALIGN_INT));
-}
-
 /* One relationship direction a drop affects, copied out of SPI's memory. */
 typedef struct Affected
 {
@@ -252,7 +231,7 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 		if (sources != NIL)
 		{
 			Oid			types[2] = {OIDARRAYOID, TEXTARRAYOID};
-			Datum		values[2] = {oid_array(sources), text_array(names)};
+			Datum		values[2] = {relorm_oid_array(sources), relorm_text_array(names)};
 
 			relorm_exec_as_owner(pass == 0
 								 ? "DELETE FROM relorm.relationship r"
@@ -311,7 +290,7 @@ follow_column_rename(RenameStmt *stmt)
 	if (!OidIsValid(relid))
 		return;
 	relids = stmt->relation->inh ? find_all_inheritors(relid, NoLock, NULL) : list_make1_oid(relid);
-	values[0] = oid_array(relids);
+	values[0] = relorm_oid_array(relids);
 	values[1] = DirectFunctionCall1(namein, CStringGetDatum(stmt->subname));
 	values[2] = DirectFunctionCall1(namein, CStringGetDatum(stmt->newname));
 

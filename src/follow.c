@@ -21,6 +21,7 @@
 #include "catalog.h"
 #include "follow.h"
 #include "fragment.h"
+#include "names.h"
 
 typedef RelormToken Token;
 
@@ -155,17 +156,6 @@ stored_fragments(Datum relids)
 	return result;
 }
 
-static Datum
-oid_array(List *oids)
-{
-	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(oids), 1));
-	ListCell   *lc;
-
-	foreach(lc, oids)
-		elems[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
-	return PointerGetDatum(construct_array(elems, list_length(oids), OIDOID, sizeof(Oid), true, TYPALIGN_INT));
-}
-
 /* How a viewonly's join_on calls a table: by name, or source/target when both are one. */
 static char *
 alias_of(const Stored *s, bool source)
@@ -252,7 +242,7 @@ relorm_follow_column_rename(List *relids, const char *oldname, const char *newna
 {
 	ListCell   *lc;
 
-	foreach(lc, stored_fragments(oid_array(relids)))
+	foreach(lc, stored_fragments(relorm_oid_array(relids)))
 	{
 		Stored	   *s = lfirst(lc);
 		char	   *join_on = rewrite_column(s, s->join_on, relids, true, oldname, newname);
@@ -275,7 +265,7 @@ relorm_follow_table_rename(Oid relid, const char *oldname, const char *newname)
 
 	if (!OidIsValid(relid))
 		return;
-	foreach(lc, stored_fragments(oid_array(list_make1_oid(relid))))
+	foreach(lc, stored_fragments(relorm_oid_array(list_make1_oid(relid))))
 	{
 		Stored	   *s = lfirst(lc);
 		bool		aliased = s->viewonly && s->source == s->target;
@@ -333,7 +323,7 @@ relorm_follow_drop(void)
 	if (relids == NIL)
 		return;
 
-	foreach(lc, stored_fragments(oid_array(relids)))
+	foreach(lc, stored_fragments(relorm_oid_array(relids)))
 	{
 		Stored	   *s = lfirst(lc);
 		char	   *order_by = s->order_by;

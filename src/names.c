@@ -322,6 +322,13 @@ relorm_table_label(Oid relid)
 	return DatumGetCString(DirectFunctionCall1(regclassout, ObjectIdGetDatum(relid)));
 }
 
+/* A table as SQL names it: always schema-qualified, so that no search_path matters. */
+char *
+relorm_qualified_table(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
+}
+
 /* The names of a table's columns, in column order. */
 List *
 relorm_column_names(Oid relid)
@@ -398,6 +405,18 @@ relorm_oid_array(List *oids)
 	foreach(lc, oids)
 		elems[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
 	return PointerGetDatum(construct_array(elems, list_length(oids), OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+}
+
+/* A text[] datum from a list of C strings. */
+Datum
+relorm_text_array(List *strings)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * Max(list_length(strings), 1));
+	ListCell   *lc;
+
+	foreach(lc, strings)
+		elems[foreach_current_index(lc)] = CStringGetTextDatum(lfirst(lc));
+	return PointerGetDatum(construct_array(elems, list_length(strings), TEXTOID, -1, false, TYPALIGN_INT));
 }
 
 /* A text argument as a C string, NULL when the argument is NULL. */

@@ -36,11 +36,13 @@ extern List *relorm_name_list(Datum array);
 extern List *relorm_name_list_arg(Datum array, const char *argname);
 extern const char *relorm_lower_option(const char *value);
 extern char *relorm_table_label(Oid relid);
+extern char *relorm_qualified_table(Oid relid);
 extern List *relorm_column_names(Oid relid);
 extern bool relorm_name_in(List *names, const char *name);
 extern char *relorm_join_names(List *names);
 extern const char *relorm_nearest_name(const char *name, List *candidates);
 extern Datum relorm_oid_array(List *oids);
+extern Datum relorm_text_array(List *strings);
 extern char *relorm_text_arg(FunctionCallInfo fcinfo, int n);
 extern Oid	relorm_column_collation(Oid relid, AttrNumber attnum);
 

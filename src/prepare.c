@@ -15,6 +15,7 @@
 #include "parser/parser.h"
 #include "prepare.h"
 #include "fragment.h"
+#include "names.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -75,8 +76,7 @@ relorm_prepare_params(LoadPlan *plan)
 		CHECK_FOR_INTERRUPTS();
 		pc.what = f->what;
 		pc.sql = psprintf("SELECT 1 FROM %s%s%s WHERE %s",
-						  quote_qualified_identifier(get_namespace_name(get_rel_namespace(f->relid)),
-													 get_rel_name(f->relid)),
+						  relorm_qualified_table(f->relid),
 						  f->unaliased ? "" : " AS ", f->unaliased ? "" : quote_identifier(get_rel_name(f->relid)),
 						  relorm_embed_expression(f->text));
 		raw = raw_parser(pc.sql, RAW_PARSE_DEFAULT);

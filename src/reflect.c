@@ -71,13 +71,6 @@ typedef struct Candidate
 	int64		siblings;
 } Candidate;
 
-/* schema.table, always qualified so that messages read the same everywhere */
-static char *
-qualified(Oid relid)
-{
-	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
-}
-
 static Oid
 owner_of(Oid relid)
 {
@@ -122,7 +115,7 @@ name_problem(Oid source, const char *name)
 	if (strpbrk(name, "(),:!*.\"' \t\n") != NULL)
 		return psprintf("The name \"%s\" has characters that fetch shapes reserve.", name);
 	if (get_attnum(source, name) != InvalidAttrNumber)
-		return psprintf("The name \"%s\" is a column of %s.", name, qualified(source));
+		return psprintf("The name \"%s\" is a column of %s.", name, relorm_qualified_table(source));
 	values[0] = ObjectIdGetDatum(source);
 	values[1] = CStringGetTextDatum(name);
 	if (SPI_execute_with_args("SELECT 1 FROM relorm.relationship r"
@@ -130,7 +123,7 @@ name_problem(Oid source, const char *name)
 							  2, types, values, NULL, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read relorm.relationship");
 	if (SPI_processed > 0)
-		return psprintf("%s already has a relationship named \"%s\".", qualified(source), name);
+		return psprintf("%s already has a relationship named \"%s\".", relorm_qualified_table(source), name);
 	return NULL;
 }
 
@@ -138,7 +131,7 @@ static void
 skip(const Candidate *c, const char *why)
 {
 	ereport(NOTICE,
-			(errmsg("foreign key \"%s\" of %s not registered", c->conname, qualified(c->child)),
+			(errmsg("foreign key \"%s\" of %s not registered", c->conname, relorm_qualified_table(c->child)),
 			 errdetail_internal("%s", why),
 			 errhint("Declare it with relorm.many_to_one, relorm.one_to_one or relorm.many_to_many and names of your choice.")));
 }
@@ -159,9 +152,9 @@ emit(const RelormDirection *dir, Tuplestorestate *out, TupleDesc outdesc, bool n
 	}
 	if (notify)
 		ereport(NOTICE,
-				(errmsg("relationship \"%s\" of %s registered", dir->name, qualified(dir->source)),
+				(errmsg("relationship \"%s\" of %s registered", dir->name, relorm_qualified_table(dir->source)),
 				 errdetail("Foreign key \"%s\" of %s was added while relorm.auto_reflect is on.",
-						   c->conname, qualified(c->child))));
+						   c->conname, relorm_qualified_table(c->child))));
 }
 
 /* Fills the two directions of one candidate; returns false (after a NOTICE) to skip it. */
@@ -260,15 +253,7 @@ read_candidates(const char *schema, List *tables)
 	if (tables == NIL)
 		nulls[1] = 'n';
 	else
-	{
-		Datum	   *elems = palloc(sizeof(Datum) * list_length(tables));
-		ListCell   *lc;
-
-		foreach(lc, tables)
-			elems[foreach_current_index(lc)] = ObjectIdGetDatum(lfirst_oid(lc));
-		values[1] = PointerGetDatum(construct_array(elems, list_length(tables), OIDOID,
-													sizeof(Oid), true, TYPALIGN_INT));
-	}
+		values[1] = relorm_oid_array(tables);
 	if (SPI_execute_with_args("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
 							  " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
 							  " c.on_delete2, c.on_update2, c.siblings, c.conname2"
@@ -365,7 +350,7 @@ relorm_reflect_foreign_keys(const char *schema, List *tables, Oid as_user,
 			if (OidIsValid(rels[i]) && !pg_class_ownercheck(rels[i], role))
 			{
 				skip(c, psprintf("Role \"%s\" does not own %s.", GetUserNameFromId(role, false),
-								 qualified(rels[i])));
+								 relorm_qualified_table(rels[i])));
 				owned = false;
 				break;
 			}
