@@ -428,7 +428,10 @@ random_column(int t)
 /* The highest $n the fragments of the case being generated use. */
 static int	max_param_used;
 
-/* A boolean fragment over table t; *volatile_ is set when its result may vary between runs. */
+/*
+ * A boolean fragment over table t; *volatile_ is set when its result may vary
+ * between runs (or, for shapes, when the variants could not be compared).
+ */
 static void
 gen_condition(Buf *b, int t, int nparams, bool *volatile_)
 {
@@ -546,7 +549,14 @@ gen_relationship(Buf *b, int t, int depth, int nparams, bool *volatile_)
 
 	if (chance(10))
 		buf_printf(b, "%s:", PICK(((const char *const[]) {"a", "x", "\"key with space\"", "posts", "id"})));
-	buf_puts(b, chance(3) ? PICK(nasty) : r->name);
+	if (chance(3))
+	{
+		/* a garbled name: the strategy slot may then land inside another item */
+		buf_puts(b, PICK(nasty));
+		*volatile_ = true;
+	}
+	else
+		buf_puts(b, r->name);
 	if (chance(12))
 	{
 		filter_only = chance(50);
