@@ -89,6 +89,18 @@ target_type_arg(FunctionCallInfo fcinfo, int n, Oid target)
 	return identity;
 }
 
+/* A self-referential relationship's two directions need two names. */
+static void
+check_back_name(const RelormTable *source, const RelormTable *target, const char *name,
+				const char *back_name, const char *example)
+{
+	if (source->relid == target->relid && strcmp(back_name, name) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("back_populates \"%s\" is the relationship's own name", back_name),
+				 errhint("Name the two directions differently, e.g. %s.", example)));
+}
+
 /* Declarations on these tables wait for each other (relorm_declaration_lock). */
 static void
 lock_declaration(Oid a, Oid b)
@@ -263,11 +275,7 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 
 	if (back_name)
 	{
-		if (source.relid == target.relid && strcmp(back_name, name) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DUPLICATE_OBJECT),
-					 errmsg("back_populates \"%s\" is the relationship's own name", back_name),
-					 errhint("Name the two directions differently, e.g. 'children' and 'parent'.")));
+		check_back_name(&source, &target, name, back_name, "'children' and 'parent'");
 		memset(&back, 0, sizeof(back));
 		back.source = target.relid;
 		back.name = back_name;
@@ -438,11 +446,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	relorm_check_direction(&fwd);
 	if (back_name)
 	{
-		if (source.relid == target.relid && strcmp(back_name, name) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DUPLICATE_OBJECT),
-					 errmsg("back_populates \"%s\" is the relationship's own name", back_name),
-					 errhint("Name the two directions differently, e.g. 'following' and 'followers'.")));
+		check_back_name(&source, &target, name, back_name, "'following' and 'followers'");
 		memset(&back, 0, sizeof(back));
 		back.source = target.relid;
 		back.name = back_name;

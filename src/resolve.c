@@ -402,7 +402,7 @@ named_explicitly(List *items, const char *name)
  */
 static void
 add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel, List *exclude,
-				 List *siblings, int location, List **fields, List **children, ColumnList *cols, int join)
+				 List *siblings, List **fields, List **children, ColumnList *cols, int join)
 {
 	Oid			relid = RelationGetRelid(rel);
 	const RelormRelationship *via = lvl->rel;
@@ -434,11 +434,7 @@ add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation re
 			continue;			/* select and noload: not part of the default tree */
 		if (!fragments_trusted(r))
 			continue;			/* another role's SQL: only when named */
-		{
-			ShapeItem	lookup = {.name = r->name, .location = location};
-
-			r = relorm_resolve_relationship(rs, relid, &lookup);
-		}
+		relorm_resolve_usable(rs, r);
 		add_field(fields, r->name, -1, list_length(*children));
 		rs->tree_depth++;
 		*children = lappend(*children, resolve_child(rs, owner, lvl, rel, cols, join, r, NULL));
@@ -464,7 +460,7 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 	int			i;
 
 	if (items == NIL)			/* a level of the default tree */
-		add_default_tree(rs, owner, lvl, rel, NIL, NIL, 0, &fields, &children, cols, join);
+		add_default_tree(rs, owner, lvl, rel, NIL, NIL, &fields, &children, cols, join);
 	foreach(lc, items)
 	{
 		const ShapeItem *item = lfirst(lc);
@@ -478,8 +474,7 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 				break;
 			case SHAPE_DEFAULT_TREE:
 				check_exclusions(rs, relid, item);
-				add_default_tree(rs, owner, lvl, rel, item->exclude, items, item->location,
-								 &fields, &children, cols, join);
+				add_default_tree(rs, owner, lvl, rel, item->exclude, items, &fields, &children, cols, join);
 				break;
 			case SHAPE_COLUMN:
 				{

@@ -28,6 +28,7 @@ extern int	relorm_resolve_position(ResolveState *rs, int location);
 
 /* resolve_relationship.c */
 extern const RelormRelationship *relorm_resolve_relationship(ResolveState *rs, Oid relid, const ShapeItem *item);
+extern void relorm_resolve_usable(ResolveState *rs, const RelormRelationship *r);
 extern Fragment *relorm_resolve_fragment(ResolveState *rs, const char *text, Oid relid, const char *what,
 										 int param_offset);
 extern Fragment *relorm_resolve_where(ResolveState *rs, const ShapeItem *item, Oid relid, int param_offset);

@@ -52,6 +52,17 @@ relorm_resolve_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
 
 	if (r == NULL)
 		unknown_relationship(rs, relid, item);
+	relorm_resolve_usable(rs, r);
+	return r;
+}
+
+/*
+ * A relationship a level follows: it has key columns, they are all still
+ * there, and the tables it reads are read by the plan.
+ */
+void
+relorm_resolve_usable(ResolveState *rs, const RelormRelationship *r)
+{
 	if (r->nkeys == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
@@ -75,7 +86,6 @@ relorm_resolve_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
 	relorm_resolve_reads(rs, r->target);
 	if (OidIsValid(r->secondary))
 		relorm_resolve_reads(rs, r->secondary);
-	return r;
 }
 
 /* ---- fragments ---- */
