@@ -530,10 +530,12 @@ gen_ordering(Buf *b, int t)
 }
 
 /*
- * A strategy slot: '\x01' and a code, rendered by render_shape.  'd' is no
- * hint, 'j' !joined, 's' !select, 'i' !selectin.
+ * A strategy slot: '\x02' and a code, rendered by render_shape.  'd' is no
+ * hint, 'j' !joined, 's' !select, 'i' !selectin.  No generated name holds
+ * '\x02' (nasty names hold '\x01'): a name taken for a slot was a false
+ * finding of a long run.
  */
-#define SLOT '\x01'
+#define SLOT '\x02'
 
 static void
 gen_items(Buf *b, int t, int depth, int nparams, bool *volatile_, int via);

@@ -25,8 +25,12 @@ SELECT relorm.fetch('users', 'posts(title)');
 SELECT count(*) FROM relorm.one_to_many('users', 'posts', 'posts', back_populates => 'author', fk => 'author_id',
                                         order_by => 'id DESC');
 SELECT relorm.fetch('users', 'posts(id)');
--- Dropped: gone.
+-- Dropped: gone.  The foreign key it added stays, and posts(...) then embeds
+-- through it, as by a table's name (no declared ordering: by primary key); once the
+-- foreign key is dropped too, the cached plan goes with it.
 SELECT count(*) FROM relorm.drop_relationship('users', 'posts');
+SELECT relorm.fetch('users', 'posts(id)');
+ALTER TABLE posts DROP CONSTRAINT posts_author_id_fkey;
 SELECT relorm.fetch('users', 'posts(id)');
 -- In one transaction, a declaration is visible to the next statement.
 BEGIN;

@@ -89,15 +89,22 @@ relorm_cache_register_reset_hook(RelormCacheResetHook hook)
 	reset_hook = hook;
 }
 
+static const char *const kind_names[] = {"one_to_many", "many_to_one", "one_to_one", "many_to_many", "viewonly"};
+
+/* A kind as the catalog names it. */
+const char *
+relorm_kind_name(RelKind kind)
+{
+	return kind_names[kind];
+}
+
 static RelKind
 parse_kind(const char *kind, const char **name)
 {
-	static const char *const names[] = {"one_to_many", "many_to_one", "one_to_one", "many_to_many", "viewonly"};
-
-	for (int i = 0; i < lengthof(names); i++)
-		if (strcmp(kind, names[i]) == 0)
+	for (int i = 0; i < lengthof(kind_names); i++)
+		if (strcmp(kind, kind_names[i]) == 0)
 		{
-			*name = names[i];
+			*name = kind_names[i];
 			return (RelKind) i;
 		}
 	elog(ERROR, "unknown relationship kind \"%s\"", kind);

@@ -67,6 +67,7 @@ extern List *relorm_relationships_of(Oid source);
 extern const RelormRelationship *relorm_find_relationship(Oid source, const char *name);
 extern const RelormPolymorphic *relorm_polymorphic_of(Oid relid);
 extern RelormRelationship *relorm_copy_relationship(const RelormRelationship *r);
+extern const char *relorm_kind_name(RelKind kind);
 
 /* Callback run when the cache is dropped; the load plan cache registers one. */
 typedef void (*RelormCacheResetHook) (void);

@@ -52,6 +52,7 @@ typedef enum KeyMatch
 } KeyMatch;
 
 static void deparse_conditions(Deparse *dp, StringInfo buf, List *conds);
+static void append_row_calls(Deparse *dp, StringInfo buf, const PlanLevel *lvl, int join, const char *row);
 static char *filter_condition(Deparse *dp, const FilterNode *f, const char *alias);
 
 /* One of relorm's own names: the plan's prefix, then what it is. */
@@ -271,12 +272,19 @@ deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const cha
 				appendStringInfo(buf, "%s%s.%s AS %s, %s.%s AS %s", k ? ", " : "",
 								 iname(dp, "s"), quote_identifier(r->secondary_local_names[k]), iname(dp, "k%d", k + 1),
 								 iname(dp, "s"), quote_identifier(r->secondary_remote_names[k]), iname(dp, "r%d", k + 1));
-			/* link columns: of the association row */
-			for (int i = 0; lvl && i < lvl->nattrs; i++)
-				if (lvl->attrs[i].join == JOIN_SECONDARY)
-					appendStringInfo(buf, ", %s.%s AS %s", iname(dp, "s"),
-									 column(r->secondary, lvl->attrs[i].attnum),
-									 iname(dp, "s%d", lvl->attrs[i].attnum));
+			/* link columns: of the association row, each once */
+			{
+				Bitmapset  *links = NULL;
+
+				for (int i = 0; lvl && i < lvl->nattrs; i++)
+					if (lvl->attrs[i].join == JOIN_SECONDARY && !bms_is_member(lvl->attrs[i].attnum, links))
+					{
+						links = bms_add_member(links, lvl->attrs[i].attnum);
+						appendStringInfo(buf, ", %s.%s AS %s", iname(dp, "s"),
+										 column(r->secondary, lvl->attrs[i].attnum),
+										 iname(dp, "s%d", lvl->attrs[i].attnum));
+					}
+			}
 			appendStringInfo(buf, " FROM %s AS %s) AS %s ON ", relorm_qualified_table(r->secondary), iname(dp, "s"),
 							 iname(dp, "secondary"));
 			for (int k = 0; k < nkeys; k++)
@@ -305,7 +313,10 @@ deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const cha
 				for (int k = 0; k < nkeys; k++)
 					appendStringInfo(buf, "%s.%s AS %s, ", sa, quote_identifier(r->local_names[k]),
 									 iname(dp, "k%d", k + 1));
-				appendStringInfo(buf, "%s.* FROM %s AS %s JOIN %s AS %s ON %s", ta,
+				appendStringInfo(buf, "%s.*", ta);
+				if (lvl)
+					append_row_calls(dp, buf, lvl, 0, psprintf("%s.*", ta));
+				appendStringInfo(buf, " FROM %s AS %s JOIN %s AS %s ON %s",
 								 relorm_qualified_table(r->target), ta, relorm_qualified_table(r->source), sa,
 								 relorm_embed_expression(r->join_on));
 				if (match != MATCH_NONE)
@@ -412,15 +423,72 @@ deparse_conditions(Deparse *dp, StringInfo buf, List *conds)
 		appendStringInfo(buf, "%s%s", foreach_current_index(lc) ? " AND " : " WHERE ", (char *) lfirst(lc));
 }
 
-/* The column's expression in its level's query. */
+/*
+ * What a column of a level's query reads: the column, or the computed
+ * field's call (inside the subquery of a joined child or of a view-only
+ * form, where the table's own row is; NULL for count().
+ */
 static char *
-column_expr(Deparse *dp, const LevelColumn *ref, const char *alias)
+column_base(Deparse *dp, const PlanLevel *lvl, const LevelColumn *ref, const char *alias)
 {
-	if (ref->join == 0)
-		return psprintf("%s.%s", alias, column(ref->relid, ref->attnum));
+	Oid			func = ref->expr ? ref->expr->func : InvalidOid;
+
 	if (ref->join == JOIN_SECONDARY)
 		return psprintf("%s.%s", iname(dp, "secondary"), iname(dp, "s%d", ref->attnum));
-	return psprintf("%s.%s", iname(dp, "j%d", ref->join), iname(dp, "a%d", ref->attnum));
+	if (ref->join != 0)
+		return OidIsValid(func) ? psprintf("%s.%s", iname(dp, "j%d", ref->join), iname(dp, "f%u", func))
+			: psprintf("%s.%s", iname(dp, "j%d", ref->join), iname(dp, "a%d", ref->attnum));
+	if (OidIsValid(func))
+		return lvl->rel && lvl->rel->kind == REL_VIEWONLY ? psprintf("%s.%s", alias, iname(dp, "f%u", func))
+			: relorm_deparse_row_call(func, psprintf("%s.*", alias));
+	if (ref->attnum == 0)
+		return NULL;
+	return psprintf("%s.%s", alias, column(ref->relid, ref->attnum));
+}
+
+/* The column's expression in its level's query. */
+static char *
+column_expr(Deparse *dp, const PlanLevel *lvl, const LevelColumn *ref, const char *alias)
+{
+	char	   *base = column_base(dp, lvl, ref, alias);
+
+	return ref->expr ? relorm_deparse_value(ref->expr, base) : base;
+}
+
+/* Computed fields of join join of lvl, called over row in a subquery: ", f(row) AS fOID". */
+static void
+append_row_calls(Deparse *dp, StringInfo buf, const PlanLevel *lvl, int join, const char *row)
+{
+	List	   *done = NIL;
+
+	for (int i = 0; i < lvl->nattrs; i++)
+	{
+		const LevelColumn *ref = &lvl->attrs[i];
+
+		if (ref->join != join || ref->expr == NULL || !OidIsValid(ref->expr->func) ||
+			list_member_oid(done, ref->expr->func))
+			continue;
+		done = lappend_oid(done, ref->expr->func);
+		appendStringInfo(buf, ", %s AS %s", relorm_deparse_row_call(ref->expr->func, row),
+						 iname(dp, "f%u", ref->expr->func));
+	}
+}
+
+/*
+ * The positions of a grouped level's grouping columns (those that are not
+ * aggregates) in its query, its columns numbered from base + 1; NULL when
+ * none.
+ */
+static char *
+grouping_positions(const PlanLevel *lvl, int base)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int i = 0; i < lvl->nattrs; i++)
+		if (lvl->attrs[i].expr == NULL || lvl->attrs[i].expr->agg == AGG_NONE)
+			appendStringInfo(&buf, "%s%d", buf.len ? ", " : "", base + i + 1);
+	return buf.len ? buf.data : NULL;
 }
 
 static void
@@ -430,7 +498,7 @@ append_columns(Deparse *dp, StringInfo buf, const PlanLevel *lvl, const char *al
 	{
 		if (comma || i > 0)
 			appendStringInfoString(buf, ", ");
-		appendStringInfoString(buf, column_expr(dp, &lvl->attrs[i], alias));
+		appendStringInfoString(buf, column_expr(dp, lvl, &lvl->attrs[i], alias));
 	}
 }
 
@@ -452,7 +520,7 @@ append_joins(Deparse *dp, StringInfo buf, PlanLevel *lvl, const char *alias)
 
 		child->join_alias = iname(dp, "j%d", child->join_index);
 		for (int i = 0; i < lvl->nattrs; i++)
-			if (lvl->attrs[i].join == child->join_index)
+			if (lvl->attrs[i].join == child->join_index && lvl->attrs[i].attnum > 0)
 				atts = bms_add_member(atts, lvl->attrs[i].attnum);
 		for (int k = 0; k < r->nkeys; k++)
 			atts = bms_add_member(atts, r->remote_attnums[k]);
@@ -463,6 +531,7 @@ append_joins(Deparse *dp, StringInfo buf, PlanLevel *lvl, const char *alias)
 							 iname(dp, "a%d", a));
 			first = false;
 		}
+		append_row_calls(dp, buf, lvl, child->join_index, psprintf("%s.*", iname(dp, "t")));
 		appendStringInfo(buf, " FROM %s AS %s) AS %s ON ", relorm_qualified_table(r->target), iname(dp, "t"),
 						 child->join_alias);
 		for (int k = 0; k < r->nkeys; k++)
@@ -487,11 +556,13 @@ append_joins(Deparse *dp, StringInfo buf, PlanLevel *lvl, const char *alias)
  * order by.
  */
 static char *
-deparse_order(Deparse *dp, const PlanLevel *lvl, const char *alias)
+deparse_order(Deparse *dp, const PlanLevel *lvl, const char *alias, int pos_base)
 {
 	StringInfoData buf;
 	bool		tiebreak = lvl->order == NULL || !lvl->order->ends_with_key;
 
+	if (lvl->scalar_agg)
+		return NULL;			/* one row */
 	initStringInfo(&buf);
 	if (lvl->order)
 	{
@@ -518,6 +589,15 @@ deparse_order(Deparse *dp, const PlanLevel *lvl, const char *alias)
 			copied = ref->end;
 		}
 		appendStringInfoString(&buf, relorm_embed_order_list(text + copied));
+	}
+	if (lvl->grouped)
+	{
+		/* groups are told apart by their grouping columns */
+		char	   *groups = grouping_positions(lvl, pos_base);
+
+		if (groups)
+			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", groups);
+		tiebreak = false;
 	}
 	for (int k = 0; tiebreak && k < lvl->npk; k++)
 		appendStringInfo(&buf, "%s%s.%s", buf.len ? ", " : "", alias, quote_identifier(lvl->pk[k]));
@@ -551,15 +631,68 @@ append_key_outputs(Deparse *dp, StringInfo buf, const PlanLevel *lvl, char **key
 	}
 }
 
+/* " LIMIT n OFFSET m" of a level whose limit counts per parent. */
+static void
+append_limit(StringInfo buf, const PlanLevel *lvl)
+{
+	if (lvl->limit >= 0)
+		appendStringInfo(buf, " LIMIT " INT64_FORMAT, lvl->limit);
+	if (lvl->offset > 0)
+		appendStringInfo(buf, " OFFSET " INT64_FORMAT, lvl->offset);
+}
+
+/*
+ * The rows of one parent in a LATERAL lookup (from has the key condition),
+ * as columns c1..cn: ordered and limited; grouped by the columns that are
+ * not aggregates; or, for a to-many spread, one row of arrays, each ordered
+ * by the same row number.
+ */
+static void
+append_lateral_rows(Deparse *dp, StringInfo buf, PlanLevel *lvl, const char *talias, const char *from,
+					const char *order)
+{
+	char	   *groups = lvl->grouped ? grouping_positions(lvl, 0) : NULL;
+
+	appendStringInfoString(buf, "SELECT ");
+	if (lvl->spread_arrays)
+	{
+		char	   *va = iname(dp, "v");
+
+		for (int i = 0; i < lvl->nattrs; i++)
+			appendStringInfo(buf, "%s%s", i ? ", " : "",
+							 relorm_deparse_array(lvl->attrs[i].expr, psprintf("%s.%s", va, iname(dp, "c%d", i + 1)),
+												  psprintf("%s.%s", va, iname(dp, "n"))));
+		appendStringInfoString(buf, " FROM (SELECT ");
+	}
+	for (int i = 0; i < lvl->nattrs; i++)
+		appendStringInfo(buf, "%s%s AS %s", i ? ", " : "", column_expr(dp, lvl, &lvl->attrs[i], talias),
+						 iname(dp, "c%d", i + 1));
+	if (lvl->nattrs == 0)
+		appendStringInfoString(buf, "NULL");
+	if (lvl->spread_arrays)
+		appendStringInfo(buf, ", pg_catalog.row_number() OVER (%s%s) AS %s", order ? "ORDER BY " : "",
+						 order ? order : "", iname(dp, "n"));
+	appendStringInfoString(buf, from);
+	if (groups)
+		appendStringInfo(buf, " GROUP BY %s", groups);
+	if (order)
+		appendStringInfo(buf, " ORDER BY %s", order);
+	append_limit(buf, lvl);
+	if (lvl->spread_arrays)
+		appendStringInfo(buf, ") AS %s", iname(dp, "v"));
+}
+
 /*
  * The SQL of a child level.  Its rows carry the parent key first, and arrive
  * grouped by it:
  *	- selectin: one scan for all the keys of the batch, ORDER BY the key, then
- *	  the level's order;
+ *	  the level's order; with aggregates, GROUP BY the key and the columns
+ *	  that are not aggregates;
  *	- count: the same scan, GROUP BY the key;
- *	- select, and any limit:/offset: (top-N per parent): the batch's keys
- *	  unnested in order, each joined LATERAL to its own ordered, limited
- *	  lookup, so that the limit counts per parent, not per batch.
+ *	- select, any limit:/offset: (top-N per parent), aggregates without
+ *	  grouping columns and to-many spreads (one row per parent, with rows or
+ *	  without): the batch's keys unnested in order, each joined LATERAL to
+ *	  its own lookup, so that the limit counts per parent, not per batch.
  */
 static char *
 child_sql(Deparse *dp, PlanLevel *lvl)
@@ -579,7 +712,7 @@ child_sql(Deparse *dp, PlanLevel *lvl)
 	append_joins(dp, &from, lvl, talias);
 	conds = row_conditions(dp, conds, r, talias, lvl->where, lvl->filters);
 	deparse_conditions(dp, &from, conds);
-	order = lvl->count ? NULL : deparse_order(dp, lvl, talias);
+	order = lvl->count ? NULL : deparse_order(dp, lvl, talias, lateral ? 0 : nkeys);
 
 	initStringInfo(&buf);
 	if (lateral)
@@ -598,19 +731,8 @@ child_sql(Deparse *dp, PlanLevel *lvl)
 		appendStringInfo(&buf, ") WITH ORDINALITY AS %s(", ka);
 		for (int k = 0; k < nkeys; k++)
 			appendStringInfo(&buf, "%s, ", iname(dp, "key%d", k + 1));
-		appendStringInfo(&buf, "%s) CROSS JOIN LATERAL (SELECT ", iname(dp, "ord"));
-		for (int i = 0; i < lvl->nattrs; i++)
-			appendStringInfo(&buf, "%s%s AS %s", i ? ", " : "", column_expr(dp, &lvl->attrs[i], talias),
-							 iname(dp, "c%d", i + 1));
-		if (lvl->nattrs == 0)
-			appendStringInfoString(&buf, "NULL");
-		appendStringInfoString(&buf, from.data);
-		if (order)
-			appendStringInfo(&buf, " ORDER BY %s", order);
-		if (lvl->limit >= 0)
-			appendStringInfo(&buf, " LIMIT " INT64_FORMAT, lvl->limit);
-		if (lvl->offset > 0)
-			appendStringInfo(&buf, " OFFSET " INT64_FORMAT, lvl->offset);
+		appendStringInfo(&buf, "%s) CROSS JOIN LATERAL (", iname(dp, "ord"));
+		append_lateral_rows(dp, &buf, lvl, talias, from.data, order);
 
 		/*
 		 * Ordered by the keys' ordinality only: the planner knows a WITH
@@ -628,11 +750,15 @@ child_sql(Deparse *dp, PlanLevel *lvl)
 	else
 		append_columns(dp, &buf, lvl, talias, true);
 	appendStringInfoString(&buf, from.data);
-	if (lvl->count)
+	if (lvl->count || lvl->grouped)
 	{
+		char	   *groups = lvl->count ? NULL : grouping_positions(lvl, nkeys);
+
 		appendStringInfoString(&buf, " GROUP BY ");
 		for (int k = 0; k < nkeys; k++)
 			appendStringInfo(&buf, "%s%d", k ? ", " : "", k + 1);
+		if (groups)
+			appendStringInfo(&buf, ", %s", groups);
 	}
 	appendStringInfoString(&buf, " ORDER BY ");
 	for (int k = 0; k < nkeys; k++)
@@ -673,7 +799,9 @@ root_sql(Deparse *dp, PlanLevel *top)
 	foreach(lc, top->filters)
 		conds = lappend(conds, filter_condition(dp, lfirst(lc), alias));
 	deparse_conditions(dp, &buf, conds);
-	order = deparse_order(dp, top, alias);
+	if (top->grouped && !top->scalar_agg)
+		appendStringInfo(&buf, " GROUP BY %s", grouping_positions(top, 0));
+	order = deparse_order(dp, top, alias, 0);
 	if (order)
 		appendStringInfo(&buf, " ORDER BY %s", order);
 	appendStringInfo(&buf, " LIMIT $%d OFFSET $%d", plan->nparams + 1, plan->nparams + 2);

@@ -10,4 +10,9 @@
 
 extern void relorm_deparse(LoadPlan *plan);
 
+/* deparse_value.c */
+extern char *relorm_deparse_row_call(Oid func, const char *row);
+extern char *relorm_deparse_value(const ValueExpr *e, const char *base);
+extern char *relorm_deparse_array(const ValueExpr *e, const char *value, const char *ordinal);
+
 #endif							/* RELORM_DEPARSE_H */

@@ -38,11 +38,68 @@ typedef enum LevelStrategy
  */
 #define JOIN_SECONDARY (-1)
 
+/* What a level computes over its rows' values: an aggregate of a grouped level. */
+typedef enum ValueAggregate
+{
+	AGG_NONE,
+	AGG_COUNT_ROWS,				/* count(): count(*) */
+	AGG_COUNT,					/* column.count(): its non-NULL values */
+	AGG_SUM,
+	AGG_AVG,
+	AGG_MIN,
+	AGG_MAX,
+	AGG_ARRAY					/* a to-many spread: the values of every row, in order */
+} ValueAggregate;
+
+/*
+ * A value that is not simply a column: a computed field (a function of the
+ * row) or a column, then a JSON path, then an aggregate, then a cast.  Its
+ * type is known once resolved, and its renderer is set up from it.
+ */
+typedef struct ValueExpr
+{
+	Oid			func;			/* computed field: func(row) instead of a column */
+	List	   *json_path;		/* ShapeJsonStep *: -> and ->> steps */
+	bool		to_jsonb;		/* the column is not json: pg_catalog.to_jsonb() first */
+	ValueAggregate agg;
+	bool		array_of_json;	/* AGG_ARRAY of array values: each as json */
+	Oid			cast_type;		/* ::type, or InvalidOid */
+	int32		cast_typmod;
+	Oid			type;			/* the type of the whole expression (for AGG_ARRAY,
+								 * the array's; the cast is then inside) */
+} ValueExpr;
+
+/* The aggregate function, in pg_catalog, of an aggregate. */
+static inline const char *
+relorm_aggregate_name(ValueAggregate agg)
+{
+	switch (agg)
+	{
+		case AGG_COUNT_ROWS:
+		case AGG_COUNT:
+			return "count";
+		case AGG_SUM:
+			return "sum";
+		case AGG_AVG:
+			return "avg";
+		case AGG_MIN:
+			return "min";
+		case AGG_MAX:
+			return "max";
+		case AGG_ARRAY:
+			return "array_agg";
+		case AGG_NONE:
+			break;
+	}
+	return NULL;
+}
+
 typedef struct LevelColumn
 {
 	int			join;
 	Oid			relid;
-	AttrNumber	attnum;
+	AttrNumber	attnum;			/* 0 for count() and computed fields */
+	ValueExpr  *expr;			/* NULL: the plain column */
 } LevelColumn;
 
 /* One key of the output object, in the shape's order. */
@@ -55,6 +112,7 @@ typedef struct PlanField
 	int			type_col;		/* polymorphic: result column of the discriminator, or -1 */
 	char	   *type_identity;	/* ... rendered only on rows of this subtype */
 	FmgrInfo   *type_out;		/* ... the discriminator's output function */
+	bool		spread;			/* ...child: its fields go into this object */
 } PlanField;
 
 /* A SQL fragment a caller or a declaration wrote, checked, with where it came from. */
@@ -142,6 +200,9 @@ typedef struct PlanLevel
 	char	  **pk;				/* the table's primary key, the tie-break of every ordering */
 	int			npk;
 	bool		count;			/* renders the number of rows */
+	bool		grouped;		/* aggregates: one row per group of the other columns */
+	bool		scalar_agg;		/* ... and no other column: one row per parent, rows or not */
+	bool		spread_arrays;	/* a to-many spread: one row per parent, each column an array */
 	int64		limit;			/* per parent, -1 when none */
 	int64		offset;
 	bool		recursive;		/* one of its children is the level itself */
@@ -163,6 +224,8 @@ typedef struct LoadPlan
 	const char *ns;				/* prefix of relorm's own names in its queries */
 	List	   *fragments;		/* Fragment *: every fragment that may use $n, the filter last */
 	bool		by_key;			/* fetch_one: the root is found by its primary key */
+	bool		embeds;			/* it follows undeclared foreign keys: made again
+								 * when any constraint changes */
 	int			key_param;		/* ... compared with $key_param + 1 .. */
 	int			nparams;		/* parameters of the fragments (and the key): $1..$n */
 	int			shape_nparams;	/* the highest $n the shape's where: use */
@@ -174,6 +237,8 @@ typedef struct LoadPlan
 	Oid		   *funcs;			/* functions it calls to render values (casts to json) */
 	uint32	   *func_hashes;	/* ... their syscache hash values */
 	int			nfuncs;
+	List	   *value_funcs;	/* resolve.c: functions its values call (computed
+								 * fields, casts), recorded with the above */
 
 	/* kept by plan_cache.c */
 	uint32		key_hash;

@@ -214,6 +214,25 @@ cast_callback(Datum arg, int cacheid, uint32 hashvalue)
 	relorm_plan_cache_invalidate_all();
 }
 
+/*
+ * A constraint was added, changed or dropped: the plans that embed through
+ * undeclared foreign keys go (the constraint may make one ambiguous, or
+ * give it another table than the ones the plan reads).
+ */
+static void
+constraint_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	dlist_mutable_iter it;
+
+	dlist_foreach_modify(it, &lru)
+	{
+		LoadPlan   *plan = dlist_container(LoadPlan, lru, it.cur);
+
+		if (plan->embeds)
+			relorm_plan_cache_invalidate(plan);
+	}
+}
+
 /* relorm's catalogs changed: every plan goes. */
 void
 relorm_plan_cache_invalidate_all(void)
@@ -242,6 +261,7 @@ plan_cache_init(void)
 	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(PROCOID, proc_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(CASTSOURCETARGET, cast_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(CONSTROID, constraint_callback, (Datum) 0);
 	relorm_cache_register_reset_hook(relorm_plan_cache_invalidate_all);
 }
 

@@ -178,6 +178,7 @@ set_up_renderers(PlanLevel *lvl, MemoryContext cxt, List **funcs)
 		JsonOutColumn *col = &lvl->out[lvl->nkeycols + i];
 
 		lvl->coltypes[lvl->nkeycols + i] = lvl->count ? INT8OID :
+			lvl->attrs[i].expr ? lvl->attrs[i].expr->type :
 			get_atttype(lvl->attrs[i].relid, lvl->attrs[i].attnum);
 		relorm_json_out_init_column(col, lvl->coltypes[lvl->nkeycols + i], cxt);
 		if (col->category == JO_CAST)
@@ -197,7 +198,7 @@ set_up_renderers(PlanLevel *lvl, MemoryContext cxt, List **funcs)
 void
 relorm_prepare(LoadPlan *plan)
 {
-	List	   *funcs = NIL;
+	List	   *funcs = list_copy(plan->value_funcs);
 	ListCell   *lc;
 
 	set_up_renderers(plan->top, plan->cxt, &funcs);

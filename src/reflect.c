@@ -257,7 +257,9 @@ read_candidates(const char *schema, List *tables)
 	if (SPI_execute_with_args("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
 							  " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
 							  " c.on_delete2, c.on_update2, c.siblings, c.conname2"
-							  "  FROM relorm._reflect_candidates($1, $2) c",
+							  "  FROM relorm._reflect_candidates($1, $2) c"
+							  /* first come, first named: in one order, whatever plan reads them */
+							  " ORDER BY c.child, c.conname COLLATE \"C\"",
 							  2, types, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the foreign keys to reflect");
 

@@ -39,14 +39,6 @@
 #include "utils/varlena.h"
 
 
-/* Columns a level's query returns, collected while its fields are resolved. */
-typedef struct ColumnList
-{
-	int			base;			/* leading key columns before these */
-	int			n;
-	int			cap;
-	LevelColumn *refs;
-} ColumnList;
 static PlanLevel *resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via,
 								const char *path, const ShapeItem *item);
 static void resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
@@ -86,44 +78,6 @@ int
 relorm_resolve_position(ResolveState *rs, int location)
 {
 	return relorm_shape_char_position(rs->shape, location);
-}
-
-static int
-column_index(ColumnList *cols, int join, Oid relid, AttrNumber attnum)
-{
-	for (int i = 0; i < cols->n; i++)
-		if (cols->refs[i].join == join && cols->refs[i].attnum == attnum)
-			return cols->base + i;
-	if (cols->n == cols->cap)
-	{
-		cols->cap = Max(8, cols->cap * 2);
-		cols->refs = cols->refs ? repalloc(cols->refs, sizeof(LevelColumn) * cols->cap)
-			: palloc(sizeof(LevelColumn) * cols->cap);
-	}
-	cols->refs[cols->n].join = join;
-	cols->refs[cols->n].relid = relid;
-	cols->refs[cols->n].attnum = attnum;
-	cols->n++;
-	return cols->base + cols->n - 1;
-}
-
-/* ---- errors ---- */
-
-static void
-unknown_column(ResolveState *rs, Oid relid, const ShapeItem *item)
-{
-	List	   *columns = relorm_column_names(relid);
-	const char *near = relorm_nearest_name(item->name, columns);
-
-	ereport(ERROR,
-			(errcode(ERRCODE_UNDEFINED_COLUMN),
-			 errmsg("column \"%s\" does not exist in table %s, at position %d of the shape",
-					item->name, relorm_table_label(relid), relorm_resolve_position(rs, item->location)),
-			 errdetail("Shape: %s", rs->shape->text),
-			 relorm_find_relationship(relid, item->name) ?
-			 errhint("\"%s\" is a relationship: write %s(*) to fetch it.", item->name, item->name) :
-			 near ? errhint("Perhaps you meant the column \"%s\".", near) :
-			 errhint("The columns of %s are: %s.", relorm_table_label(relid), relorm_join_names(columns))));
 }
 
 /* ---- fields ---- */
@@ -217,7 +171,7 @@ add_all_columns(List **fields, Relation rel, List *exclude, ColumnList *cols, in
 		Oid			typoutput;
 		bool		varlena;
 
-		disc_col = column_index(cols, join, relid, disc);
+		disc_col = relorm_resolve_column(cols, join, relid, disc);
 		getTypeOutputInfo(get_atttype(relid, disc), &typoutput, &varlena);
 		disc_out = palloc(sizeof(FmgrInfo));
 		fmgr_info(typoutput, disc_out);
@@ -230,7 +184,7 @@ add_all_columns(List **fields, Relation rel, List *exclude, ColumnList *cols, in
 		CHECK_FOR_INTERRUPTS();
 		if (att->attisdropped || relorm_name_in(exclude, NameStr(att->attname)))
 			continue;
-		f = add_field(fields, NameStr(att->attname), column_index(cols, join, relid, att->attnum), -1);
+		f = add_field(fields, NameStr(att->attname), relorm_resolve_column(cols, join, relid, att->attnum), -1);
 		if (owner_of && disc_col >= 0 && owner_of[att->attnum])
 		{
 			f->type_col = disc_col;
@@ -238,30 +192,6 @@ add_all_columns(List **fields, Relation rel, List *exclude, ColumnList *cols, in
 			f->type_out = disc_out;
 		}
 	}
-}
-
-/* The column of a many-to-many's association row named by secondary.column. */
-static int
-link_column(ResolveState *rs, PlanLevel *lvl, const ShapeItem *item, ColumnList *cols, int join)
-{
-	const RelormRelationship *r = lvl->rel;
-	AttrNumber	att;
-
-	if (r == NULL || r->kind != REL_MANY_TO_MANY || join != 0 ||
-		strcmp(item->qualifier, get_rel_name(r->secondary)) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("\"%s.%s\" does not name a column of an association table, at position %d of the shape",
-						item->qualifier, item->name, relorm_resolve_position(rs, item->location)),
-				 errdetail("Shape: %s", rs->shape->text),
-				 r && r->kind == REL_MANY_TO_MANY ?
-				 errhint("Inside %s(...), the association table is %s: write %s.column.", r->name,
-						 get_rel_name(r->secondary), get_rel_name(r->secondary)) :
-				 errhint("secondary.column is for the columns of the association row of a many_to_many relationship.")));
-	att = get_attnum(r->secondary, item->name);
-	if (att <= 0)
-		unknown_column(rs, r->secondary, item);
-	return column_index(cols, JOIN_SECONDARY, r->secondary, att);
 }
 
 /* ---- levels ---- */
@@ -290,9 +220,10 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 						   relorm_table_label(r->target)),
 				 errhint("Nest the relationship explicitly instead.")));
 	for (int k = 0; k < r->nkeys; k++)
-		keycols[k] = column_index(cols, join, r->source, r->local_attnums[k]);
+		keycols[k] = relorm_resolve_column(cols, join, r->source, r->local_attnums[k]);
 
-	strategy = relorm_resolve_strategy(r, item);
+	/* in a level with aggregates, a relationship's columns are grouping columns */
+	strategy = relorm_resolve_strategy(r, item, parent == owner && owner->grouped);
 	if (strategy == STRATEGY_JOINED)
 	{
 		Relation	target = relation_open(r->target, AccessShareLock);
@@ -313,7 +244,7 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 			: palloc(sizeof(PlanLevel *) * jn);
 		owner->joins[jn - 1] = child;
 		owner->njoins = jn;
-		child->present_col = column_index(cols, jn, r->target, r->remote_attnums[0]);
+		child->present_col = relorm_resolve_column(cols, jn, r->target, r->remote_attnums[0]);
 		check_stack_depth();
 		resolve_fields(rs, owner, child, target, item ? item->items : NIL, cols, jn);
 		check_duplicate_keys(rs, child);
@@ -322,7 +253,8 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 	}
 
 	child = resolve_level(rs, r->target, r, path, item);
-	child->strategy = strategy;
+	/* one row per parent, with rows or without: a LATERAL query per key */
+	child->strategy = child->scalar_agg || child->spread_arrays ? STRATEGY_SELECT : strategy;
 	/* levels in a recursion are loaded at several depths at once: no shared buffer */
 	child->buf_id = (rs->in_recursion > 0 || (item && item->recursive)) ? -1 : rs->plan->nbufs++;
 	relorm_resolve_child_key(child, parentrel, keycols);
@@ -477,19 +409,8 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 				add_default_tree(rs, owner, lvl, rel, item->exclude, items, &fields, &children, cols, join);
 				break;
 			case SHAPE_COLUMN:
-				{
-					AttrNumber	att;
-
-					if (item->qualifier)
-					{
-						add_field(&fields, relorm_shape_item_key(item), link_column(rs, lvl, item, cols, join), -1);
-						break;
-					}
-					att = get_attnum(relid, item->name);
-					if (att <= 0)
-						unknown_column(rs, relid, item);
-					add_field(&fields, relorm_shape_item_key(item), column_index(cols, join, relid, att), -1);
-				}
+			case SHAPE_AGGREGATE:
+				add_field(&fields, relorm_shape_item_key(item), relorm_resolve_value(rs, lvl, relid, item, cols, join), -1);
 				break;
 			case SHAPE_RELATIONSHIP:
 				{
@@ -503,8 +424,8 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 								 errdetail("Shape: %s", rs->shape->text),
 								 errhint("Load the joined relationship with !selectin.")));
 					if (!item->render)
-						break;	/* only a condition of this level's query */
-					add_field(&fields, relorm_shape_item_key(item), -1, list_length(children));
+						break;	/* a condition of this level's query, or nothing: rel() */
+					add_field(&fields, relorm_shape_item_key(item), -1, list_length(children))->spread = item->spread;
 					children = lappend(children, resolve_child(rs, owner, lvl, rel, cols, join, r, item));
 				}
 				break;
@@ -537,6 +458,22 @@ compare_field_keys(const void *a, const void *b)
 	return c != 0 ? c : (x < y ? -1 : x > y ? 1 : 0);
 }
 
+/* The fields of lvl's objects: its own, and those its spreads bring in. */
+static void
+object_fields(PlanLevel *lvl, List **out)
+{
+	for (int f = 0; f < lvl->nfields; f++)
+	{
+		PlanField  *field = &lvl->fields[f];
+
+		CHECK_FOR_INTERRUPTS();
+		if (field->spread)
+			object_fields(lvl->children[field->childidx], out);
+		else
+			*out = lappend(*out, field);
+	}
+}
+
 /*
  * Two fields of one object under the same key would make JSON no reader
  * agrees on.  Sorted, so that a shape of many keys is checked in n log n.
@@ -544,16 +481,21 @@ compare_field_keys(const void *a, const void *b)
 static void
 check_duplicate_keys(ResolveState *rs, PlanLevel *lvl)
 {
+	List	   *fields = NIL;
 	PlanField **sorted;
 	PlanField  *repeat = NULL;
+	int			n;
+	ListCell   *lc;
 
-	if (lvl->nfields < 2)
+	object_fields(lvl, &fields);
+	n = list_length(fields);
+	if (n < 2)
 		return;
-	sorted = palloc(sizeof(PlanField *) * lvl->nfields);
-	for (int i = 0; i < lvl->nfields; i++)
-		sorted[i] = &lvl->fields[i];
-	qsort(sorted, lvl->nfields, sizeof(PlanField *), compare_field_keys);
-	for (int i = 1; i < lvl->nfields; i++)
+	sorted = palloc(sizeof(PlanField *) * n);
+	foreach(lc, fields)
+		sorted[foreach_current_index(lc)] = lfirst(lc);
+	qsort(sorted, n, sizeof(PlanField *), compare_field_keys);
+	for (int i = 1; i < n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
 		if (sorted[i - 1]->key_len == sorted[i]->key_len &&
@@ -569,6 +511,76 @@ check_duplicate_keys(ResolveState *rs, PlanLevel *lvl)
 				 errdetail("Shape: %s", rs->shape->text),
 				 errhint("Rename one of them with alias:item.")));
 	pfree(sorted);
+	list_free(fields);
+}
+
+/* Whether a level's own items hold an aggregate: it is grouped. */
+static bool
+has_aggregates(List *items)
+{
+	ListCell   *lc;
+
+	foreach(lc, items)
+		if (((ShapeItem *) lfirst(lc))->kind == SHAPE_AGGREGATE)
+			return true;
+	return false;
+}
+
+/* Whether a grouped level has a column that is not an aggregate: one it groups by. */
+static bool
+has_grouping_column(const ColumnList *cols)
+{
+	for (int i = 0; i < cols->n; i++)
+		if (cols->refs[i].expr == NULL || cols->refs[i].expr->agg == AGG_NONE)
+			return true;
+	return false;
+}
+
+/*
+ * The fields of a to-many spread (and of the to-one spreads inside it):
+ * every one an array of its rows' values, so nothing may need a row of its
+ * own (a subtype's column shows on every row).
+ */
+static void
+check_spread_fields(ResolveState *rs, PlanLevel *spread, PlanLevel *lvl)
+{
+	for (int f = 0; f < lvl->nfields; f++)
+	{
+		PlanField  *field = &lvl->fields[f];
+		PlanLevel  *child;
+
+		field->type_col = -1;
+		if (field->childidx < 0)
+			continue;
+		child = lvl->children[field->childidx];
+		if (!field->spread || child->strategy != STRATEGY_JOINED)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("relationship \"%s\" inside the to-many spread %s", child->rel->name, spread->path),
+					 errdetail("Shape: %s", rs->shape->text),
+					 errhint("A to-many spread gives each column as an array of its rows' values: only to-one relationships spread in turn and loaded !joined fit, as in ...%s(title, ...author(name)).",
+							 spread->rel->name)));
+		check_spread_fields(rs, spread, child);
+	}
+}
+
+/* A to-many spread: one row per parent, each column an array of the rows' values. */
+static void
+resolve_spread_arrays(ResolveState *rs, PlanLevel *lvl, ColumnList *cols)
+{
+	if (lvl->grouped && !lvl->scalar_agg)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the to-many spread %s groups its rows", lvl->path),
+				 errdetail("Shape: %s", rs->shape->text),
+				 errhint("Spread only aggregates (...%s(count())), or nest the relationship to get one object per group.",
+						 lvl->rel->name)));
+	if (lvl->grouped)
+		return;					/* one row per parent already: spread as an object */
+	check_spread_fields(rs, lvl, lvl);
+	for (int i = 0; i < cols->n; i++)
+		relorm_resolve_array_column(rs, &cols->refs[i], lvl->path);
+	lvl->spread_arrays = true;
 }
 
 /* The primary key of a level's table, the tie-break of its orderings. */
@@ -638,9 +650,18 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 	if (recursive)
 		rs->in_recursion++;
 	if (lvl->count)
-		(void) column_index(&cols, 0, relid, 0);	/* the count(*) column */
+		(void) relorm_resolve_column(&cols, 0, relid, 0);	/* the count(*) column */
 	else
-		resolve_fields(rs, lvl, lvl, rel, via ? (item ? item->items : NIL) : rs->shape->items, &cols, 0);
+	{
+		List	   *items = via ? (item ? item->items : NIL) : rs->shape->items;
+
+		lvl->grouped = has_aggregates(items);
+		resolve_fields(rs, lvl, lvl, rel, items, &cols, 0);
+		if (lvl->grouped)
+			lvl->scalar_agg = !has_grouping_column(&cols);
+		if (item && item->spread && lvl->many)
+			resolve_spread_arrays(rs, lvl, &cols);
+	}
 	if (recursive)
 		rs->in_recursion--;
 	if (recursive)
@@ -653,7 +674,7 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 		lvl->rec_id = rs->plan->nrecursions++;
 		lvl->rec_keycols = palloc(sizeof(int) * via->nkeys);
 		for (int k = 0; k < via->nkeys; k++)
-			lvl->rec_keycols[k] = column_index(&cols, 0, relid, via->local_attnums[k]);
+			lvl->rec_keycols[k] = relorm_resolve_column(&cols, 0, relid, via->local_attnums[k]);
 		lvl->children[n] = lvl;
 		lvl->nchildren = n + 1;
 		lvl->fields[lvl->nfields++] = *add_field(&fl, relorm_shape_item_key(item), -1, n);
@@ -748,6 +769,7 @@ relorm_resolve(LoadPlan *plan, const PlanRequest *req)
 				 errmsg("table %s has no primary key", get_rel_name(req->root)),
 				 errhint("relorm.fetch_one finds rows by primary key; use relorm.fetch with a filter.")));
 
+	plan->value_funcs = rs.funcs;
 	plan->ns = internal_prefix(&rs);
 	plan->nrelids = list_length(rs.relids);
 	plan->relids = palloc(sizeof(Oid) * Max(1, plan->nrelids));

@@ -10,6 +10,15 @@
 #include "load_plan.h"
 #include "shape.h"
 
+/* Columns a level's query returns, collected while its fields are resolved. */
+typedef struct ColumnList
+{
+	int			base;			/* leading key columns before these */
+	int			n;
+	int			cap;
+	LevelColumn *refs;
+} ColumnList;
+
 typedef struct ResolveState
 {
 	LoadPlan   *plan;
@@ -19,12 +28,20 @@ typedef struct ResolveState
 	int			max_params;		/* the call's params: no fragment may use a $n beyond */
 	List	   *relids;			/* every relation the plan's queries read */
 	List	   *names;			/* every name in scope, for the internal prefix */
+	List	   *funcs;			/* functions the values call (computed fields, casts) */
 } ResolveState;
 
 /* resolve.c */
 extern void relorm_resolve_reads(ResolveState *rs, Oid relid);
 extern void relorm_resolve_names(ResolveState *rs, const char *text);
 extern int	relorm_resolve_position(ResolveState *rs, int location);
+
+/* resolve_value.c */
+extern int	relorm_resolve_column(ColumnList *cols, int join, Oid relid, AttrNumber attnum);
+extern int	relorm_resolve_value(ResolveState *rs, PlanLevel *lvl, Oid relid, const ShapeItem *item,
+								 ColumnList *cols, int join);
+extern void relorm_resolve_array_column(ResolveState *rs, LevelColumn *col, const char *path);
+extern void relorm_unknown_column(ResolveState *rs, Oid relid, const ShapeItem *item);
 
 /* resolve_relationship.c */
 extern const RelormRelationship *relorm_resolve_relationship(ResolveState *rs, Oid relid, const ShapeItem *item);
@@ -35,7 +52,11 @@ extern Fragment *relorm_resolve_where(ResolveState *rs, const ShapeItem *item, O
 extern OrderSpec *relorm_resolve_order(ResolveState *rs, const char *text, Oid relid, const char *what,
 									   PlanLevel *lvl);
 extern List *relorm_resolve_filters(ResolveState *rs, Oid relid, List *items, int param_offset);
-extern LevelStrategy relorm_resolve_strategy(const RelormRelationship *r, const ShapeItem *item);
+extern LevelStrategy relorm_resolve_strategy(const RelormRelationship *r, const ShapeItem *item, bool must_join);
 extern void relorm_resolve_child_key(PlanLevel *child, Relation parent, int *keycols);
+extern bool relorm_columns_unique(Oid relid, const AttrNumber *atts, int natts);
+
+/* resolve_embed.c */
+extern const RelormRelationship *relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item);
 
 #endif							/* RELORM_RESOLVE_INT_H */

@@ -10,6 +10,7 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
@@ -44,12 +45,37 @@ unknown_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
 			 : errhint("Declare relationships with relorm.one_to_many(), relorm.many_to_one(), relorm.one_to_one(), relorm.many_to_many() or relorm.viewonly().")));
 }
 
-/* The relationship named by item on relid, its columns still there. */
+/*
+ * Whether a hint names a declared relationship's foreign key: one of its
+ * columns, or its association table.
+ */
+static bool
+hint_names_declared(const RelormRelationship *r, const char *hint)
+{
+	char	  **cols = r->fk_on_source ? r->local_names : r->remote_names;
+
+	if (r->kind == REL_VIEWONLY)
+		return false;
+	if (r->kind == REL_MANY_TO_MANY)
+		return strcmp(hint, get_rel_name(r->secondary)) == 0;
+	for (int k = 0; k < r->nkeys; k++)
+		if (strcmp(cols[k], hint) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The relationship named by item on relid, its columns still there: the
+ * declared one of that name, else an embedding through foreign keys
+ * (resolve_embed.c), which a hint naming another foreign key asks for.
+ */
 const RelormRelationship *
 relorm_resolve_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
 {
 	const RelormRelationship *r = relorm_find_relationship(relid, item->name);
 
+	if (r == NULL || (item->fk_hint && !hint_names_declared(r, item->fk_hint)))
+		r = relorm_resolve_embedding(rs, relid, item);
 	if (r == NULL)
 		unknown_relationship(rs, relid, item);
 	relorm_resolve_usable(rs, r);
@@ -219,11 +245,11 @@ relorm_resolve_filters(ResolveState *rs, Oid relid, List *items, int param_offse
 
 /* ---- strategies ---- */
 
-/* Whether the target has a unique index on exactly the remote columns. */
-static bool
-remote_is_unique(const RelormRelationship *r)
+/* Whether relid has a unique index (immediate, total, on columns) on exactly atts. */
+bool
+relorm_columns_unique(Oid relid, const AttrNumber *atts, int natts)
 {
-	Relation	rel = table_open(r->target, AccessShareLock);
+	Relation	rel = relation_open(relid, AccessShareLock);	/* a view: no index */
 	List	   *indexes = RelationGetIndexList(rel);
 	ListCell   *lc;
 	bool		unique = false;
@@ -233,7 +259,7 @@ remote_is_unique(const RelormRelationship *r)
 		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
 		Form_pg_index ind = idx->rd_index;
 
-		if (ind->indisunique && ind->indimmediate && ind->indnkeyatts == r->nkeys &&
+		if (ind->indisunique && ind->indimmediate && ind->indnkeyatts == natts &&
 			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
 			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL))
 		{
@@ -243,16 +269,23 @@ remote_is_unique(const RelormRelationship *r)
 			{
 				bool		found = false;
 
-				for (int k = 0; k < r->nkeys; k++)
-					found |= ind->indkey.values[i] == r->remote_attnums[k];
+				for (int k = 0; k < natts; k++)
+					found |= ind->indkey.values[i] == atts[k];
 				all = found;
 			}
 			unique |= all;
 		}
 		index_close(idx, AccessShareLock);
 	}
-	table_close(rel, NoLock);
+	relation_close(rel, NoLock);
 	return unique;
+}
+
+/* Whether the target has a unique index on exactly the remote columns. */
+static bool
+remote_is_unique(const RelormRelationship *r)
+{
+	return relorm_columns_unique(r->target, r->remote_attnums, r->nkeys);
 }
 
 /*
@@ -270,9 +303,21 @@ keys_share_collation(const RelormRelationship *r)
 	return true;
 }
 
+/*
+ * A relationship that cannot be joined: asked for with !joined, or inside
+ * a level with aggregates (must_join), whose groups it would otherwise split.
+ */
 static void
-strategy_error(const RelormRelationship *r, const char *why)
+strategy_error(const RelormRelationship *r, bool must_join, const char *why)
 {
+	if (must_join)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("relationship \"%s\" of table %s cannot be nested in a level with aggregates: %s",
+						r->name, relorm_table_label(r->source), why),
+				 errdetail("Inside a level with aggregates, a relationship is joined into the groups: its columns are grouping columns."),
+				 errhint("Aggregate in a level of its own, as in %s(count()), or fetch the rows without aggregates.",
+						 r->name)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("relationship \"%s\" of table %s cannot be loaded !joined: %s",
@@ -280,42 +325,56 @@ strategy_error(const RelormRelationship *r, const char *why)
 			 errhint("Use !selectin or !select, or leave the strategy to the catalog.")));
 }
 
+/* Whether a relationship item asks for nothing a join cannot do. */
+static bool
+plain_item(const ShapeItem *item)
+{
+	ListCell   *lc;
+
+	if (item->where || item->count || item->limit >= 0 || item->offset > 0 || item->recursive || item->order)
+		return false;
+	foreach(lc, item->items)
+	{
+		const ShapeItem *it = lfirst(lc);
+
+		if ((it->kind == SHAPE_RELATIONSHIP && it->filter != SHAPE_FILTER_NONE) || it->kind == SHAPE_AGGREGATE)
+			return false;
+	}
+	return true;
+}
+
 /*
  * The strategy of a relationship: the shape's hint, else the catalog's lazy
  * (a to-one relationship declared 'joined' is joined into its parent's query
  * when nothing in the item needs a query of its own).  item is NULL for a
- * level of the default tree.
+ * level of the default tree.  must_join: it is in a level with aggregates,
+ * where only a join fits.
  */
 LevelStrategy
-relorm_resolve_strategy(const RelormRelationship *r, const ShapeItem *item)
+relorm_resolve_strategy(const RelormRelationship *r, const ShapeItem *item, bool must_join)
 {
-	bool		plain = true;
+	bool		plain = item == NULL || plain_item(item);
 	bool		to_one = !r->many && (r->kind == REL_MANY_TO_ONE || r->kind == REL_ONE_TO_ONE);
 	ShapeStrategy hint = item ? item->strategy : SHAPE_STRATEGY_DEFAULT;
 	bool		limited = item && (item->limit >= 0 || item->offset > 0);
 
-	if (item)
-	{
-		ListCell   *lc;
-
-		plain = item->where == NULL && !item->count && !limited && !item->recursive && item->order == NULL;
-		foreach(lc, item->items)
-			plain &= !(((ShapeItem *) lfirst(lc))->kind == SHAPE_RELATIONSHIP &&
-					   ((ShapeItem *) lfirst(lc))->filter != SHAPE_FILTER_NONE);
-	}
+	if (must_join && hint != SHAPE_STRATEGY_DEFAULT && hint != SHAPE_STRATEGY_JOINED)
+		strategy_error(r, true, "it is asked to be loaded with a query of its own");
+	if (must_join)
+		hint = SHAPE_STRATEGY_JOINED;
 	switch (hint)
 	{
 		case SHAPE_STRATEGY_JOINED:
 			if (!to_one)
-				strategy_error(r, "only a many_to_one or one_to_one relationship can be joined");
+				strategy_error(r, must_join, "only a many_to_one or one_to_one relationship can be joined");
 			if (!plain)
-				strategy_error(r, "a joined level takes no where:, order:, limit:, offset:, count, recursion or !inner/!none inside it");
+				strategy_error(r, must_join, "a joined level takes no where:, order:, limit:, offset:, count, aggregates, recursion or !inner/!none inside it");
 			if (!remote_is_unique(r))
-				strategy_error(r, "the target has no unique index on the joined columns");
+				strategy_error(r, must_join, "the target has no unique index on the joined columns");
 			if (r->target_type)
-				strategy_error(r, "it targets one subtype, which a join cannot filter without losing the parent's row");
+				strategy_error(r, must_join, "it targets one subtype, which a join cannot filter without losing the parent's row");
 			if (!keys_share_collation(r))
-				strategy_error(r, "its key columns have different collations on the two sides");
+				strategy_error(r, must_join, "its key columns have different collations on the two sides");
 			return STRATEGY_JOINED;
 		case SHAPE_STRATEGY_SELECT:
 			return STRATEGY_SELECT;

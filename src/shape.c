@@ -56,7 +56,22 @@ relorm_shape_char_position(const Shape *shape, int location)
 const char *
 relorm_shape_item_key(const ShapeItem *item)
 {
-	return item->alias ? item->alias : item->name;
+	if (item->alias)
+		return item->alias;
+	if (item->json_path)
+	{
+		/* data->a->>b is "b"; data->a->0 is "a"; data->0 is "data" */
+		ListCell   *lc;
+		const char *key = item->name;
+
+		foreach(lc, item->json_path)
+			if (!((ShapeJsonStep *) lfirst(lc))->is_index)
+				key = ((ShapeJsonStep *) lfirst(lc))->key;
+		return key;
+	}
+	if (item->aggregate)		/* amount.sum() is "sum", count() "count" */
+		return item->aggregate;
+	return item->name;
 }
 
 static void
@@ -347,15 +362,30 @@ parse_hint(ShapeParser *p, ShapeItem *item)
 		}
 		item->strategy = st;
 	}
+	else if (strcmp(hint, "left") == 0)
+	{
+		/* every parent, with or without a match: the default, PostgREST's !left */
+		if (item->filter != SHAPE_FILTER_NONE)
+		{
+			p->pos = at;
+			shape_syntax_error(p, "!left contradicts !inner and !none", NULL);
+		}
+	}
 	else
 	{
-		p->pos = at + 1;
-		ereport(ERROR,
-				(errcode(ERRCODE_SYNTAX_ERROR),
-				 errmsg("unknown hint \"!%s\" at position %d of the shape", hint,
-						relorm_shape_char_position(p->shape, at)),
-				 errdetail("Shape: %s", p->text),
-				 errhint("The hints are !inner (only parents with a match), !none (only parents without), and the strategies !selectin, !joined and !select.")));
+		/*
+		 * Any other word names the foreign key (its constraint, or its
+		 * column) an embedding by table name follows; resolve.c says when
+		 * it names none.
+		 */
+		if (item->fk_hint != NULL)
+		{
+			p->pos = at;
+			shape_syntax_error(p, "two foreign key hints for one relationship",
+							   "Name the foreign key once, by its constraint or its column.");
+		}
+		item->fk_hint = hint;
+		item->fk_hint_location = at;
 	}
 }
 
@@ -423,6 +453,122 @@ renders_anything(List *items)
 	return false;
 }
 
+/* Whether the text at the current position begins with s. */
+static bool
+looking_at(ShapeParser *p, const char *s)
+{
+	return strncmp(p->text + p->pos, s, strlen(s)) == 0;
+}
+
+/*
+ * The type after '::', as written: up to the next ',' or ')' outside
+ * parentheses, brackets and quotes (numeric(10,2), text[], "my type",
+ * double precision).  resolve.c checks that it names a type.
+ */
+static char *
+parse_cast(ShapeParser *p)
+{
+	const char *s = p->text;
+	int			depth = 0;
+	int			start,
+				end;
+
+	p->pos += 2;
+	skip_space(p);
+	start = p->pos;
+	while (s[p->pos] != '\0')
+	{
+		char		c = s[p->pos];
+
+		if (depth == 0 && (c == ',' || c == ')' || (c == ':' && s[p->pos + 1] == ':')))
+			break;
+		if (c == '"')
+		{
+			bool		quoted;
+
+			(void) parse_name(p, &quoted);
+			continue;
+		}
+		if (c == '(' || c == '[')
+			depth++;
+		else if (c == ')' || c == ']')
+			depth--;
+		p->pos++;
+	}
+	end = p->pos;
+	while (end > start && scanner_isspace(s[end - 1]))
+		end--;
+	if (end == start || depth != 0)
+	{
+		p->pos = start;
+		shape_syntax_error(p, "expected a type after \"::\"", "Write column::type, as in amount::int or price::numeric(10,2).");
+	}
+	return pnstrdup(s + start, end - start);
+}
+
+/* ->key ->>key ->0: the steps of a JSON path after a column. */
+static List *
+parse_json_path(ShapeParser *p)
+{
+	List	   *steps = NIL;
+
+	while (looking_at(p, "->"))
+	{
+		ShapeJsonStep *step = palloc0(sizeof(ShapeJsonStep));
+		int			start;
+		bool		quoted;
+
+		p->pos += 2;
+		if (p->text[p->pos] == '>')
+		{
+			step->as_text = true;
+			p->pos++;
+		}
+		skip_space(p);
+		start = p->pos;
+		if (isdigit((unsigned char) p->text[p->pos]) ||
+			(p->text[p->pos] == '-' && isdigit((unsigned char) p->text[p->pos + 1])))
+		{
+			p->pos++;
+			while (isdigit((unsigned char) p->text[p->pos]))
+				p->pos++;
+			step->key = pnstrdup(p->text + start, p->pos - start);
+			step->is_index = true;
+		}
+		else if ((step->key = parse_name(p, &quoted)) == NULL)
+			shape_syntax_error(p, "expected a key or an array index after \"->\"",
+							   "Write data->key, data->>key or data->0.");
+		steps = lappend(steps, step);
+		skip_space(p);
+		if (step->as_text && looking_at(p, "->"))
+			shape_syntax_error(p, "\"->>\" gives text: it must be the last step of a JSON path",
+							   "Write data->a->>b: every step but the last with \"->\".");
+	}
+	return steps;
+}
+
+/* count, sum, avg, min, max: the aggregates a shape may ask for. */
+static bool
+is_aggregate_name(const char *name)
+{
+	return strcmp(name, "count") == 0 || strcmp(name, "sum") == 0 || strcmp(name, "avg") == 0 ||
+		strcmp(name, "min") == 0 || strcmp(name, "max") == 0;
+}
+
+/* What may follow a column or an aggregate: a JSON path (columns only), a cast. */
+static ShapeItem *
+finish_value_item(ShapeParser *p, ShapeItem *item)
+{
+	if (item->kind == SHAPE_COLUMN)
+		item->json_path = parse_json_path(p);
+	skip_space(p);
+	if (looking_at(p, "::"))
+		item->cast = parse_cast(p);
+	if (looking_at(p, "::"))
+		shape_syntax_error(p, "one cast per value", "Cast once, to the type you want, as in born::date.");
+	return item;
+}
+
 static ShapeItem *
 parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 {
@@ -454,13 +600,20 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 		return item;
 	}
 
+	if (looking_at(p, "..."))
+	{
+		/* ...rel(shape): the relationship's fields in the parent's object */
+		p->pos += 3;
+		item->spread = true;
+		skip_space(p);
+	}
 	name_pos = p->pos;
 	name = parse_name(p, &quoted);
 	if (name == NULL)
 		shape_syntax_error(p, p->text[p->pos] ? "expected a column or relationship name" : "unexpected end of shape",
 						   "A shape is a comma-separated list of columns, \"*\" and relationship(shape), each optionally renamed as alias:item.");
 	skip_space(p);
-	if (!quoted && p->text[p->pos] == ':' && is_modifier_word(name))
+	if (!quoted && !item->spread && p->text[p->pos] == ':' && p->text[p->pos + 1] != ':' && is_modifier_word(name))
 	{
 		if (!nested)
 		{
@@ -477,7 +630,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 		parse_modifier(p, owner, name, name_pos);
 		return NULL;
 	}
-	if (!quoted && nested && strcmp(name, "count") == 0 &&
+	if (!quoted && nested && !item->spread && strcmp(name, "count") == 0 &&
 		(p->text[p->pos] == ')' || p->text[p->pos] == ','))
 	{
 		if (owner->count)
@@ -488,7 +641,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 		owner->count = true;
 		return NULL;
 	}
-	if (p->text[p->pos] == ':')
+	if (p->text[p->pos] == ':' && p->text[p->pos + 1] != ':')
 	{
 		const char *meant = nested && !quoted ? misspelt_modifier(name) : NULL;
 
@@ -503,27 +656,57 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 					 errhint("Perhaps you meant \"%s:\". To rename an item \"%s\", write the alias in double quotes: \"%s\":item.",
 							 meant, name, name)));
 		}
+		if (item->spread)
+			shape_syntax_error(p, "a spread relationship cannot be renamed",
+							   "Its fields go into the parent's object: rename them inside, as in ...author(writer:name).");
 		item->alias = name;
 		p->pos++;
 		skip_space(p);
 		if (p->text[p->pos] == '*')
 			shape_syntax_error(p, "\"*\" cannot be renamed", "Rename single columns instead.");
+		if (looking_at(p, "..."))
+			shape_syntax_error(p, "a spread relationship cannot be renamed",
+							   "Its fields go into the parent's object: rename them inside, as in ...author(writer:name).");
 		name = parse_name(p, &quoted);
 		if (name == NULL)
 			shape_syntax_error(p, "expected a column or relationship name after the alias", NULL);
 		skip_space(p);
 	}
 	item->name = name;
-	if (p->text[p->pos] == '.')
+	if (!item->spread && !quoted && strcmp(name, "count") == 0 && looking_at(p, "()"))
 	{
-		/* secondary.column: a column of a many-to-many's association row */
+		/* count(): the number of rows (of each group) */
+		p->pos += 2;
+		item->kind = SHAPE_AGGREGATE;
+		item->aggregate = "count";
+		item->name = NULL;
+		return finish_value_item(p, item);
+	}
+	if (!item->spread && p->text[p->pos] == '.')
+	{
+		char	   *second;
+
+		/* column.sum() (an aggregate), or secondary.column (an association row's column) */
 		p->pos++;
-		item->qualifier = name;
-		item->name = parse_name(p, &quoted);
-		if (item->name == NULL)
+		second = parse_name(p, &quoted);
+		if (second == NULL)
 			shape_syntax_error(p, "expected a column name after \".\"", NULL);
+		if (!quoted && is_aggregate_name(second) && looking_at(p, "()"))
+		{
+			p->pos += 2;
+			item->kind = SHAPE_AGGREGATE;
+			item->aggregate = second;
+			return finish_value_item(p, item);
+		}
+		item->qualifier = name;
+		item->name = second;
 		item->kind = SHAPE_COLUMN;
-		return item;
+		return finish_value_item(p, item);
+	}
+	if (!item->spread && (looking_at(p, "->") || looking_at(p, "::")))
+	{
+		item->kind = SHAPE_COLUMN;
+		return finish_value_item(p, item);
 	}
 	while (p->text[p->pos] == '!')
 	{
@@ -586,14 +769,24 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 			shape_syntax_error(p, "!none renders nothing: its shape may only filter",
 							   "Write posts!none() or posts!none(where: ...); fetch the rows under another alias if you need them.");
 		}
-		if (item->filter == SHAPE_FILTER_ANTI ||
-			(item->filter == SHAPE_FILTER_INNER && !renders_anything(item->items) && !item->count))
-			item->render = false;
-		else if (!renders_anything(item->items) && !item->count)
+		if (item->filter == SHAPE_FILTER_ANTI || (!renders_anything(item->items) && !item->count))
 		{
-			p->pos = open;
-			shape_syntax_error(p, "a relationship's shape is empty",
-							   "List what to fetch, as in posts(id, title), or write posts!inner() to filter the parents only.");
+			/* posts!inner(), posts!none(): conditions; posts(): nothing at all, as in PostgREST */
+			item->render = false;
+			if (item->filter == SHAPE_FILTER_NONE &&
+				(item->items != NIL || item->where || item->order || item->limit >= 0 || item->offset > 0))
+			{
+				p->pos = open;
+				shape_syntax_error(p, "a relationship's shape renders nothing",
+								   "List what to fetch, as in posts(id, title), or write posts!inner(...) to filter the parents only.");
+			}
+		}
+		if (item->spread && (item->count || item->recursive))
+		{
+			p->pos = item->location;
+			shape_syntax_error(p, item->count ? "a spread relationship cannot render a count"
+							   : "a spread relationship cannot be recursive",
+							   item->count ? "Spread the aggregate instead: ...posts(count())." : NULL);
 		}
 		if (item->recursive && item->filter != SHAPE_FILTER_NONE)
 		{
@@ -609,9 +802,13 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 	}
 	else
 	{
-		if (item->filter != SHAPE_FILTER_NONE || item->strategy != SHAPE_STRATEGY_DEFAULT || item->recursive)
+		if (item->filter != SHAPE_FILTER_NONE || item->strategy != SHAPE_STRATEGY_DEFAULT || item->recursive ||
+			item->fk_hint)
 			shape_syntax_error(p, "expected \"(\": hints and recursion apply to relationships",
 							   "Write name!hint(shape) or name*(shape).");
+		if (item->spread)
+			shape_syntax_error(p, "expected \"(\": \"...\" spreads a relationship",
+							   "Write ...author(name, email).");
 		item->kind = SHAPE_COLUMN;
 	}
 	return item;

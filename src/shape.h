@@ -14,9 +14,19 @@ typedef enum ShapeItemKind
 {
 	SHAPE_ALL_COLUMNS,			/* '*', '*-col', '*-(a,b)' */
 	SHAPE_DEFAULT_TREE,			/* '**': every column and every eager relationship */
-	SHAPE_COLUMN,				/* a column name, or secondary.column */
-	SHAPE_RELATIONSHIP			/* name[!hint]...[*[depth]](shape) */
+	SHAPE_COLUMN,				/* a column (or computed field), secondary.column,
+								 * with a JSON path and a cast */
+	SHAPE_AGGREGATE,			/* count(), column.sum() (avg, min, max, count) */
+	SHAPE_RELATIONSHIP			/* [...]name[!hint]...[*[depth]](shape) */
 } ShapeItemKind;
+
+/* One step of a JSON path: ->key, ->0, ->>key (text). */
+typedef struct ShapeJsonStep
+{
+	bool		as_text;		/* ->> */
+	char	   *key;			/* the key, or the index as written */
+	bool		is_index;		/* an array index: ->0, ->-1 */
+} ShapeJsonStep;
 
 /* Which parents a relationship item keeps: all, those with a match, those without. */
 typedef enum ShapeFilterMode
@@ -46,6 +56,13 @@ typedef struct ShapeItem
 	char	   *name;			/* column or relationship; NULL for '*' */
 	char	   *qualifier;		/* secondary.column: the association table's name */
 	char	   *alias;			/* output key when renamed, else NULL */
+	List	   *json_path;		/* ShapeJsonStep *: data->a->>b */
+	char	   *cast;			/* ::type, as written (checked by resolve.c) */
+	char	   *aggregate;		/* SHAPE_AGGREGATE: count, sum, avg, min, max */
+	bool		spread;			/* ...rel(): its fields lifted into the parent object */
+	char	   *fk_hint;		/* rel!fk_name or rel!column: the foreign key an
+								 * embedding by table name follows */
+	int			fk_hint_location;
 	int			location;		/* byte offset of the item in the shape text */
 	List	   *exclude;		/* '*-' and '**-': names (char *) left out */
 	List	   *items;			/* nested ShapeItems of a relationship */

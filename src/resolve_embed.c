@@ -1,0 +1,346 @@
+/*
+ * resolve_embed.c
+ *		The resolution pass, for a relationship item that names no declared
+ *		relationship: an embedding through foreign keys, PostgREST's way.  The
+ *		item names the target table (in the source's schema, else on the
+ *		search_path); the relationship is the one foreign key that joins the
+ *		two (either way), or a junction table whose primary key holds a
+ *		foreign key to each; a hint after '!' names the foreign key (its
+ *		constraint, or one of its columns) or the junction.  More than one
+ *		candidate is refused (42702), listing each with the hint that picks
+ *		it.  The relationship is made for the plan only: nothing is written to
+ *		the catalog, and the plan is made again when a constraint changes
+ *		(plan_cache.c).  Part of resolve.c's pass; no SQL text.
+ */
+#include "relorm.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_constraint.h"
+#include "miscadmin.h"
+#include "names.h"
+#include "resolve_int.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+
+/* A foreign key: the referencing table's columns, the referenced table's. */
+typedef struct ForeignKey
+{
+	Oid			oid;
+	char	   *name;
+	Oid			from;			/* conrelid */
+	Oid			to;				/* confrelid */
+	int			nkeys;
+	AttrNumber	from_cols[INDEX_MAX_KEYS];
+	AttrNumber	to_cols[INDEX_MAX_KEYS];
+} ForeignKey;
+
+/* A way to embed: its relationship, and the hint that picks it. */
+typedef struct Candidate
+{
+	RelormRelationship *r;
+	const char *hint;
+	const char *how;			/* for the list of candidates */
+} Candidate;
+
+/* The foreign keys of pg_constraint for which match(fk, arg) holds. */
+static List *
+foreign_keys(bool (*match) (const ForeignKey *fk, Oid arg), Oid arg)
+{
+	Relation	rel = table_open(ConstraintRelationId, AccessShareLock);
+	SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, NULL, 0, NULL);
+	HeapTuple	tup;
+	List	   *result = NIL;
+
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
+		ForeignKey *fk;
+		int			n;
+
+		CHECK_FOR_INTERRUPTS();
+		if (con->contype != CONSTRAINT_FOREIGN)
+			continue;
+		fk = palloc0(sizeof(ForeignKey));
+		fk->oid = con->oid;
+		fk->name = pstrdup(NameStr(con->conname));
+		fk->from = con->conrelid;
+		fk->to = con->confrelid;
+		DeconstructFkConstraintRow(tup, &n, fk->from_cols, fk->to_cols, NULL, NULL, NULL, NULL, NULL);
+		fk->nkeys = n;
+		if (match(fk, arg))
+			result = lappend(result, fk);
+		else
+			pfree(fk);
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return result;
+}
+
+static bool
+references(const ForeignKey *fk, Oid relid)
+{
+	return fk->to == relid;
+}
+
+static bool
+is_on(const ForeignKey *fk, Oid relid)
+{
+	return fk->from == relid;
+}
+
+static char **
+column_names(Oid relid, const AttrNumber *cols, int n)
+{
+	char	  **names = palloc(sizeof(char *) * (n + 1));
+
+	for (int k = 0; k < n; k++)
+		names[k] = get_attname(relid, cols[k], false);
+	names[n] = NULL;
+	return names;
+}
+
+static AttrNumber *
+copy_attnums(const AttrNumber *cols, int n)
+{
+	AttrNumber *c = palloc(sizeof(AttrNumber) * Max(1, n));
+
+	memcpy(c, cols, sizeof(AttrNumber) * n);
+	return c;
+}
+
+/* The relationship of one foreign key, from relid: to-one when the FK is relid's. */
+static RelormRelationship *
+fk_relationship(const char *name, Oid relid, const ForeignKey *fk)
+{
+	RelormRelationship *r = palloc0(sizeof(RelormRelationship));
+	bool		outgoing = fk->from == relid;
+
+	r->source = relid;
+	r->name = pstrdup(name);
+	r->target = outgoing ? fk->to : fk->from;
+	r->fk_on_source = outgoing;
+	r->nkeys = fk->nkeys;
+	r->lazy = "select";
+	r->local_attnums = copy_attnums(outgoing ? fk->from_cols : fk->to_cols, fk->nkeys);
+	r->remote_attnums = copy_attnums(outgoing ? fk->to_cols : fk->from_cols, fk->nkeys);
+	r->local_names = column_names(relid, r->local_attnums, fk->nkeys);
+	r->remote_names = column_names(r->target, r->remote_attnums, fk->nkeys);
+	if (outgoing)
+		r->kind = relorm_columns_unique(relid, fk->from_cols, fk->nkeys) ? REL_ONE_TO_ONE : REL_MANY_TO_ONE;
+	else
+		r->kind = relorm_columns_unique(fk->from, fk->from_cols, fk->nkeys) ? REL_ONE_TO_ONE : REL_ONE_TO_MANY;
+	r->many = r->kind == REL_ONE_TO_MANY;
+	r->kind_name = relorm_kind_name(r->kind);
+	return r;
+}
+
+/* The relationship through a junction: to_source references relid, to_target the target. */
+static RelormRelationship *
+junction_relationship(const char *name, Oid relid, const ForeignKey *to_source, const ForeignKey *to_target)
+{
+	RelormRelationship *r = palloc0(sizeof(RelormRelationship));
+
+	r->source = relid;
+	r->name = pstrdup(name);
+	r->target = to_target->to;
+	r->kind = REL_MANY_TO_MANY;
+	r->kind_name = relorm_kind_name(r->kind);
+	r->many = true;
+	r->lazy = "select";
+	r->secondary = to_source->from;
+	r->nkeys = to_source->nkeys;
+	r->local_attnums = copy_attnums(to_source->to_cols, to_source->nkeys);
+	r->local_names = column_names(relid, r->local_attnums, r->nkeys);
+	r->remote_attnums = copy_attnums(to_target->to_cols, to_target->nkeys);
+	r->remote_names = column_names(r->target, r->remote_attnums, to_target->nkeys);
+	r->secondary_local_names = column_names(r->secondary, to_source->from_cols, to_source->nkeys);
+	r->secondary_remote_names = column_names(r->secondary, to_target->from_cols, to_target->nkeys);
+	return r;
+}
+
+/* Whether every column of fk (on its referencing table) is in that table's primary key. */
+static bool
+in_primary_key(const ForeignKey *fk)
+{
+	List	   *pk = relorm_primary_key(fk->from);
+
+	for (int k = 0; k < fk->nkeys; k++)
+		if (!relorm_name_in(pk, get_attname(fk->from, fk->from_cols[k], false)))
+			return false;
+	return pk != NIL;
+}
+
+/* Whether hint names the foreign key: its constraint, or one of its columns. */
+static bool
+hint_names_fk(const char *hint, const ForeignKey *fk)
+{
+	if (hint == NULL || strcmp(hint, fk->name) == 0)
+		return true;
+	for (int k = 0; k < fk->nkeys; k++)
+		if (strcmp(hint, get_attname(fk->from, fk->from_cols[k], false)) == 0)
+			return true;
+	return false;
+}
+
+static Candidate *
+candidate(RelormRelationship *r, const char *hint, const char *how)
+{
+	Candidate  *c = palloc(sizeof(Candidate));
+
+	c->r = r;
+	c->hint = hint;
+	c->how = how;
+	return c;
+}
+
+static char *
+column_list(Oid relid, const AttrNumber *cols, int n)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	for (int k = 0; k < n; k++)
+		appendStringInfo(&buf, "%s%s", k ? ", " : "", quote_identifier(get_attname(relid, cols[k], false)));
+	return buf.data;
+}
+
+/* Every way to embed target from relid that hint (NULL: any) picks. */
+static List *
+candidates(const char *name, Oid relid, Oid target, const char *hint)
+{
+	List	   *found = NIL;
+	ListCell   *lc;
+
+	/* a foreign key of relid to the target: to-one */
+	foreach(lc, foreign_keys(is_on, relid))
+	{
+		ForeignKey *fk = lfirst(lc);
+
+		if (fk->to == target && hint_names_fk(hint, fk))
+			found = lappend(found, candidate(fk_relationship(name, relid, fk), fk->name,
+											 psprintf("%s (%s) references %s", relorm_table_label(relid),
+													  column_list(relid, fk->from_cols, fk->nkeys),
+													  relorm_table_label(target))));
+	}
+	/* a foreign key of the target to relid: to-many, or to-one when unique */
+	foreach(lc, foreign_keys(is_on, target))
+	{
+		ForeignKey *fk = lfirst(lc);
+
+		if (fk->to == relid && hint_names_fk(hint, fk))
+			found = lappend(found, candidate(fk_relationship(name, relid, fk), fk->name,
+											 psprintf("%s (%s) references %s", relorm_table_label(target),
+													  column_list(target, fk->from_cols, fk->nkeys),
+													  relorm_table_label(relid))));
+	}
+	/* a junction: its primary key holds a foreign key to each */
+	foreach(lc, foreign_keys(references, relid))
+	{
+		ForeignKey *to_source = lfirst(lc);
+		ListCell   *lc2;
+		const char *junction = get_rel_name(to_source->from);
+
+		if (to_source->from == relid || to_source->from == target || !in_primary_key(to_source))
+			continue;
+		foreach(lc2, foreign_keys(is_on, to_source->from))
+		{
+			ForeignKey *to_target = lfirst(lc2);
+
+			if (to_target->to != target || to_target->oid == to_source->oid || !in_primary_key(to_target) ||
+				to_target->nkeys != to_source->nkeys)
+				continue;
+			if (hint && strcmp(hint, junction) != 0 && strcmp(hint, to_source->name) != 0 &&
+				strcmp(hint, to_target->name) != 0)
+				continue;
+			found = lappend(found, candidate(junction_relationship(name, relid, to_source, to_target), junction,
+											 psprintf("many-to-many through %s", relorm_table_label(to_source->from))));
+		}
+	}
+	return found;
+}
+
+/* The table an embedding names: in the source's schema, else on the search_path. */
+static Oid
+embedded_table(Oid relid, const char *name)
+{
+	Oid			target = get_relname_relid(name, get_rel_namespace(relid));
+
+	return OidIsValid(target) ? target : RelnameGetRelid(name);
+}
+
+/*
+ * The relationship an item embeds from relid by a table's name.  NULL when
+ * the name is no table and the item has no hint.
+ */
+const RelormRelationship *
+relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
+{
+	Oid			target = embedded_table(relid, item->name);
+	List	   *found;
+	StringInfoData list;
+	ListCell   *lc;
+
+	if (!OidIsValid(target))
+	{
+		if (item->fk_hint == NULL)
+			return NULL;
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("unknown hint \"!%s\" at position %d of the shape", item->fk_hint,
+						relorm_resolve_position(rs, item->fk_hint_location)),
+				 errdetail("Shape: %s", rs->shape->text),
+				 errhint("The hints are !inner, !none and !left, the strategies !selectin, !joined and !select, and, after a table's name, a foreign key (its constraint or column) or a junction table.")));
+	}
+	rs->plan->embeds = true;
+	found = candidates(item->name, relid, target, item->fk_hint);
+	if (list_length(found) == 1)
+		return ((Candidate *) linitial(found))->r;
+
+	initStringInfo(&list);
+	foreach(lc, found)
+	{
+		Candidate  *c = lfirst(lc);
+
+		appendStringInfo(&list, "%s%s!%s: %s (%s)", foreach_current_index(lc) ? "; " : "", item->name,
+						 quote_identifier(c->hint), c->how, c->r->kind_name);
+	}
+	if (found == NIL)
+	{
+		List	   *all = candidates(item->name, relid, target, NULL);
+
+		foreach(lc, all)
+		{
+			Candidate  *c = lfirst(lc);
+
+			appendStringInfo(&list, "%s%s!%s", foreach_current_index(lc) ? ", " : "", item->name,
+							 quote_identifier(c->hint));
+		}
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 item->fk_hint ?
+				 errmsg("no foreign key between %s and %s is named \"%s\" or has a column \"%s\", at position %d of the shape",
+						relorm_table_label(relid), relorm_table_label(target), item->fk_hint, item->fk_hint,
+						relorm_resolve_position(rs, item->fk_hint_location)) :
+				 errmsg("no relationship \"%s\" on table %s, and no foreign key joins it to table %s, at position %d of the shape",
+						item->name, relorm_table_label(relid), relorm_table_label(target),
+						relorm_resolve_position(rs, item->location)),
+				 errdetail("Shape: %s", rs->shape->text),
+				 all ? errhint("The foreign keys that join them: %s.", list.data)
+				 : errhint("Declare the relationship: relorm.one_to_many() or relorm.many_to_one() add its foreign key, relorm.viewonly() joins on a condition.")));
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_AMBIGUOUS_COLUMN),
+			 errmsg("more than one relationship joins %s and %s, at position %d of the shape",
+					relorm_table_label(relid), relorm_table_label(target), relorm_resolve_position(rs, item->location)),
+			 errdetail("They are: %s.", list.data),
+			 errhint("Name one after '!', as in %s!%s(...), or declare the relationship.", item->name,
+					 quote_identifier(((Candidate *) linitial(found))->hint))));
+	return NULL;				/* keep compiler quiet */
+}
