@@ -524,6 +524,11 @@ append_joins(Deparse *dp, StringInfo buf, PlanLevel *lvl, const char *alias)
 				atts = bms_add_member(atts, lvl->attrs[i].attnum);
 		for (int k = 0; k < r->nkeys; k++)
 			atts = bms_add_member(atts, r->remote_attnums[k]);
+		/* the columns the joins below it join on */
+		for (int g = 0; g < lvl->njoins; g++)
+			if (lvl->joins[g]->join_parent == child->join_index)
+				for (int k = 0; k < lvl->joins[g]->rel->nkeys; k++)
+					atts = bms_add_member(atts, lvl->joins[g]->rel->local_attnums[k]);
 		appendStringInfoString(buf, " LEFT JOIN (SELECT ");
 		while ((a = bms_next_member(atts, a)) >= 0)
 		{
@@ -659,9 +664,10 @@ append_lateral_rows(Deparse *dp, StringInfo buf, PlanLevel *lvl, const char *tal
 		char	   *va = iname(dp, "v");
 
 		for (int i = 0; i < lvl->nattrs; i++)
-			appendStringInfo(buf, "%s%s", i ? ", " : "",
+			appendStringInfo(buf, "%s%s AS %s", i ? ", " : "",
 							 relorm_deparse_array(lvl->attrs[i].expr, psprintf("%s.%s", va, iname(dp, "c%d", i + 1)),
-												  psprintf("%s.%s", va, iname(dp, "n"))));
+												  psprintf("%s.%s", va, iname(dp, "n"))),
+							 iname(dp, "c%d", i + 1));
 		appendStringInfoString(buf, " FROM (SELECT ");
 	}
 	for (int i = 0; i < lvl->nattrs; i++)

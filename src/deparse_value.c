@@ -53,14 +53,24 @@ append_path(StringInfo buf, const ValueExpr *e, const char *base)
 }
 
 static void
-append_cast(StringInfo buf, const ValueExpr *e, const char *value)
+append_cast(StringInfo buf, Oid type, int32 typmod, const char *value)
 {
-	if (OidIsValid(e->cast_type))
+	if (OidIsValid(type))
 		appendStringInfo(buf, "CAST(%s AS %s)", value,
-						 format_type_extended(e->cast_type, e->cast_typmod,
-											  FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY));
+						 format_type_extended(type, typmod, FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY));
 	else
 		appendStringInfoString(buf, value);
+}
+
+/* The value an aggregate takes: the column (or call), its JSON path, its cast. */
+static void
+append_argument(StringInfo buf, const ValueExpr *e, const char *base)
+{
+	StringInfoData v;
+
+	initStringInfo(&v);
+	append_path(&v, e, base);
+	append_cast(buf, e->value_cast_type, e->value_cast_typmod, v.data);
 }
 
 /*
@@ -78,15 +88,17 @@ relorm_deparse_value(const ValueExpr *e, const char *base)
 	initStringInfo(&out);
 	if (e->agg == AGG_COUNT_ROWS)
 		appendStringInfoString(&v, "pg_catalog.count(*)");
+	else if (e->agg == AGG_PRESENT)
+		appendStringInfo(&v, "CASE WHEN pg_catalog.bool_or(%s IS NOT NULL) THEN true END", base);
 	else if (e->agg == AGG_NONE || e->agg == AGG_ARRAY)
 		append_path(&v, e, base);
 	else
 	{
 		appendStringInfo(&v, "pg_catalog.%s(", relorm_aggregate_name(e->agg));
-		append_path(&v, e, base);
+		append_argument(&v, e, base);
 		appendStringInfoChar(&v, ')');
 	}
-	append_cast(&out, e, v.data);
+	append_cast(&out, e->cast_type, e->cast_typmod, v.data);
 	return out.data;
 }
 

@@ -48,7 +48,9 @@ typedef enum ValueAggregate
 	AGG_AVG,
 	AGG_MIN,
 	AGG_MAX,
-	AGG_ARRAY					/* a to-many spread: the values of every row, in order */
+	AGG_ARRAY,					/* a to-many spread: the values of every row, in order */
+	AGG_PRESENT					/* a joined child in a grouped level: true when any
+								 * row of the group has one, else NULL */
 } ValueAggregate;
 
 /*
@@ -61,6 +63,8 @@ typedef struct ValueExpr
 	Oid			func;			/* computed field: func(row) instead of a column */
 	List	   *json_path;		/* ShapeJsonStep *: -> and ->> steps */
 	bool		to_jsonb;		/* the column is not json: pg_catalog.to_jsonb() first */
+	Oid			value_cast_type;	/* cast before the aggregate, or InvalidOid */
+	int32		value_cast_typmod;
 	ValueAggregate agg;
 	bool		array_of_json;	/* AGG_ARRAY of array values: each as json */
 	Oid			cast_type;		/* ::type, or InvalidOid */
@@ -88,6 +92,8 @@ relorm_aggregate_name(ValueAggregate agg)
 			return "max";
 		case AGG_ARRAY:
 			return "array_agg";
+		case AGG_PRESENT:
+			return "bool_or";
 		case AGG_NONE:
 			break;
 	}

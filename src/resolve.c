@@ -219,11 +219,11 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 				 errdetail("It leads to %s; name*(...) repeats a relationship from a table to the same table.",
 						   relorm_table_label(r->target)),
 				 errhint("Nest the relationship explicitly instead.")));
-	for (int k = 0; k < r->nkeys; k++)
-		keycols[k] = relorm_resolve_column(cols, join, r->source, r->local_attnums[k]);
-
-	/* in a level with aggregates, a relationship's columns are grouping columns */
-	strategy = relorm_resolve_strategy(r, item, parent == owner && owner->grouped);
+	/*
+	 * In a level with aggregates, a relationship's columns are grouping
+	 * columns; in a to-many spread, arrays: only a join fits.
+	 */
+	strategy = relorm_resolve_strategy(r, item, (parent == owner && owner->grouped) || owner->spread_arrays);
 	if (strategy == STRATEGY_JOINED)
 	{
 		Relation	target = relation_open(r->target, AccessShareLock);
@@ -244,7 +244,8 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 			: palloc(sizeof(PlanLevel *) * jn);
 		owner->joins[jn - 1] = child;
 		owner->njoins = jn;
-		child->present_col = relorm_resolve_column(cols, jn, r->target, r->remote_attnums[0]);
+		child->present_col = owner->grouped ? relorm_resolve_present(cols, jn, r->target, r->remote_attnums[0])
+			: relorm_resolve_column(cols, jn, r->target, r->remote_attnums[0]);
 		check_stack_depth();
 		resolve_fields(rs, owner, child, target, item ? item->items : NIL, cols, jn);
 		check_duplicate_keys(rs, child);
@@ -252,6 +253,9 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 		return child;
 	}
 
+	/* the parent's key, which its rows carry for the child's query */
+	for (int k = 0; k < r->nkeys; k++)
+		keycols[k] = relorm_resolve_column(cols, join, r->source, r->local_attnums[k]);
 	child = resolve_level(rs, r->target, r, path, item);
 	/* one row per parent, with rows or without: a LATERAL query per key */
 	child->strategy = child->scalar_agg || child->spread_arrays ? STRATEGY_SELECT : strategy;
@@ -580,7 +584,6 @@ resolve_spread_arrays(ResolveState *rs, PlanLevel *lvl, ColumnList *cols)
 	check_spread_fields(rs, lvl, lvl);
 	for (int i = 0; i < cols->n; i++)
 		relorm_resolve_array_column(rs, &cols->refs[i], lvl->path);
-	lvl->spread_arrays = true;
 }
 
 /* The primary key of a level's table, the tie-break of its orderings. */
@@ -656,6 +659,8 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 		List	   *items = via ? (item ? item->items : NIL) : rs->shape->items;
 
 		lvl->grouped = has_aggregates(items);
+		/* a to-many spread: every relationship in it joined, every column an array */
+		lvl->spread_arrays = item && item->spread && lvl->many && !lvl->grouped;
 		resolve_fields(rs, lvl, lvl, rel, items, &cols, 0);
 		if (lvl->grouped)
 			lvl->scalar_agg = !has_grouping_column(&cols);

@@ -115,12 +115,11 @@ copy_attnums(const AttrNumber *cols, int n)
 	return c;
 }
 
-/* The relationship of one foreign key, from relid: to-one when the FK is relid's. */
+/* The relationship of one foreign key, from relid: outgoing (relid's FK, to-one) or the reverse. */
 static RelormRelationship *
-fk_relationship(const char *name, Oid relid, const ForeignKey *fk)
+fk_relationship(const char *name, Oid relid, const ForeignKey *fk, bool outgoing)
 {
 	RelormRelationship *r = palloc0(sizeof(RelormRelationship));
-	bool		outgoing = fk->from == relid;
 
 	r->source = relid;
 	r->name = pstrdup(name);
@@ -177,16 +176,33 @@ in_primary_key(const ForeignKey *fk)
 	return pk != NIL;
 }
 
-/* Whether hint names the foreign key: its constraint, or one of its columns. */
+/*
+ * Whether hint names the foreign key: its constraint, or one of its columns.
+ * A self-referencing foreign key gives two directions: its columns name the
+ * row it points to (outgoing), its constraint the rows pointing here.
+ */
 static bool
-hint_names_fk(const char *hint, const ForeignKey *fk)
+hint_names_fk(const char *hint, const ForeignKey *fk, bool outgoing)
 {
-	if (hint == NULL || strcmp(hint, fk->name) == 0)
+	bool		self = fk->from == fk->to;
+
+	if (hint == NULL)
 		return true;
-	for (int k = 0; k < fk->nkeys; k++)
+	if (strcmp(hint, fk->name) == 0 && !(self && outgoing))
+		return true;
+	for (int k = 0; k < fk->nkeys && !(self && !outgoing); k++)
 		if (strcmp(hint, get_attname(fk->from, fk->from_cols[k], false)) == 0)
 			return true;
 	return false;
+}
+
+/* The hint that picks a foreign key's direction: its column when it has one, else its constraint. */
+static const char *
+fk_hint_of(const ForeignKey *fk, bool outgoing)
+{
+	if (outgoing && fk->nkeys == 1)
+		return get_attname(fk->from, fk->from_cols[0], false);
+	return fk->name;
 }
 
 static Candidate *
@@ -223,8 +239,8 @@ candidates(const char *name, Oid relid, Oid target, const char *hint)
 	{
 		ForeignKey *fk = lfirst(lc);
 
-		if (fk->to == target && hint_names_fk(hint, fk))
-			found = lappend(found, candidate(fk_relationship(name, relid, fk), fk->name,
+		if (fk->to == target && hint_names_fk(hint, fk, true))
+			found = lappend(found, candidate(fk_relationship(name, relid, fk, true), fk_hint_of(fk, true),
 											 psprintf("%s (%s) references %s", relorm_table_label(relid),
 													  column_list(relid, fk->from_cols, fk->nkeys),
 													  relorm_table_label(target))));
@@ -234,8 +250,8 @@ candidates(const char *name, Oid relid, Oid target, const char *hint)
 	{
 		ForeignKey *fk = lfirst(lc);
 
-		if (fk->to == relid && hint_names_fk(hint, fk))
-			found = lappend(found, candidate(fk_relationship(name, relid, fk), fk->name,
+		if (fk->to == relid && hint_names_fk(hint, fk, false))
+			found = lappend(found, candidate(fk_relationship(name, relid, fk, false), fk_hint_of(fk, false),
 											 psprintf("%s (%s) references %s", relorm_table_label(target),
 													  column_list(target, fk->from_cols, fk->nkeys),
 													  relorm_table_label(relid))));
@@ -264,6 +280,13 @@ candidates(const char *name, Oid relid, Oid target, const char *hint)
 		}
 	}
 	return found;
+}
+
+/* The words a hint may be besides a foreign key's. */
+static List *
+hint_words(void)
+{
+	return list_make5("inner", "none", "left", "selectin", "joined");
 }
 
 /* The table an embedding names: in the source's schema, else on the search_path. */
@@ -296,6 +319,8 @@ relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
 				 errmsg("unknown hint \"!%s\" at position %d of the shape", item->fk_hint,
 						relorm_resolve_position(rs, item->fk_hint_location)),
 				 errdetail("Shape: %s", rs->shape->text),
+				 relorm_nearest_name(item->fk_hint, hint_words()) ?
+				 errhint("Perhaps you meant !%s.", relorm_nearest_name(item->fk_hint, hint_words())) :
 				 errhint("The hints are !inner, !none and !left, the strategies !selectin, !joined and !select, and, after a table's name, a foreign key (its constraint or column) or a junction table.")));
 	}
 	rs->plan->embeds = true;
@@ -314,6 +339,7 @@ relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
 	if (found == NIL)
 	{
 		List	   *all = candidates(item->name, relid, target, NULL);
+		const char *near;
 
 		foreach(lc, all)
 		{
@@ -322,6 +348,13 @@ relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
 			appendStringInfo(&list, "%s%s!%s", foreach_current_index(lc) ? ", " : "", item->name,
 							 quote_identifier(c->hint));
 		}
+		if (item->fk_hint && (near = relorm_nearest_name(item->fk_hint, hint_words())) != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("unknown hint \"!%s\" at position %d of the shape", item->fk_hint,
+							relorm_resolve_position(rs, item->fk_hint_location)),
+					 errdetail("Shape: %s", rs->shape->text),
+					 errhint("Perhaps you meant !%s.", near)));
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 item->fk_hint ?

@@ -38,6 +38,7 @@ extern int	relorm_resolve_position(ResolveState *rs, int location);
 
 /* resolve_value.c */
 extern int	relorm_resolve_column(ColumnList *cols, int join, Oid relid, AttrNumber attnum);
+extern int	relorm_resolve_present(ColumnList *cols, int join, Oid relid, AttrNumber attnum);
 extern int	relorm_resolve_value(ResolveState *rs, PlanLevel *lvl, Oid relid, const ShapeItem *item,
 								 ColumnList *cols, int join);
 extern void relorm_resolve_array_column(ResolveState *rs, LevelColumn *col, const char *path);

@@ -39,6 +39,8 @@ unknown_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
 					item->name, relorm_table_label(relid), relorm_resolve_position(rs, item->location)),
 			 names ? errdetail("The relationships of %s are: %s.", relorm_table_label(relid), relorm_join_names(names))
 			 : errdetail("Table %s has no relationships.", relorm_table_label(relid)),
+			 relorm_shape_aggregate_word(item->name) ?
+			 errhint("For an aggregate, write count() or column.%s(), without arguments.", item->name) :
 			 near ? errhint("Perhaps you meant \"%s\".", near)
 			 : get_attnum(relid, item->name) > 0 ?
 			 errhint("\"%s\" is a column: write it without parentheses.", item->name)
@@ -313,10 +315,10 @@ strategy_error(const RelormRelationship *r, bool must_join, const char *why)
 	if (must_join)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("relationship \"%s\" of table %s cannot be nested in a level with aggregates: %s",
+				 errmsg("relationship \"%s\" of table %s cannot be nested in a level with aggregates or in a to-many spread: %s",
 						r->name, relorm_table_label(r->source), why),
-				 errdetail("Inside a level with aggregates, a relationship is joined into the groups: its columns are grouping columns."),
-				 errhint("Aggregate in a level of its own, as in %s(count()), or fetch the rows without aggregates.",
+				 errdetail("There a relationship is joined into its parent's rows: its columns are grouping columns, or arrays."),
+				 errhint("Aggregate in a level of its own, as in %s(count()), or fetch the rows without aggregates or spread.",
 						 r->name)));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -58,6 +58,21 @@ relorm_resolve_column(ColumnList *cols, int join, Oid relid, AttrNumber attnum)
 	return add_column(cols, join, relid, attnum, NULL);
 }
 
+/*
+ * Whether a joined child has a row, in a grouped level: an aggregate of its
+ * key column, so that the groups are those of the values rendered (as
+ * PostgREST groups), not of the rows joined.
+ */
+int
+relorm_resolve_present(ColumnList *cols, int join, Oid relid, AttrNumber attnum)
+{
+	ValueExpr  *e = palloc0(sizeof(ValueExpr));
+
+	e->agg = AGG_PRESENT;
+	e->type = BOOLOID;
+	return add_column(cols, join, relid, attnum, e);
+}
+
 /* ---- errors ---- */
 
 /* A function of relid's row type named name elsewhere on the search_path, or InvalidOid. */
@@ -242,7 +257,7 @@ aggregate_type(ResolveState *rs, const ShapeItem *item, ValueAggregate agg, Oid 
  * up.
  */
 static TypeName *
-cast_type_name(ResolveState *rs, const ShapeItem *item)
+cast_type_name(ResolveState *rs, const ShapeItem *item, const char *text)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	TypeName   *volatile tn = NULL;
@@ -250,7 +265,7 @@ cast_type_name(ResolveState *rs, const ShapeItem *item)
 	/* the raw parser only: nothing but memory to give back when it fails */
 	PG_TRY();
 	{
-		tn = typeStringToTypeName(item->cast);
+		tn = typeStringToTypeName(text);
 	}
 	PG_CATCH();
 	{
@@ -261,18 +276,18 @@ cast_type_name(ResolveState *rs, const ShapeItem *item)
 		if (edata->sqlerrcode != ERRCODE_SYNTAX_ERROR)
 			PG_RE_THROW();
 		FlushErrorState();
-		value_error(rs, item, ERRCODE_SYNTAX_ERROR, psprintf("\"%s\" is not a type name", item->cast),
+		value_error(rs, item, ERRCODE_SYNTAX_ERROR, psprintf("\"%s\" is not a type name", text),
 					"Cast to a type by its name, as in ::int, ::numeric(10,2), ::text[] or ::myschema.mytype.");
 	}
 	PG_END_TRY();
 	return tn;
 }
 
-/* ::type: checked to name a type the value can be cast to. */
-static void
-resolve_cast(ResolveState *rs, const ShapeItem *item, ValueExpr *e, Oid from)
+/* ::type (text): checked to name a type the value (of type from) can be cast to. */
+static Oid
+resolve_cast(ResolveState *rs, const ShapeItem *item, const char *text, Oid from, int32 *typmod_p)
 {
-	TypeName   *tn = cast_type_name(rs, item);
+	TypeName   *tn = cast_type_name(rs, item, text);
 	Type		type = LookupTypeName(NULL, tn, NULL, true);
 	Oid			to;
 	int32		typmod;
@@ -280,7 +295,7 @@ resolve_cast(ResolveState *rs, const ShapeItem *item, ValueExpr *e, Oid from)
 
 	if (type == NULL)
 		value_error(rs, item, ERRCODE_UNDEFINED_OBJECT,
-					psprintf("type \"%s\" does not exist", item->cast),
+					psprintf("type \"%s\" does not exist", text),
 					"Cast to a type by its name, as in ::int, ::numeric(10,2), ::text[] or ::myschema.mytype.");
 	ReleaseSysCache(type);
 	typenameTypeIdAndMod(NULL, tn, &to, &typmod);
@@ -292,8 +307,8 @@ resolve_cast(ResolveState *rs, const ShapeItem *item, ValueExpr *e, Oid from)
 	if (find_coercion_pathway(to, from, COERCION_EXPLICIT, &funcid) == COERCION_PATH_FUNC &&
 		OidIsValid(funcid))
 		rs->funcs = list_append_unique_oid(rs->funcs, funcid);
-	e->cast_type = to;
-	e->cast_typmod = typmod;
+	*typmod_p = typmod;
+	return to;
 }
 
 /*
@@ -327,6 +342,8 @@ relorm_resolve_value(ResolveState *rs, PlanLevel *lvl, Oid relid, const ShapeIte
 					 errmsg("\"%s.%s\" does not name a column of an association table, at position %d of the shape",
 							item->qualifier, item->name, relorm_resolve_position(rs, item->location)),
 					 errdetail("Shape: %s", rs->shape->text),
+					 relorm_shape_aggregate_word(item->name) ?
+					 errhint("An aggregate takes parentheses: %s.%s().", item->qualifier, item->name) :
 					 r && r->kind == REL_MANY_TO_MANY ?
 					 errhint("Inside %s(...), the association table is %s: write %s.column.", r->name,
 							 get_rel_name(r->secondary), get_rel_name(r->secondary)) :
@@ -357,18 +374,17 @@ relorm_resolve_value(ResolveState *rs, PlanLevel *lvl, Oid relid, const ShapeIte
 		e->json_path = item->json_path;
 		type = json_path_type(rs, item, e, type);
 	}
+	if (item->value_cast)
+		type = e->value_cast_type = resolve_cast(rs, item, item->value_cast, type, &e->value_cast_typmod);
 	if (item->kind == SHAPE_AGGREGATE)
 	{
 		e->agg = aggregate_of(item);
 		type = aggregate_type(rs, item, e->agg, type);
 	}
 	if (item->cast)
-	{
-		resolve_cast(rs, item, e, type);
-		type = e->cast_type;
-	}
+		type = e->cast_type = resolve_cast(rs, item, item->cast, type, &e->cast_typmod);
 	e->type = type;
-	if (!OidIsValid(e->func) && item->json_path == NIL && e->agg == AGG_NONE && !item->cast)
+	if (!OidIsValid(e->func) && item->json_path == NIL && e->agg == AGG_NONE && !item->cast && !item->value_cast)
 		return add_column(cols, coljoin, colrel, att, NULL);
 	return add_column(cols, coljoin, colrel, att, e);
 }

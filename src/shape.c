@@ -460,6 +460,30 @@ looking_at(ShapeParser *p, const char *s)
 	return strncmp(p->text + p->pos, s, strlen(s)) == 0;
 }
 
+/* count, sum, avg, min, max: the aggregates a shape may ask for. */
+bool
+relorm_shape_aggregate_word(const char *name)
+{
+	return strcmp(name, "count") == 0 || strcmp(name, "sum") == 0 || strcmp(name, "avg") == 0 ||
+		strcmp(name, "min") == 0 || strcmp(name, "max") == 0;
+}
+
+/* Whether ".sum(" (or another aggregate's name) is at the current position. */
+static bool
+aggregate_call_follows(ShapeParser *p)
+{
+	int			at = p->pos;
+	bool		quoted;
+	char	   *name;
+	bool		call;
+
+	p->pos++;
+	name = parse_name(p, &quoted);
+	call = name && !quoted && p->text[p->pos] == '(' && relorm_shape_aggregate_word(name);
+	p->pos = at;
+	return call;
+}
+
 /*
  * The type after '::', as written: up to the next ',' or ')' outside
  * parentheses, brackets and quotes (numeric(10,2), text[], "my type",
@@ -480,7 +504,8 @@ parse_cast(ShapeParser *p)
 	{
 		char		c = s[p->pos];
 
-		if (depth == 0 && (c == ',' || c == ')' || (c == ':' && s[p->pos + 1] == ':')))
+		if (depth == 0 && (c == ',' || c == ')' || (c == ':' && s[p->pos + 1] == ':') ||
+						   (c == '.' && aggregate_call_follows(p))))
 			break;
 		if (c == '"')
 		{
@@ -547,15 +572,50 @@ parse_json_path(ShapeParser *p)
 	return steps;
 }
 
-/* count, sum, avg, min, max: the aggregates a shape may ask for. */
+
+/*
+ * ".name(": an aggregate, whose name must be one of the five; *agg set when
+ * it is, and the text after "()" is next.
+ */
 static bool
-is_aggregate_name(const char *name)
+parse_aggregate_call(ShapeParser *p, char **agg)
 {
-	return strcmp(name, "count") == 0 || strcmp(name, "sum") == 0 || strcmp(name, "avg") == 0 ||
-		strcmp(name, "min") == 0 || strcmp(name, "max") == 0;
+	int			at = p->pos;
+	char	   *name;
+	bool		quoted;
+
+	if (p->text[p->pos] != '.')
+		return false;
+	p->pos++;
+	name = parse_name(p, &quoted);
+	if (name == NULL || quoted || p->text[p->pos] != '(')
+	{
+		p->pos = at;
+		return false;
+	}
+	if (!relorm_shape_aggregate_word(name) || !looking_at(p, "()"))
+	{
+		p->pos = at + 1;
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 relorm_shape_aggregate_word(name) ?
+				 errmsg("%s() takes no arguments in a shape, at position %d of the shape", name,
+						relorm_shape_char_position(p->shape, at + 1)) :
+				 errmsg("\"%s(...)\" is not an aggregate a shape can ask for, at position %d of the shape", name,
+						relorm_shape_char_position(p->shape, at + 1)),
+				 errdetail("Shape: %s", p->text),
+				 errhint("The aggregates are count(), column.count(), column.sum(), column.avg(), column.min() and column.max(), without arguments.")));
+	}
+	p->pos += 2;
+	*agg = name;
+	return true;
 }
 
-/* What may follow a column or an aggregate: a JSON path (columns only), a cast. */
+/*
+ * What may follow a column or an aggregate: a JSON path (columns only), a
+ * cast; after a column's, an aggregate (of the value cast: data->>n::int.sum())
+ * and its own cast.
+ */
 static ShapeItem *
 finish_value_item(ShapeParser *p, ShapeItem *item)
 {
@@ -564,6 +624,16 @@ finish_value_item(ShapeParser *p, ShapeItem *item)
 	skip_space(p);
 	if (looking_at(p, "::"))
 		item->cast = parse_cast(p);
+	skip_space(p);
+	if (item->kind == SHAPE_COLUMN && item->qualifier == NULL && parse_aggregate_call(p, &item->aggregate))
+	{
+		item->kind = SHAPE_AGGREGATE;
+		item->value_cast = item->cast;
+		item->cast = NULL;
+		skip_space(p);
+		if (looking_at(p, "::"))
+			item->cast = parse_cast(p);
+	}
 	if (looking_at(p, "::"))
 		shape_syntax_error(p, "one cast per value", "Cast once, to the type you want, as in born::date.");
 	return item;
@@ -685,17 +755,18 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 	if (!item->spread && p->text[p->pos] == '.')
 	{
 		char	   *second;
+		int			dot = p->pos;
 
 		/* column.sum() (an aggregate), or secondary.column (an association row's column) */
 		p->pos++;
 		second = parse_name(p, &quoted);
 		if (second == NULL)
 			shape_syntax_error(p, "expected a column name after \".\"", NULL);
-		if (!quoted && is_aggregate_name(second) && looking_at(p, "()"))
+		if (!quoted && p->text[p->pos] == '(')
 		{
-			p->pos += 2;
-			item->kind = SHAPE_AGGREGATE;
-			item->aggregate = second;
+			/* column.sum(): back to the '.' for parse_aggregate_call */
+			p->pos = dot;
+			item->kind = SHAPE_COLUMN;
 			return finish_value_item(p, item);
 		}
 		item->qualifier = name;

@@ -58,6 +58,7 @@ typedef struct ShapeItem
 	char	   *alias;			/* output key when renamed, else NULL */
 	List	   *json_path;		/* ShapeJsonStep *: data->a->>b */
 	char	   *cast;			/* ::type, as written (checked by resolve.c) */
+	char	   *value_cast;		/* an aggregate's value's: data->>n::int.sum() */
 	char	   *aggregate;		/* SHAPE_AGGREGATE: count, sum, avg, min, max */
 	bool		spread;			/* ...rel(): its fields lifted into the parent object */
 	char	   *fk_hint;		/* rel!fk_name or rel!column: the foreign key an
@@ -92,5 +93,6 @@ typedef struct Shape
 extern Shape *relorm_shape_parse(const char *text);
 extern int	relorm_shape_char_position(const Shape *shape, int location);
 extern const char *relorm_shape_item_key(const ShapeItem *item);
+extern bool relorm_shape_aggregate_word(const char *name);
 
 #endif							/* RELORM_SHAPE_H */
