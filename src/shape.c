@@ -5,18 +5,23 @@
  *
  *			shape  := item [ ',' item ]...
  *			item   := [ alias ':' ] ( '*' [ '-' names ] | '**' [ '-' names ]
- *					  | name | secondary '.' name
- *					  | name [ '!' hint ]... [ '*' [ depth ] ] '(' [ entry [ ',' entry ]... ] ')' )
+ *					  | value | secondary '.' name [ path ] [ '::' type ]
+ *					  | [ '...' ] name [ '!' hint ]... [ '*' [ depth ] ] '(' [ entry [ ',' entry ]... ] ')' )
  *			entry  := item | 'where' ':' sql | 'order' ':' sql | 'limit' ':' integer
  *					  | 'offset' ':' integer | 'count'
  *			names  := name | '(' name [ ',' name ]... ')'
- *			hint   := inner | none | selectin | joined | select
+ *			hint   := inner | none | left | selectin | joined | select
+ *					  | a foreign key's constraint or column, or a junction table
  *			name   := identifier | "quoted identifier"
+ *
+ *		Values (columns with JSON paths and casts, aggregates) are parsed by
+ *		shape_value.c.  A spread (...) has no alias: its fields are the
+ *		parent's.
  *
  *		Unquoted names are folded to lower case as SQL does.  A SQL fragment
  *		runs to the next ',' or ')' outside parentheses, quotes and comments;
  *		an ordering of several keys is written in parentheses.  The fragments
- *		are only delimited here: load_plan.c checks each to be exactly one
+ *		are only delimited here: fragment.c checks each to be exactly one
  *		expression or ordering list.  Every item keeps its position so later
  *		stages can point at it in their errors.
  */
@@ -31,14 +36,7 @@
 #include "utils/varlena.h"
 #include "fragment.h"
 #include "shape.h"
-
-typedef struct ShapeParser
-{
-	Shape	   *shape;
-	const char *text;
-	int			pos;
-	int			depth;
-} ShapeParser;
+#include "shape_int.h"
 
 /* Words that introduce a modifier inside a relationship ("where: ..."). */
 static const char *const modifier_words[] = {
@@ -74,8 +72,8 @@ relorm_shape_item_key(const ShapeItem *item)
 	return item->name;
 }
 
-static void
-shape_syntax_error(ShapeParser *p, const char *what, const char *hint)
+void
+relorm_shape_syntax_error(ShapeParser *p, const char *what, const char *hint)
 {
 	int			at = relorm_shape_char_position(p->shape, p->pos);
 
@@ -86,8 +84,8 @@ shape_syntax_error(ShapeParser *p, const char *what, const char *hint)
 			 hint ? errhint("%s", hint) : 0));
 }
 
-static void
-skip_space(ShapeParser *p)
+void
+relorm_shape_skip_space(ShapeParser *p)
 {
 	while (scanner_isspace(p->text[p->pos]))
 		p->pos++;
@@ -109,8 +107,8 @@ is_ident_char(unsigned char c)
  * Reads a name at the current position; NULL when there is none.  *quoted
  * tells whether it was written in double quotes.
  */
-static char *
-parse_name(ShapeParser *p, bool *quoted)
+char *
+relorm_shape_name(ShapeParser *p, bool *quoted)
 {
 	const char *s = p->text;
 	int			start = p->pos;
@@ -127,7 +125,7 @@ parse_name(ShapeParser *p, bool *quoted)
 			if (s[p->pos] == '\0')
 			{
 				p->pos = start;
-				shape_syntax_error(p, "unterminated quoted name", "Close the name with a double quote.");
+				relorm_shape_syntax_error(p, "unterminated quoted name", "Close the name with a double quote.");
 			}
 			if (s[p->pos] == '"')
 			{
@@ -142,7 +140,7 @@ parse_name(ShapeParser *p, bool *quoted)
 		if (buf.len == 0)
 		{
 			p->pos = start;
-			shape_syntax_error(p, "empty quoted name", NULL);
+			relorm_shape_syntax_error(p, "empty quoted name", NULL);
 		}
 		*quoted = true;
 		return buf.data;
@@ -220,7 +218,7 @@ parse_fragment(ShapeParser *p, const char *modifier)
 		p->pos = start;
 		for (int i = 0; i < errpos && s[p->pos] != '\0'; i++)
 			p->pos += pg_mblen(s + p->pos);
-		shape_syntax_error(p, psprintf("%s in %s:", errmsg, modifier), NULL);
+		relorm_shape_syntax_error(p, psprintf("%s in %s:", errmsg, modifier), NULL);
 	}
 	end = start + len;
 	p->pos = end;
@@ -229,7 +227,7 @@ parse_fragment(ShapeParser *p, const char *modifier)
 	if (end == start)
 	{
 		p->pos = start;
-		shape_syntax_error(p, psprintf("empty %s:", modifier),
+		relorm_shape_syntax_error(p, psprintf("empty %s:", modifier),
 						   "Write the SQL after the colon, as in where: published, order: created_at DESC.");
 	}
 	return pnstrdup(s + start, end - start);
@@ -268,10 +266,10 @@ parse_integer(ShapeParser *p, const char *what, int64 max)
 	int			start = p->pos;
 	int64		v = 0;
 
-	skip_space(p);
+	relorm_shape_skip_space(p);
 	start = p->pos;
 	if (!isdigit((unsigned char) p->text[p->pos]))
-		shape_syntax_error(p, psprintf("%s must be a non-negative integer", what), NULL);
+		relorm_shape_syntax_error(p, psprintf("%s must be a non-negative integer", what), NULL);
 	while (isdigit((unsigned char) p->text[p->pos]))
 	{
 		int			digit = p->text[p->pos] - '0';
@@ -301,7 +299,7 @@ parse_exclusions(ShapeParser *p)
 	bool		quoted;
 	bool		paren;
 
-	skip_space(p);
+	relorm_shape_skip_space(p);
 	paren = p->text[p->pos] == '(';
 	if (paren)
 		p->pos++;
@@ -309,12 +307,12 @@ parse_exclusions(ShapeParser *p)
 	{
 		char	   *name;
 
-		skip_space(p);
-		name = parse_name(p, &quoted);
+		relorm_shape_skip_space(p);
+		name = relorm_shape_name(p, &quoted);
 		if (name == NULL)
-			shape_syntax_error(p, "expected a name to leave out", "Write *-column or *-(column, column).");
+			relorm_shape_syntax_error(p, "expected a name to leave out", "Write *-column or *-(column, column).");
 		names = lappend(names, name);
-		skip_space(p);
+		relorm_shape_skip_space(p);
 		if (!paren || p->text[p->pos] != ',')
 			break;
 		p->pos++;
@@ -322,7 +320,7 @@ parse_exclusions(ShapeParser *p)
 	if (paren)
 	{
 		if (p->text[p->pos] != ')')
-			shape_syntax_error(p, "expected \")\" after the names left out", NULL);
+			relorm_shape_syntax_error(p, "expected \")\" after the names left out", NULL);
 		p->pos++;
 	}
 	return names;
@@ -335,10 +333,10 @@ parse_hint(ShapeParser *p, ShapeItem *item)
 	bool		quoted;
 	char	   *hint;
 
-	skip_space(p);
-	hint = parse_name(p, &quoted);
+	relorm_shape_skip_space(p);
+	hint = relorm_shape_name(p, &quoted);
 	if (hint == NULL)
-		shape_syntax_error(p, "expected a hint after \"!\"", "The hints are inner, none, selectin, joined and select.");
+		relorm_shape_syntax_error(p, "expected a hint after \"!\"", "The hints are inner, none, selectin, joined and select.");
 	if (strcmp(hint, "inner") == 0 || strcmp(hint, "none") == 0)
 	{
 		ShapeFilterMode f = hint[0] == 'i' ? SHAPE_FILTER_INNER : SHAPE_FILTER_ANTI;
@@ -346,7 +344,7 @@ parse_hint(ShapeParser *p, ShapeItem *item)
 		if (item->filter != SHAPE_FILTER_NONE && item->filter != f)
 		{
 			p->pos = at;
-			shape_syntax_error(p, "!inner and !none contradict each other", NULL);
+			relorm_shape_syntax_error(p, "!inner and !none contradict each other", NULL);
 		}
 		item->filter = f;
 	}
@@ -358,7 +356,7 @@ parse_hint(ShapeParser *p, ShapeItem *item)
 		if (item->strategy != SHAPE_STRATEGY_DEFAULT && item->strategy != st)
 		{
 			p->pos = at;
-			shape_syntax_error(p, "two different strategies for one relationship", NULL);
+			relorm_shape_syntax_error(p, "two different strategies for one relationship", NULL);
 		}
 		item->strategy = st;
 	}
@@ -368,7 +366,7 @@ parse_hint(ShapeParser *p, ShapeItem *item)
 		if (item->filter != SHAPE_FILTER_NONE)
 		{
 			p->pos = at;
-			shape_syntax_error(p, "!left contradicts !inner and !none", NULL);
+			relorm_shape_syntax_error(p, "!left contradicts !inner and !none", NULL);
 		}
 	}
 	else
@@ -381,7 +379,7 @@ parse_hint(ShapeParser *p, ShapeItem *item)
 		if (item->fk_hint != NULL)
 		{
 			p->pos = at;
-			shape_syntax_error(p, "two foreign key hints for one relationship",
+			relorm_shape_syntax_error(p, "two foreign key hints for one relationship",
 							   "Name the foreign key once, by its constraint or its column.");
 		}
 		item->fk_hint = hint;
@@ -399,13 +397,13 @@ parse_modifier(ShapeParser *p, ShapeItem *owner, const char *word, int word_pos)
 		int			loc;
 		char	   *text;
 
-		skip_space(p);
+		relorm_shape_skip_space(p);
 		loc = p->pos;
 		text = parse_fragment(p, word);
 		if ((word[0] == 'w' ? owner->where : owner->order) != NULL)
 		{
 			p->pos = word_pos;
-			shape_syntax_error(p, psprintf("%s: given twice", word),
+			relorm_shape_syntax_error(p, psprintf("%s: given twice", word),
 							   word[0] == 'w' ? "Combine the conditions with AND." :
 							   "List every key in one order: (a DESC, b).");
 		}
@@ -425,7 +423,7 @@ parse_modifier(ShapeParser *p, ShapeItem *owner, const char *word, int word_pos)
 		if (owner->limit >= 0)
 		{
 			p->pos = word_pos;
-			shape_syntax_error(p, "limit: given twice", NULL);
+			relorm_shape_syntax_error(p, "limit: given twice", NULL);
 		}
 		owner->limit = parse_integer(p, "limit:", PG_INT64_MAX / 2);
 	}
@@ -434,7 +432,7 @@ parse_modifier(ShapeParser *p, ShapeItem *owner, const char *word, int word_pos)
 		if (owner->offset_given)
 		{
 			p->pos = word_pos;
-			shape_syntax_error(p, "offset: given twice", NULL);
+			relorm_shape_syntax_error(p, "offset: given twice", NULL);
 		}
 		owner->offset = parse_integer(p, "offset:", PG_INT64_MAX / 2);
 		owner->offset_given = true;
@@ -453,192 +451,6 @@ renders_anything(List *items)
 	return false;
 }
 
-/* Whether the text at the current position begins with s. */
-static bool
-looking_at(ShapeParser *p, const char *s)
-{
-	return strncmp(p->text + p->pos, s, strlen(s)) == 0;
-}
-
-/* count, sum, avg, min, max: the aggregates a shape may ask for. */
-bool
-relorm_shape_aggregate_word(const char *name)
-{
-	return strcmp(name, "count") == 0 || strcmp(name, "sum") == 0 || strcmp(name, "avg") == 0 ||
-		strcmp(name, "min") == 0 || strcmp(name, "max") == 0;
-}
-
-/* Whether ".sum(" (or another aggregate's name) is at the current position. */
-static bool
-aggregate_call_follows(ShapeParser *p)
-{
-	int			at = p->pos;
-	bool		quoted;
-	char	   *name;
-	bool		call;
-
-	p->pos++;
-	name = parse_name(p, &quoted);
-	call = name && !quoted && p->text[p->pos] == '(' && relorm_shape_aggregate_word(name);
-	p->pos = at;
-	return call;
-}
-
-/*
- * The type after '::', as written: up to the next ',' or ')' outside
- * parentheses, brackets and quotes (numeric(10,2), text[], "my type",
- * double precision).  resolve.c checks that it names a type.
- */
-static char *
-parse_cast(ShapeParser *p)
-{
-	const char *s = p->text;
-	int			depth = 0;
-	int			start,
-				end;
-
-	p->pos += 2;
-	skip_space(p);
-	start = p->pos;
-	while (s[p->pos] != '\0')
-	{
-		char		c = s[p->pos];
-
-		if (depth == 0 && (c == ',' || c == ')' || (c == ':' && s[p->pos + 1] == ':') ||
-						   (c == '.' && aggregate_call_follows(p))))
-			break;
-		if (c == '"')
-		{
-			bool		quoted;
-
-			(void) parse_name(p, &quoted);
-			continue;
-		}
-		if (c == '(' || c == '[')
-			depth++;
-		else if (c == ')' || c == ']')
-			depth--;
-		p->pos++;
-	}
-	end = p->pos;
-	while (end > start && scanner_isspace(s[end - 1]))
-		end--;
-	if (end == start || depth != 0)
-	{
-		p->pos = start;
-		shape_syntax_error(p, "expected a type after \"::\"", "Write column::type, as in amount::int or price::numeric(10,2).");
-	}
-	return pnstrdup(s + start, end - start);
-}
-
-/* ->key ->>key ->0: the steps of a JSON path after a column. */
-static List *
-parse_json_path(ShapeParser *p)
-{
-	List	   *steps = NIL;
-
-	while (looking_at(p, "->"))
-	{
-		ShapeJsonStep *step = palloc0(sizeof(ShapeJsonStep));
-		int			start;
-		bool		quoted;
-
-		p->pos += 2;
-		if (p->text[p->pos] == '>')
-		{
-			step->as_text = true;
-			p->pos++;
-		}
-		skip_space(p);
-		start = p->pos;
-		if (isdigit((unsigned char) p->text[p->pos]) ||
-			(p->text[p->pos] == '-' && isdigit((unsigned char) p->text[p->pos + 1])))
-		{
-			p->pos++;
-			while (isdigit((unsigned char) p->text[p->pos]))
-				p->pos++;
-			step->key = pnstrdup(p->text + start, p->pos - start);
-			step->is_index = true;
-		}
-		else if ((step->key = parse_name(p, &quoted)) == NULL)
-			shape_syntax_error(p, "expected a key or an array index after \"->\"",
-							   "Write data->key, data->>key or data->0.");
-		steps = lappend(steps, step);
-		skip_space(p);
-		if (step->as_text && looking_at(p, "->"))
-			shape_syntax_error(p, "\"->>\" gives text: it must be the last step of a JSON path",
-							   "Write data->a->>b: every step but the last with \"->\".");
-	}
-	return steps;
-}
-
-
-/*
- * ".name(": an aggregate, whose name must be one of the five; *agg set when
- * it is, and the text after "()" is next.
- */
-static bool
-parse_aggregate_call(ShapeParser *p, char **agg)
-{
-	int			at = p->pos;
-	char	   *name;
-	bool		quoted;
-
-	if (p->text[p->pos] != '.')
-		return false;
-	p->pos++;
-	name = parse_name(p, &quoted);
-	if (name == NULL || quoted || p->text[p->pos] != '(')
-	{
-		p->pos = at;
-		return false;
-	}
-	if (!relorm_shape_aggregate_word(name) || !looking_at(p, "()"))
-	{
-		p->pos = at + 1;
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 relorm_shape_aggregate_word(name) ?
-				 errmsg("%s() takes no arguments in a shape, at position %d of the shape", name,
-						relorm_shape_char_position(p->shape, at + 1)) :
-				 errmsg("\"%s(...)\" is not an aggregate a shape can ask for, at position %d of the shape", name,
-						relorm_shape_char_position(p->shape, at + 1)),
-				 errdetail("Shape: %s", p->text),
-				 errhint("The aggregates are count(), column.count(), column.sum(), column.avg(), column.min() and column.max(), without arguments.")));
-	}
-	p->pos += 2;
-	*agg = name;
-	return true;
-}
-
-/*
- * What may follow a column or an aggregate: a JSON path (columns only), a
- * cast; after a column's, an aggregate (of the value cast: data->>n::int.sum())
- * and its own cast.
- */
-static ShapeItem *
-finish_value_item(ShapeParser *p, ShapeItem *item)
-{
-	if (item->kind == SHAPE_COLUMN)
-		item->json_path = parse_json_path(p);
-	skip_space(p);
-	if (looking_at(p, "::"))
-		item->cast = parse_cast(p);
-	skip_space(p);
-	if (item->kind == SHAPE_COLUMN && item->qualifier == NULL && parse_aggregate_call(p, &item->aggregate))
-	{
-		item->kind = SHAPE_AGGREGATE;
-		item->value_cast = item->cast;
-		item->cast = NULL;
-		skip_space(p);
-		if (looking_at(p, "::"))
-			item->cast = parse_cast(p);
-	}
-	if (looking_at(p, "::"))
-		shape_syntax_error(p, "one cast per value", "Cast once, to the type you want, as in born::date.");
-	return item;
-}
-
 static ShapeItem *
 parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 {
@@ -647,7 +459,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 	bool		quoted;
 	int			name_pos;
 
-	skip_space(p);
+	relorm_shape_skip_space(p);
 	item->location = p->pos;
 	item->limit = -1;
 	item->render = true;
@@ -661,7 +473,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 			p->pos++;
 			item->kind = SHAPE_DEFAULT_TREE;
 		}
-		skip_space(p);
+		relorm_shape_skip_space(p);
 		if (p->text[p->pos] == '-')
 		{
 			p->pos++;
@@ -670,19 +482,19 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 		return item;
 	}
 
-	if (looking_at(p, "..."))
+	if (relorm_shape_looking_at(p, "..."))
 	{
 		/* ...rel(shape): the relationship's fields in the parent's object */
 		p->pos += 3;
 		item->spread = true;
-		skip_space(p);
+		relorm_shape_skip_space(p);
 	}
 	name_pos = p->pos;
-	name = parse_name(p, &quoted);
+	name = relorm_shape_name(p, &quoted);
 	if (name == NULL)
-		shape_syntax_error(p, p->text[p->pos] ? "expected a column or relationship name" : "unexpected end of shape",
+		relorm_shape_syntax_error(p, p->text[p->pos] ? "expected a column or relationship name" : "unexpected end of shape",
 						   "A shape is a comma-separated list of columns, \"*\" and relationship(shape), each optionally renamed as alias:item.");
-	skip_space(p);
+	relorm_shape_skip_space(p);
 	if (!quoted && !item->spread && p->text[p->pos] == ':' && p->text[p->pos + 1] != ':' && is_modifier_word(name))
 	{
 		if (!nested)
@@ -706,7 +518,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 		if (owner->count)
 		{
 			p->pos = name_pos;
-			shape_syntax_error(p, "count given twice", NULL);
+			relorm_shape_syntax_error(p, "count given twice", NULL);
 		}
 		owner->count = true;
 		return NULL;
@@ -727,30 +539,30 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 							 meant, name, name)));
 		}
 		if (item->spread)
-			shape_syntax_error(p, "a spread relationship cannot be renamed",
+			relorm_shape_syntax_error(p, "a spread relationship cannot be renamed",
 							   "Its fields go into the parent's object: rename them inside, as in ...author(writer:name).");
 		item->alias = name;
 		p->pos++;
-		skip_space(p);
+		relorm_shape_skip_space(p);
 		if (p->text[p->pos] == '*')
-			shape_syntax_error(p, "\"*\" cannot be renamed", "Rename single columns instead.");
-		if (looking_at(p, "..."))
-			shape_syntax_error(p, "a spread relationship cannot be renamed",
+			relorm_shape_syntax_error(p, "\"*\" cannot be renamed", "Rename single columns instead.");
+		if (relorm_shape_looking_at(p, "..."))
+			relorm_shape_syntax_error(p, "a spread relationship cannot be renamed",
 							   "Its fields go into the parent's object: rename them inside, as in ...author(writer:name).");
-		name = parse_name(p, &quoted);
+		name = relorm_shape_name(p, &quoted);
 		if (name == NULL)
-			shape_syntax_error(p, "expected a column or relationship name after the alias", NULL);
-		skip_space(p);
+			relorm_shape_syntax_error(p, "expected a column or relationship name after the alias", NULL);
+		relorm_shape_skip_space(p);
 	}
 	item->name = name;
-	if (!item->spread && !quoted && strcmp(name, "count") == 0 && looking_at(p, "()"))
+	if (!item->spread && !quoted && strcmp(name, "count") == 0 && relorm_shape_looking_at(p, "()"))
 	{
 		/* count(): the number of rows (of each group) */
 		p->pos += 2;
 		item->kind = SHAPE_AGGREGATE;
 		item->aggregate = "count";
 		item->name = NULL;
-		return finish_value_item(p, item);
+		return relorm_shape_value_item(p, item);
 	}
 	if (!item->spread && p->text[p->pos] == '.')
 	{
@@ -759,31 +571,31 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 
 		/* column.sum() (an aggregate), or secondary.column (an association row's column) */
 		p->pos++;
-		second = parse_name(p, &quoted);
+		second = relorm_shape_name(p, &quoted);
 		if (second == NULL)
-			shape_syntax_error(p, "expected a column name after \".\"", NULL);
+			relorm_shape_syntax_error(p, "expected a column name after \".\"", NULL);
 		if (!quoted && p->text[p->pos] == '(')
 		{
 			/* column.sum(): back to the '.' for parse_aggregate_call */
 			p->pos = dot;
 			item->kind = SHAPE_COLUMN;
-			return finish_value_item(p, item);
+			return relorm_shape_value_item(p, item);
 		}
 		item->qualifier = name;
 		item->name = second;
 		item->kind = SHAPE_COLUMN;
-		return finish_value_item(p, item);
+		return relorm_shape_value_item(p, item);
 	}
-	if (!item->spread && (looking_at(p, "->") || looking_at(p, "::")))
+	if (!item->spread && (relorm_shape_looking_at(p, "->") || relorm_shape_looking_at(p, "::")))
 	{
 		item->kind = SHAPE_COLUMN;
-		return finish_value_item(p, item);
+		return relorm_shape_value_item(p, item);
 	}
 	while (p->text[p->pos] == '!')
 	{
 		p->pos++;
 		parse_hint(p, item);
-		skip_space(p);
+		relorm_shape_skip_space(p);
 	}
 	if (p->text[p->pos] == '*')
 	{
@@ -805,7 +617,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 						 errhint("Write %s*N(...) for N levels (N >= 1), or %s*(...) to the leaves.", name, name)));
 			}
 		}
-		skip_space(p);
+		relorm_shape_skip_space(p);
 	}
 	if (p->text[p->pos] == '(')
 	{
@@ -815,29 +627,29 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 		item->kind = SHAPE_RELATIONSHIP;
 		check_stack_depth();
 		p->depth++;
-		skip_space(p);
+		relorm_shape_skip_space(p);
 		if (p->text[p->pos] != ')')
 			item->items = parse_items(p, true, item);
 		p->depth--;
-		skip_space(p);
+		relorm_shape_skip_space(p);
 		if (p->text[p->pos] != ')')
-			shape_syntax_error(p, "expected \")\"", "Close the relationship's shape with \")\".");
+			relorm_shape_syntax_error(p, "expected \")\"", "Close the relationship's shape with \")\".");
 		p->pos++;
 		if (item->count && item->items != NIL)
 		{
 			p->pos = open;
-			shape_syntax_error(p, "count cannot be listed with columns or relationships",
+			relorm_shape_syntax_error(p, "count cannot be listed with columns or relationships",
 							   "Write posts(count) for the number of posts, or fetch the relationship twice under two aliases.");
 		}
 		if (item->count && (item->limit >= 0 || item->offset > 0 || item->order || item->recursive))
 		{
 			p->pos = open;
-			shape_syntax_error(p, "count cannot be combined with order:, limit:, offset: or recursion", NULL);
+			relorm_shape_syntax_error(p, "count cannot be combined with order:, limit:, offset: or recursion", NULL);
 		}
 		if (item->filter == SHAPE_FILTER_ANTI && (renders_anything(item->items) || item->count))
 		{
 			p->pos = open;
-			shape_syntax_error(p, "!none renders nothing: its shape may only filter",
+			relorm_shape_syntax_error(p, "!none renders nothing: its shape may only filter",
 							   "Write posts!none() or posts!none(where: ...); fetch the rows under another alias if you need them.");
 		}
 		if (item->filter == SHAPE_FILTER_ANTI || (!renders_anything(item->items) && !item->count))
@@ -848,14 +660,14 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 				(item->items != NIL || item->where || item->order || item->limit >= 0 || item->offset > 0))
 			{
 				p->pos = open;
-				shape_syntax_error(p, "a relationship's shape renders nothing",
+				relorm_shape_syntax_error(p, "a relationship's shape renders nothing",
 								   "List what to fetch, as in posts(id, title), or write posts!inner(...) to filter the parents only.");
 			}
 		}
 		if (item->spread && (item->count || item->recursive))
 		{
 			p->pos = item->location;
-			shape_syntax_error(p, item->count ? "a spread relationship cannot render a count"
+			relorm_shape_syntax_error(p, item->count ? "a spread relationship cannot render a count"
 							   : "a spread relationship cannot be recursive",
 							   item->count ? "Spread the aggregate instead: ...posts(count())." : NULL);
 		}
@@ -875,10 +687,10 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 	{
 		if (item->filter != SHAPE_FILTER_NONE || item->strategy != SHAPE_STRATEGY_DEFAULT || item->recursive ||
 			item->fk_hint)
-			shape_syntax_error(p, "expected \"(\": hints and recursion apply to relationships",
+			relorm_shape_syntax_error(p, "expected \"(\": hints and recursion apply to relationships",
 							   "Write name!hint(shape) or name*(shape).");
 		if (item->spread)
-			shape_syntax_error(p, "expected \"(\": \"...\" spreads a relationship",
+			relorm_shape_syntax_error(p, "expected \"(\": \"...\" spreads a relationship",
 							   "Write ...author(name, email).");
 		item->kind = SHAPE_COLUMN;
 	}
@@ -899,7 +711,7 @@ parse_items(ShapeParser *p, bool nested, ShapeItem *owner)
 
 		if (item != NULL)		/* NULL: a modifier, recorded in owner */
 			items = lappend(items, item);
-		skip_space(p);
+		relorm_shape_skip_space(p);
 		if (p->text[p->pos] != ',')
 			break;
 		p->pos++;
@@ -919,15 +731,15 @@ relorm_shape_parse(const char *text)
 	p.text = text;
 	p.pos = 0;
 	p.depth = 0;
-	skip_space(&p);
+	relorm_shape_skip_space(&p);
 	if (text[p.pos] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("malformed shape: the shape is empty"),
 				 errhint("Use \"*\" for every column.")));
 	shape->items = parse_items(&p, false, NULL);
-	skip_space(&p);
+	relorm_shape_skip_space(&p);
 	if (text[p.pos] != '\0')
-		shape_syntax_error(&p, text[p.pos] == ')' ? "unbalanced \")\"" : "expected \",\" or the end of the shape", NULL);
+		relorm_shape_syntax_error(&p, text[p.pos] == ')' ? "unbalanced \")\"" : "expected \",\" or the end of the shape", NULL);
 	return shape;
 }
