@@ -479,3 +479,34 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
   ) AS x
  ORDER BY CASE x.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END, x.object, x.problem
 $$;
+-- fetch and fetch_one gain key_case: 'camel' writes the keys that come from names
+-- in camelCase (created_at: createdAt); NULL follows the relorm.key_case setting.
+DROP FUNCTION relorm.fetch(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text,
+                           pg_catalog.int8, pg_catalog.int8);
+CREATE FUNCTION relorm.fetch(
+    root pg_catalog.regclass,
+    shape pg_catalog.text DEFAULT '*',
+    filter pg_catalog.text DEFAULT NULL,
+    params pg_catalog.jsonb DEFAULT NULL,
+    order_by pg_catalog.text DEFAULT NULL,
+    row_limit pg_catalog.int8 DEFAULT NULL,
+    row_offset pg_catalog.int8 DEFAULT NULL,
+    key_case pg_catalog.text DEFAULT NULL)
+RETURNS SETOF pg_catalog.json
+AS 'MODULE_PATHNAME', 'relorm_fetch' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.fetch(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text,
+                                 pg_catalog.int8, pg_catalog.int8, pg_catalog.text)
+    IS 'relorm: one JSON tree per root row, in the given shape, every relationship level loaded set-based';
+
+DROP FUNCTION relorm.fetch_one(pg_catalog.regclass, pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb);
+CREATE FUNCTION relorm.fetch_one(
+    root pg_catalog.regclass,
+    shape pg_catalog.text,
+    key pg_catalog.jsonb,
+    params pg_catalog.jsonb DEFAULT NULL,
+    key_case pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.json
+AS 'MODULE_PATHNAME', 'relorm_fetch_one' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.fetch_one(pg_catalog.regclass, pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb,
+                                     pg_catalog.text)
+    IS 'relorm: the JSON tree of the row with this primary key, or NULL';

@@ -80,9 +80,38 @@ typedef struct ExecState
 	 * more than writing it: its pages are new to the process each time.
 	 */
 	StringInfo *bufs;
+
+	int64	   *loaded;			/* per level (PlanLevel.level_id): rows loaded, for relorm.max_rows */
 } ExecState;
 
 static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
+
+/*
+ * relorm.max_rows: n more rows of level lvl would pass it.  Checked as rows
+ * arrive (a query's rows are read at most one past the limit), so a fetch
+ * too large stops before it holds them.
+ */
+static void
+count_rows(ExecState *es, PlanLevel *lvl, uint64 n)
+{
+	es->loaded[lvl->level_id] += n;
+	if (relorm_max_rows > 0 && es->loaded[lvl->level_id] > relorm_max_rows)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("level %s of the fetch loads more than relorm.max_rows (%d) rows", lvl->path, relorm_max_rows),
+				 lvl->strategy == STRATEGY_ROOT ?
+				 errhint("Narrow the filter, page with row_limit and row_offset, or raise relorm.max_rows.") :
+				 errhint("Narrow the level with where: or limit:, fetch fewer parents, or raise relorm.max_rows.")));
+}
+
+/* The most rows a level's query may still return before passing relorm.max_rows, plus one; 0: all. */
+static uint64
+rows_allowed(ExecState *es, PlanLevel *lvl)
+{
+	if (relorm_max_rows <= 0)
+		return 0;
+	return relorm_max_rows - Min(es->loaded[lvl->level_id], relorm_max_rows) + 1;
+}
 
 /*
  * Arrays as long as a level's rows (or rows times columns): past 1 GB only
@@ -519,6 +548,7 @@ stream_receive(TupleTableSlot *slot, DestReceiver *self)
 	StreamReceiver *r = (StreamReceiver *) self;
 
 	slot_getallattrs(slot);
+	count_rows(r->grouper->es, r->grouper->child, 1);
 	group_row(r->grouper, slot->tts_values, slot->tts_isnull, 0);
 	return true;
 }
@@ -632,11 +662,13 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 		memset(&options, 0, sizeof(options));
 		options.params = params;
 		options.read_only = true;
+		options.tcount = rows_allowed(es, child);
 		ret = SPI_execute_plan_extended(child->plan, &options);
 		MemoryContextSwitchTo(es->batch_cxt);
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
 		tt = SPI_tuptable;
+		count_rows(es, child, SPI_processed);
 		check_result_types(child, tt->tupdesc);
 		check_functions(es->plan);
 		if (child->recursive && child->max_depth == 0 && SPI_processed > 0 &&
@@ -722,6 +754,7 @@ relorm_execute(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emi
 	es.nulls = nulls;
 	es.depth = palloc0(sizeof(int) * Max(1, plan->nrecursions));
 	es.bufs = palloc(sizeof(StringInfo) * Max(1, plan->nbufs));
+	es.loaded = palloc0(sizeof(int64) * Max(1, plan->nlevels));
 	for (int b = 0; b < plan->nbufs; b++)
 		es.bufs[b] = makeStringInfo();
 	initStringInfo(&tree);
@@ -736,6 +769,7 @@ relorm_execute(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emi
 		SPI_cursor_fetch(portal, true, relorm_batch_size);
 		if (SPI_processed == 0)
 			break;
+		count_rows(&es, plan->top, SPI_processed);
 		tt = SPI_tuptable;
 		check_result_types(plan->top, tt->tupdesc);
 		check_functions(plan);

@@ -317,6 +317,28 @@ emit_one(void *arg, const char *json, int len)
 }
 
 /*
+ * key_case => 'camel' or 'none'; NULL (or a function declared before the
+ * argument existed): the relorm.key_case setting.
+ */
+static bool
+key_case_arg(FunctionCallInfo fcinfo, int n)
+{
+	const char *v;
+
+	if (PG_NARGS() <= n || PG_ARGISNULL(n))
+		return relorm_key_case == RELORM_KEY_CASE_CAMEL;
+	v = relorm_lower_option(text_to_cstring(PG_GETARG_TEXT_PP(n)));
+	if (strcmp(v, "camel") == 0)
+		return true;
+	if (strcmp(v, "none") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid key_case \"%s\"", text_to_cstring(PG_GETARG_TEXT_PP(n))),
+				 errhint("key_case is 'camel' (createdAt) or 'none' (as named).")));
+	return false;
+}
+
+/*
  * What a call gives besides its plan request: params (the values of $n), and
  * for fetch_one the key, whose members follow them.
  */
@@ -416,8 +438,8 @@ run_fetch(FetchCall *call, TreeEmitter emit, void *arg)
 }
 
 /*
- * relorm.fetch(root, shape, filter, params, order_by, row_limit, row_offset)
- *		RETURNS SETOF json
+ * relorm.fetch(root, shape, filter, params, order_by, row_limit, row_offset,
+ *			   key_case) RETURNS SETOF json
  */
 Datum
 relorm_fetch(PG_FUNCTION_ARGS)
@@ -431,6 +453,7 @@ relorm_fetch(PG_FUNCTION_ARGS)
 	call.req.shape = shape_arg(fcinfo);
 	call.req.filter = relorm_text_arg(fcinfo, 2);
 	call.req.order_by = relorm_text_arg(fcinfo, 4);
+	call.req.camel = key_case_arg(fcinfo, 7);
 	if (!PG_ARGISNULL(5) && PG_GETARG_INT64(5) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
@@ -454,7 +477,7 @@ relorm_fetch(PG_FUNCTION_ARGS)
 }
 
 /*
- * relorm.fetch_one(root, shape, key, params) RETURNS json: the shape's $n
+ * relorm.fetch_one(root, shape, key, params, key_case) RETURNS json: the shape's $n
  * are params' values, the key's columns are compared with the parameters
  * after them (the plan knows the primary key).
  */
@@ -474,6 +497,7 @@ relorm_fetch_one(PG_FUNCTION_ARGS)
 							   &call.nparams);
 	call.req.by_key = true;
 	call.req.key_param = call.nparams;
+	call.req.camel = key_case_arg(fcinfo, 4);
 	call.req.max_params = call.nparams;
 	call.limit_null = call.offset_null = true;
 	oe.cxt = CurrentMemoryContext;

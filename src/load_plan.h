@@ -216,6 +216,7 @@ typedef struct PlanLevel
 	int			rec_id;			/* index of the recursion's depth counter */
 	int		   *rec_keycols;	/* the recursion's key among its own columns */
 	int			buf_id;			/* its output buffer during a fetch, -1 for none */
+	int			level_id;		/* levels with a query of their own: 0..nlevels-1 */
 
 	char	   *sql;			/* deparse.c */
 	SPIPlanPtr	plan;			/* prepare.c: prepared and kept */
@@ -237,7 +238,8 @@ typedef struct LoadPlan
 	int			shape_nparams;	/* the highest $n the shape's where: use */
 	Oid		   *param_types;	/* nparams, then the root's limit and offset */
 	int			nrecursions;	/* recursive levels, each with a depth counter */
-	int			nbufs;			/* levels with a query of their own, below the root */
+	int			nbufs;			/* levels with a buffer of their own, below the root */
+	int			nlevels;		/* levels with a query of their own */
 	Oid		   *relids;			/* every relation its queries read */
 	int			nrelids;
 	Oid		   *funcs;			/* functions it calls to render values (casts to json) */
@@ -268,6 +270,7 @@ typedef struct PlanRequest
 	int			max_params;		/* the params the call gives: no $n beyond */
 	bool		by_key;			/* fetch_one: add the primary key condition */
 	int			key_param;		/* ... its parameters follow this many */
+	bool		camel;			/* key_case => 'camel' */
 } PlanRequest;
 
 /* The plan of a running fetch, its relations open and locked. */

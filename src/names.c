@@ -447,3 +447,39 @@ relorm_names_arg(PG_FUNCTION_ARGS)
 	(void) relorm_name_list_arg(PG_GETARG_DATUM(0), text_to_cstring(PG_GETARG_TEXT_PP(1)));
 	PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 }
+
+/*
+ * A name in camelCase, as GraphQL clients expect: each '_' between two
+ * characters goes, and the character after it is upper-cased (created_at:
+ * createdAt, order_items: orderItems); leading and trailing underscores stay
+ * (_private), and only ASCII letters change case.
+ */
+char *
+relorm_camel_case(const char *name)
+{
+	StringInfoData buf;
+	int			len = strlen(name);
+	int			start = 0;
+	int			end = len;
+
+	while (start < len && name[start] == '_')
+		start++;
+	while (end > start && name[end - 1] == '_')
+		end--;
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, name, start);
+	for (int i = start; i < end; i++)
+	{
+		if (name[i] == '_')
+		{
+			while (i + 1 < end && name[i + 1] == '_')
+				i++;
+			if (i + 1 < end)
+				appendStringInfoChar(&buf, pg_ascii_toupper((unsigned char) name[++i]));
+			continue;
+		}
+		appendStringInfoChar(&buf, name[i]);
+	}
+	appendStringInfoString(&buf, name + end);
+	return buf.data;
+}

@@ -16,6 +16,14 @@ bool		relorm_auto_reflect = false;
 int			relorm_max_depth = 100;
 int			relorm_default_depth = 3;
 int			relorm_plan_cache_memory = 32 * 1024;
+int			relorm_key_case = RELORM_KEY_CASE_NONE;
+int			relorm_max_rows = 0;
+
+static const struct config_enum_entry key_case_options[] = {
+	{"none", RELORM_KEY_CASE_NONE, false},
+	{"camel", RELORM_KEY_CASE_CAMEL, false},
+	{NULL, 0, false}
+};
 
 void		_PG_init(void);
 
@@ -60,6 +68,22 @@ _PG_init(void)
 							&relorm_plan_cache_memory,
 							32 * 1024, 0, MAX_KILOBYTES,
 							PGC_USERSET, GUC_UNIT_KB,
+							NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("relorm.key_case",
+							 "How a fetch writes the output keys that come from names: none (as named) or camel (createdAt).",
+							 "Aliases are always written as given. The key_case argument of relorm.fetch and relorm.fetch_one overrides it.",
+							 &relorm_key_case,
+							 RELORM_KEY_CASE_NONE, key_case_options,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("relorm.max_rows",
+							"Most rows a fetch may load for one level (the root, or one relationship); 0 for no limit.",
+							"A fetch that would load more stops with an error naming the level, instead of truncating the tree or exhausting memory.",
+							&relorm_max_rows,
+							0, 0, INT_MAX,
+							PGC_USERSET, 0,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("relorm");

@@ -16,5 +16,14 @@ extern bool relorm_auto_reflect;
 extern int	relorm_max_depth;
 extern int	relorm_default_depth;
 extern int	relorm_plan_cache_memory;
+extern int	relorm_key_case;
+extern int	relorm_max_rows;
+
+/* relorm.key_case */
+typedef enum RelormKeyCase
+{
+	RELORM_KEY_CASE_NONE,		/* keys as the names are */
+	RELORM_KEY_CASE_CAMEL		/* created_at: createdAt */
+} RelormKeyCase;
 
 #endif							/* RELORM_H */

@@ -82,6 +82,23 @@ relorm_resolve_position(ResolveState *rs, int location)
 
 /* ---- fields ---- */
 
+/*
+ * The output key of a name (a column's, a relationship's, an item's): in
+ * camelCase when the fetch asks for it (created_at: createdAt).
+ */
+static const char *
+output_key(ResolveState *rs, const char *name)
+{
+	return rs->camel ? relorm_camel_case(name) : name;
+}
+
+/* An item's key: its alias as written, else the key its name gives. */
+static const char *
+item_key(ResolveState *rs, const ShapeItem *item)
+{
+	return item->alias ? item->alias : output_key(rs, relorm_shape_item_key(item));
+}
+
 static PlanField *
 add_field(List **fields, const char *key, int colidx, int childidx)
 {
@@ -157,7 +174,7 @@ check_exclusions(ResolveState *rs, Oid relid, const ShapeItem *item)
 
 /* Every column but the excluded ones; subtype columns on their subtype's rows only. */
 static void
-add_all_columns(List **fields, Relation rel, List *exclude, ColumnList *cols, int join)
+add_all_columns(ResolveState *rs, List **fields, Relation rel, List *exclude, ColumnList *cols, int join)
 {
 	Oid			relid = RelationGetRelid(rel);
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -184,7 +201,7 @@ add_all_columns(List **fields, Relation rel, List *exclude, ColumnList *cols, in
 		CHECK_FOR_INTERRUPTS();
 		if (att->attisdropped || relorm_name_in(exclude, NameStr(att->attname)))
 			continue;
-		f = add_field(fields, NameStr(att->attname), relorm_resolve_column(cols, join, relid, att->attnum), -1);
+		f = add_field(fields, output_key(rs, NameStr(att->attname)), relorm_resolve_column(cols, join, relid, att->attnum), -1);
 		if (owner_of && disc_col >= 0 && owner_of[att->attnum])
 		{
 			f->type_col = disc_col;
@@ -344,7 +361,7 @@ add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation re
 	const RelormRelationship *via = lvl->rel;
 	ListCell   *lc;
 
-	add_all_columns(fields, rel, exclude, cols, join);
+	add_all_columns(rs, fields, rel, exclude, cols, join);
 	if (rs->tree_depth >= relorm_default_depth)
 		return;
 	foreach(lc, relorm_relationships_of(relid))
@@ -371,7 +388,7 @@ add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation re
 		if (!fragments_trusted(r))
 			continue;			/* another role's SQL: only when named */
 		relorm_resolve_usable(rs, r);
-		add_field(fields, r->name, -1, list_length(*children));
+		add_field(fields, output_key(rs, r->name), -1, list_length(*children));
 		rs->tree_depth++;
 		*children = lappend(*children, resolve_child(rs, owner, lvl, rel, cols, join, r, NULL));
 		rs->tree_depth--;
@@ -406,7 +423,7 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 		{
 			case SHAPE_ALL_COLUMNS:
 				check_exclusions(rs, relid, item);
-				add_all_columns(&fields, rel, item->exclude, cols, join);
+				add_all_columns(rs, &fields, rel, item->exclude, cols, join);
 				break;
 			case SHAPE_DEFAULT_TREE:
 				check_exclusions(rs, relid, item);
@@ -414,7 +431,7 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 				break;
 			case SHAPE_COLUMN:
 			case SHAPE_AGGREGATE:
-				add_field(&fields, relorm_shape_item_key(item), relorm_resolve_value(rs, lvl, relid, item, cols, join), -1);
+				add_field(&fields, item_key(rs, item), relorm_resolve_value(rs, lvl, relid, item, cols, join), -1);
 				break;
 			case SHAPE_RELATIONSHIP:
 				{
@@ -429,7 +446,7 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 								 errhint("Load the joined relationship with !selectin.")));
 					if (!item->render)
 						break;	/* a condition of this level's query, or nothing: rel() */
-					add_field(&fields, relorm_shape_item_key(item), -1, list_length(children))->spread = item->spread;
+					add_field(&fields, item_key(rs, item), -1, list_length(children))->spread = item->spread;
 					children = lappend(children, resolve_child(rs, owner, lvl, rel, cols, join, r, item));
 				}
 				break;
@@ -637,6 +654,7 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 	lvl->limit = -1;
 	lvl->rec_id = -1;
 	lvl->buf_id = -1;
+	lvl->level_id = rs->plan->nlevels++;
 	if (item && via)
 	{
 		lvl->count = item->count;
@@ -682,7 +700,7 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 			lvl->rec_keycols[k] = relorm_resolve_column(&cols, 0, relid, via->local_attnums[k]);
 		lvl->children[n] = lvl;
 		lvl->nchildren = n + 1;
-		lvl->fields[lvl->nfields++] = *add_field(&fl, relorm_shape_item_key(item), -1, n);
+		lvl->fields[lvl->nfields++] = *add_field(&fl, item_key(rs, item), -1, n);
 	}
 	check_duplicate_keys(rs, lvl);
 	lvl->ncols = lvl->nkeycols + cols.n;
@@ -742,6 +760,7 @@ relorm_resolve(LoadPlan *plan, const PlanRequest *req)
 	rs.plan = plan;
 	rs.max_params = req->max_params;
 	rs.shape = relorm_shape_parse(req->shape);
+	rs.camel = req->camel;
 	plan->root = req->root;
 	plan->by_key = req->by_key;
 	plan->key_param = req->key_param;

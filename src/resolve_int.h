@@ -29,6 +29,7 @@ typedef struct ResolveState
 	List	   *relids;			/* every relation the plan's queries read */
 	List	   *names;			/* every name in scope, for the internal prefix */
 	List	   *funcs;			/* functions the values call (computed fields, casts) */
+	bool		camel;			/* output keys in camelCase (key_case => 'camel') */
 } ResolveState;
 
 /* resolve.c */

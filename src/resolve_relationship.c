@@ -17,6 +17,8 @@
 #include "fragment.h"
 #include "miscadmin.h"
 #include "names.h"
+#include "parser/scanner.h"
+#include "parser/gram.h"
 #include "resolve_int.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -174,10 +176,30 @@ relorm_resolve_order(ResolveState *rs, const char *text, Oid relid, const char *
 		OrderRef   *ref;
 
 		if (q->name == NULL || dot->tok != '.' || col->name == NULL ||
-			(prev && prev->tok == '.') || (next && (next->tok == '.' || next->tok == '(')) ||
-			strcmp(q->name, relname) == 0 ||
-			(r = relorm_find_relationship(relid, q->name)) == NULL)
+			(prev && (prev->tok == '.' || prev->tok == TYPECAST || prev->tok == COLLATE)) ||
+			(next && (next->tok == '.' || next->tok == '(')) ||
+			strcmp(q->name, relname) == 0)
 			continue;
+		if ((r = relorm_find_relationship(relid, q->name)) == NULL)
+		{
+			/* name.column names no table in scope: the planner's "missing FROM-clause entry" */
+			List	   *names = NIL;
+			ListCell   *lc;
+
+			foreach(lc, relorm_relationships_of(relid))
+				if (!((RelormRelationship *) lfirst(lc))->many)
+					names = lappend(names, ((RelormRelationship *) lfirst(lc))->name);
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("%s orders by %s.%s, but table %s has no relationship \"%s\"",
+							what, q->name, col->name, relorm_table_label(relid), q->name),
+					 errdetail("The text was: %s", text),
+					 names ?
+					 errhint("Order by a column of the table (%s.column), or of a to-one relationship: %s.",
+							 relname, relorm_join_names(names)) :
+					 errhint("Order by a column of the table (%s.column), or declare a many_to_one or one_to_one relationship to order by its columns.",
+							 relname)));
+		}
 		if (r->many || (r->kind != REL_MANY_TO_ONE && r->kind != REL_ONE_TO_ONE))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

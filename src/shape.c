@@ -458,6 +458,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 	char	   *name;
 	bool		quoted;
 	int			name_pos;
+	int			name_end;
 
 	relorm_shape_skip_space(p);
 	item->location = p->pos;
@@ -491,6 +492,7 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 	}
 	name_pos = p->pos;
 	name = relorm_shape_name(p, &quoted);
+	name_end = p->pos;
 	if (name == NULL)
 		relorm_shape_syntax_error(p, p->text[p->pos] ? "expected a column or relationship name" : "unexpected end of shape",
 						   "A shape is a comma-separated list of columns, \"*\" and relationship(shape), each optionally renamed as alias:item.");
@@ -541,7 +543,8 @@ parse_item(ShapeParser *p, bool nested, ShapeItem *owner)
 		if (item->spread)
 			relorm_shape_syntax_error(p, "a spread relationship cannot be renamed",
 							   "Its fields go into the parent's object: rename them inside, as in ...author(writer:name).");
-		item->alias = name;
+		/* an alias is an output key, not a SQL name: kept as written (createdAt) */
+		item->alias = quoted ? name : pnstrdup(p->text + name_pos, name_end - name_pos);
 		p->pos++;
 		relorm_shape_skip_space(p);
 		if (p->text[p->pos] == '*')
