@@ -289,6 +289,12 @@ hint_words(void)
 	return list_make5("inner", "none", "left", "selectin", "joined");
 }
 
+static int
+compare_candidates(const ListCell *a, const ListCell *b)
+{
+	return strcmp(((Candidate *) lfirst(a))->hint, ((Candidate *) lfirst(b))->hint);
+}
+
 /* The table an embedding names: in the source's schema, else on the search_path. */
 static Oid
 embedded_table(Oid relid, const char *name)
@@ -327,6 +333,7 @@ relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
 	found = candidates(item->name, relid, target, item->fk_hint);
 	if (list_length(found) == 1)
 		return ((Candidate *) linitial(found))->r;
+	list_sort(found, compare_candidates);	/* the errors list them in one order */
 
 	initStringInfo(&list);
 	foreach(lc, found)
@@ -341,6 +348,7 @@ relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
 		List	   *all = candidates(item->name, relid, target, NULL);
 		const char *near;
 
+		list_sort(all, compare_candidates);
 		foreach(lc, all)
 		{
 			Candidate  *c = lfirst(lc);

@@ -153,8 +153,8 @@ relorm_shape_name(ShapeParser *p, bool *quoted)
 }
 
 /*
- * The modifier a word before ':' was probably meant to be (one edit away, or
- * two letters swapped), or NULL: posts(ordr: id) must not quietly become an
+ * The modifier a word before ':' was probably meant to be (one letter left
+ * out or mistyped, or two letters swapped), or NULL: posts(ordr: id) must not quietly become an
  * object with the key "ordr".
  */
 static const char *
@@ -166,7 +166,11 @@ misspelt_modifier(const char *word)
 		int			len = strlen(word);
 		int			d = varstr_levenshtein(word, len, m, strlen(m), 1, 1, 1, false);
 
-		if (d == 1 && len >= 3)
+		/*
+		 * A letter left out or mistyped; not one added, which is as likely
+		 * an alias (orders:count(), limits:...) as a slip.
+		 */
+		if (d == 1 && len >= 3 && len <= (int) strlen(m))
 			return m;
 		if (d == 2 && len == (int) strlen(m))
 		{
