@@ -2,8 +2,8 @@
 -- relationship kind (one-to-many, many-to-one, one-to-one from both sides,
 -- many-to-many with an association object, self-referential, view-only over a
 -- table and over a view, composite keys, a polymorphic target), columns of
--- many types (with NULLs, NaN, infinities, unicode), and a role without
--- rights on one table.  Loaded by relorm-fuzz before it starts.
+-- many types (with NULLs, NaN, infinities, unicode, JSON), computed fields,
+-- and a role without rights on one table.  Loaded by relorm-fuzz before it starts.
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS fuzz CASCADE;
 CREATE SCHEMA fuzz;
@@ -68,6 +68,9 @@ CREATE VIEW recent_posts AS SELECT * FROM posts WHERE created_at > '2026-01-05';
 SELECT count(*) FROM relorm.viewonly('users', 'recent', 'recent_posts', join_on => 'recent_posts.author_id = users.id');
 SELECT count(*) FROM relorm.viewonly('users', 'first_post', 'posts',
        join_on => 'posts.author_id = users.id AND posts.id = (SELECT min(p.id) FROM fuzz.posts p WHERE p.author_id = users.id)', many => false);
+-- computed fields: functions of a row type in the table's schema
+CREATE FUNCTION title_len(p posts) RETURNS int LANGUAGE sql STABLE AS $$ SELECT length(p.title) $$;
+CREATE FUNCTION label(u users) RETURNS text LANGUAGE sql STABLE AS $$ SELECT u.name || coalesce(' <' || u.email || '>', '') $$;
 SELECT relorm.polymorphic('staff', 'kind', 'staff');
 SELECT relorm.subtype('staff', 'manager', '{salary}');
 SELECT relorm.subtype('staff', 'seller', '{commission,rate}');

@@ -100,6 +100,14 @@ SELECT * FROM compare(
           FROM (SELECT p.kind, sum(l.qty) AS s FROM lines l JOIN products p ON p.id = l.product_id
                  WHERE l.order_id = o.id GROUP BY 1) g), '[]')) ORDER BY o.id) FROM orders o WHERE o.customer_id = c.id), '[]'))
       ORDER BY c.id) FROM customers c WHERE c.id <= 3$$);
+-- a relationship's declared order_by orders its rows, not its groups
+SELECT count(*) FROM relorm.viewonly('customers', 'recent_orders', 'orders', join_on => 'orders.customer_id = customers.id',
+                                     order_by => 'placed DESC');
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('customers', 'id,recent_orders(status,count())', 'id <= 4')$$,
+  $$SELECT json_agg(json_build_object('id', c.id, 'recent_orders', coalesce((SELECT json_agg(json_build_object('status', status,
+      'count', n) ORDER BY status) FROM (SELECT status, count(*) AS n FROM orders o WHERE o.customer_id = c.id GROUP BY 1) g), '[]'))
+      ORDER BY c.id) FROM customers c WHERE c.id <= 4$$);
 -- the old form is a number
 SELECT relorm.fetch('customers', 'id,orders(count)', 'id IN (1, 10)');
 -- an aggregate of the filter's rows only, with !inner

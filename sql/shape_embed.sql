@@ -93,6 +93,12 @@ SELECT * FROM compare(
 SELECT * FROM compare(
   $$SELECT relorm.fetch('users', 'id,profiles(),posts!author_id()')$$,
   $$SELECT json_agg(json_build_object('id', u.id) ORDER BY u.id) FROM users u$$);
+-- aggregates of the association row's columns
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('posts', 'id,tags(count(),first:post_tags.added.min())')$$,
+  $$SELECT json_agg(json_build_object('id', p.id, 'tags', json_build_array(json_build_object('count',
+      (SELECT count(*) FROM post_tags pt WHERE pt.post_id = p.id),
+      'first', (SELECT min(added) FROM post_tags pt WHERE pt.post_id = p.id)))) ORDER BY p.id) FROM posts p$$);
 -- aggregates and spreads through embeddings
 SELECT * FROM compare(
   $$SELECT relorm.fetch('users', 'id,...posts!author_id(n:count()),...profiles(bio)')$$,

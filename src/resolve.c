@@ -626,7 +626,7 @@ resolve_level_order(ResolveState *rs, PlanLevel *lvl, const ShapeItem *item)
 		return;
 	if (item && item->order)
 		lvl->order = relorm_resolve_order(rs, item->order, r->target, psprintf("order: of \"%s\"", item->name), lvl);
-	else if (r->order_by)
+	else if (r->order_by && !lvl->grouped)	/* it orders rows; a grouped level's are groups */
 		lvl->order = relorm_resolve_order(rs, r->order_by, r->target, "order_by of a relationship", lvl);
 }
 

@@ -191,7 +191,7 @@ relorm_shape_value_item(ShapeParser *p, ShapeItem *item)
 	if (relorm_shape_looking_at(p, "::"))
 		item->cast = parse_cast(p);
 	relorm_shape_skip_space(p);
-	if (item->kind == SHAPE_COLUMN && item->qualifier == NULL && parse_aggregate_call(p, &item->aggregate))
+	if (item->kind == SHAPE_COLUMN && parse_aggregate_call(p, &item->aggregate))
 	{
 		item->kind = SHAPE_AGGREGATE;
 		item->value_cast = item->cast;
