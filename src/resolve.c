@@ -371,6 +371,8 @@ add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation re
 		CHECK_FOR_INTERRUPTS();
 		if (relorm_name_in(exclude, r->name) || named_explicitly(siblings, r->name))
 			continue;
+		if (get_attnum(relid, r->name) > 0)
+			continue;			/* named like its FK column, which '*' renders: only when named */
 		if (via && is_reverse(r, via))
 			continue;
 		if (strcmp(r->lazy, "raise") == 0)

@@ -227,6 +227,28 @@ column_list(Oid relid, const AttrNumber *cols, int n)
 	return buf.data;
 }
 
+/*
+ * The foreign keys of table from to table to that hint (NULL: any) picks,
+ * each a candidate from relid: outgoing when from is relid.
+ */
+static List *
+fk_candidates(List *found, const char *name, Oid relid, Oid from, Oid to, bool outgoing, const char *hint)
+{
+	ListCell   *lc;
+
+	foreach(lc, foreign_keys(is_on, from))
+	{
+		ForeignKey *fk = lfirst(lc);
+
+		if (fk->to == to && hint_names_fk(hint, fk, outgoing))
+			found = lappend(found, candidate(fk_relationship(name, relid, fk, outgoing), fk_hint_of(fk, outgoing),
+											 psprintf("%s (%s) references %s", relorm_table_label(from),
+													  column_list(from, fk->from_cols, fk->nkeys),
+													  relorm_table_label(to))));
+	}
+	return found;
+}
+
 /* Every way to embed target from relid that hint (NULL: any) picks. */
 static List *
 candidates(const char *name, Oid relid, Oid target, const char *hint)
@@ -234,28 +256,9 @@ candidates(const char *name, Oid relid, Oid target, const char *hint)
 	List	   *found = NIL;
 	ListCell   *lc;
 
-	/* a foreign key of relid to the target: to-one */
-	foreach(lc, foreign_keys(is_on, relid))
-	{
-		ForeignKey *fk = lfirst(lc);
-
-		if (fk->to == target && hint_names_fk(hint, fk, true))
-			found = lappend(found, candidate(fk_relationship(name, relid, fk, true), fk_hint_of(fk, true),
-											 psprintf("%s (%s) references %s", relorm_table_label(relid),
-													  column_list(relid, fk->from_cols, fk->nkeys),
-													  relorm_table_label(target))));
-	}
-	/* a foreign key of the target to relid: to-many, or to-one when unique */
-	foreach(lc, foreign_keys(is_on, target))
-	{
-		ForeignKey *fk = lfirst(lc);
-
-		if (fk->to == relid && hint_names_fk(hint, fk, false))
-			found = lappend(found, candidate(fk_relationship(name, relid, fk, false), fk_hint_of(fk, false),
-											 psprintf("%s (%s) references %s", relorm_table_label(target),
-													  column_list(target, fk->from_cols, fk->nkeys),
-													  relorm_table_label(relid))));
-	}
+	/* a foreign key of relid to the target: to-one; of the target to relid: to-many, or to-one when unique */
+	found = fk_candidates(found, name, relid, relid, target, true, hint);
+	found = fk_candidates(found, name, relid, target, relid, false, hint);
 	/* a junction: its primary key holds a foreign key to each */
 	foreach(lc, foreign_keys(references, relid))
 	{
@@ -295,6 +298,21 @@ compare_candidates(const ListCell *a, const ListCell *b)
 	return strcmp(((Candidate *) lfirst(a))->hint, ((Candidate *) lfirst(b))->hint);
 }
 
+/* A hint that is no hint word and names no foreign key. */
+static void
+unknown_hint(ResolveState *rs, const ShapeItem *item)
+{
+	const char *near = relorm_nearest_name(item->fk_hint, hint_words());
+
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("unknown hint \"!%s\" at position %d of the shape", item->fk_hint,
+					relorm_resolve_position(rs, item->fk_hint_location)),
+			 errdetail("Shape: %s", rs->shape->text),
+			 near ? errhint("Perhaps you meant !%s.", near) :
+			 errhint("The hints are !inner, !none and !left, the strategies !selectin, !joined and !select, and, after a table's name, a foreign key (its constraint or column) or a junction table.")));
+}
+
 /* The table an embedding names: in the source's schema, else on the search_path. */
 static Oid
 embedded_table(Oid relid, const char *name)
@@ -320,14 +338,7 @@ relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
 	{
 		if (item->fk_hint == NULL)
 			return NULL;
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("unknown hint \"!%s\" at position %d of the shape", item->fk_hint,
-						relorm_resolve_position(rs, item->fk_hint_location)),
-				 errdetail("Shape: %s", rs->shape->text),
-				 relorm_nearest_name(item->fk_hint, hint_words()) ?
-				 errhint("Perhaps you meant !%s.", relorm_nearest_name(item->fk_hint, hint_words())) :
-				 errhint("The hints are !inner, !none and !left, the strategies !selectin, !joined and !select, and, after a table's name, a foreign key (its constraint or column) or a junction table.")));
+		unknown_hint(rs, item);
 	}
 	rs->plan->embeds = true;
 	found = candidates(item->name, relid, target, item->fk_hint);
@@ -346,7 +357,6 @@ relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
 	if (found == NIL)
 	{
 		List	   *all = candidates(item->name, relid, target, NULL);
-		const char *near;
 
 		list_sort(all, compare_candidates);
 		foreach(lc, all)
@@ -356,13 +366,8 @@ relorm_resolve_embedding(ResolveState *rs, Oid relid, const ShapeItem *item)
 			appendStringInfo(&list, "%s%s!%s", foreach_current_index(lc) ? ", " : "", item->name,
 							 quote_identifier(c->hint));
 		}
-		if (item->fk_hint && (near = relorm_nearest_name(item->fk_hint, hint_words())) != NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("unknown hint \"!%s\" at position %d of the shape", item->fk_hint,
-							relorm_resolve_position(rs, item->fk_hint_location)),
-					 errdetail("Shape: %s", rs->shape->text),
-					 errhint("Perhaps you meant !%s.", near)));
+		if (item->fk_hint && relorm_nearest_name(item->fk_hint, hint_words()) != NULL)
+			unknown_hint(rs, item);	/* a misspelt hint, more likely than a foreign key */
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 item->fk_hint ?
