@@ -334,7 +334,8 @@ usage AS (
     SELECT r.source AS rsource, r.name AS rname, u.tbl, u.col
       FROM relorm.relationship r
      CROSS JOIN LATERAL (
-           SELECT r.source, x FROM pg_catalog.unnest(r.local_columns) x WHERE r.kind OPERATOR(pg_catalog.<>) 'viewonly'
+           SELECT r.source, x FROM pg_catalog.unnest(r.local_columns) x
+            WHERE r.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[])
            UNION ALL SELECT r.target, x FROM pg_catalog.unnest(r.remote_columns) x
            UNION ALL SELECT r.secondary, x FROM pg_catalog.unnest(r.secondary_local_columns) x
            UNION ALL SELECT r.secondary, x FROM pg_catalog.unnest(r.secondary_remote_columns) x) AS u(tbl, col)
@@ -357,7 +358,7 @@ fk_of AS (
              WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
            END AS con
       FROM relorm.relationship r
-     WHERE r.kind OPERATOR(pg_catalog.<>) 'viewonly'
+     WHERE r.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[])
 )
 SELECT x.severity, x.object, x.problem, x.fix_sql
   FROM (
@@ -408,7 +409,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                -- the reverse direction declared on its own
                (SELECT p.name FROM relorm.relationship p
                  WHERE p.source OPERATOR(pg_catalog.=) e.target AND p.target OPERATOR(pg_catalog.=) e.source
-                   AND p.back_populates IS NULL AND p.kind OPERATOR(pg_catalog.<>) 'viewonly'
+                   AND p.back_populates IS NULL AND p.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[])
                    AND p.local_columns OPERATOR(pg_catalog.=) e.remote_columns
                    AND p.remote_columns OPERATOR(pg_catalog.=) e.local_columns
                    AND (p.source, p.name) OPERATOR(pg_catalog.<>) (e.source, e.name)
@@ -423,7 +424,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                     ELSE relorm._singular(t.relname) END)), NULL)
       FROM edge e
       JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) e.source
-     WHERE e.back_populates IS NULL AND e.kind OPERATOR(pg_catalog.<>) 'viewonly'
+     WHERE e.back_populates IS NULL AND e.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[])
     UNION ALL
     -- joined loading of a collection multiplies the parent rows
     SELECT 'warning', pg_catalog.format('relationship %I of %s', r.name, r.source),
@@ -510,3 +511,58 @@ AS 'MODULE_PATHNAME', 'relorm_fetch_one' LANGUAGE C CALLED ON NULL INPUT STABLE 
 COMMENT ON FUNCTION relorm.fetch_one(pg_catalog.regclass, pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb,
                                      pg_catalog.text)
     IS 'relorm: the JSON tree of the row with this primary key, or NULL';
+
+-- Computed relationships (relorm.computed): a function of the source's row type
+-- returning the target's rows, stored by OID (a CREATE OR REPLACE keeps it, a
+-- DROP FUNCTION removes the relationship).
+ALTER TABLE relorm.relationship ADD COLUMN function pg_catalog.regprocedure;
+COMMENT ON COLUMN relorm.relationship.function IS
+    'relorm: a computed relationship''s function, of the source''s row type, returning the target''s rows';
+ALTER TABLE relorm.relationship DROP CONSTRAINT relationship_kind_check;
+ALTER TABLE relorm.relationship ADD CONSTRAINT relationship_kind_check CHECK (kind IN
+    ('one_to_many', 'many_to_one', 'one_to_one', 'many_to_many', 'viewonly', 'computed'));
+ALTER TABLE relorm.relationship ADD CONSTRAINT relationship_function_check CHECK (
+    (kind OPERATOR(pg_catalog.=) 'computed') OPERATOR(pg_catalog.=) (function IS NOT NULL));
+ALTER TABLE relorm.relationship DROP CONSTRAINT relationship_columns_check;
+ALTER TABLE relorm.relationship ADD CONSTRAINT relationship_columns_check CHECK (
+    pg_catalog.cardinality(local_columns) OPERATOR(pg_catalog.=) pg_catalog.cardinality(remote_columns)
+    OR kind OPERATOR(pg_catalog.=) ANY ('{viewonly,computed}'::pg_catalog.text[]));
+
+CREATE OR REPLACE VIEW relorm.relationships AS
+SELECT r.source,
+       r.name,
+       r.target,
+       r.kind,
+       r.many,
+       r.local_columns,
+       r.remote_columns,
+       r.secondary,
+       r.secondary_local_columns,
+       r.secondary_remote_columns,
+       r.back_populates,
+       r.on_delete,
+       r.on_update,
+       r.orphans,
+       r.lazy AS loading,
+       r.order_by,
+       r.join_on,
+       CASE r.fk_side
+         WHEN 'source' THEN relorm.constraint_of(r.source, r.local_columns, r.target, r.remote_columns)
+         WHEN 'target' THEN relorm.constraint_of(r.target, r.remote_columns, r.source, r.local_columns)
+         WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
+       END AS constraint_name,
+       r.status,
+       r.target_type,
+       r.fragments_by,
+       r.function
+  FROM relorm.relationship r;
+
+CREATE FUNCTION relorm.computed(
+    source pg_catalog.regclass, name pg_catalog.text, function pg_catalog.regprocedure,
+    lazy pg_catalog.text DEFAULT NULL,
+    order_by pg_catalog.text DEFAULT NULL)
+RETURNS SETOF pg_catalog.text
+AS 'MODULE_PATHNAME', 'relorm_computed' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+COMMENT ON FUNCTION relorm.computed(pg_catalog.regclass, pg_catalog.text, pg_catalog.regprocedure, pg_catalog.text,
+                                    pg_catalog.text)
+    IS 'relorm: declares a relationship whose rows a function of the source''s row returns';

@@ -206,7 +206,7 @@ record_fragments_author(const RelormDirection *dir)
 						 3, types, values, NULL);
 }
 
-#define NARGS 19
+#define NARGS 20
 
 /* Inserts the direction, or updates the options of the same stored edge. */
 void
@@ -214,7 +214,7 @@ relorm_save_direction(const RelormDirection *dir)
 {
 	Oid			types[NARGS] = {REGCLASSOID, TEXTOID, REGCLASSOID, TEXTOID, BOOLOID, NAMEARRAYOID,
 	NAMEARRAYOID, TEXTOID, REGCLASSOID, NAMEARRAYOID, NAMEARRAYOID, TEXTOID, TEXTOID, TEXTOID,
-	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, REGPROCEDUREOID};
 	Datum		values[NARGS];
 	char		nulls[NARGS];
 	char	   *what = NULL;
@@ -236,7 +236,9 @@ relorm_save_direction(const RelormDirection *dir)
 	nulls[9] = OidIsValid(dir->secondary) ? ' ' : 'n';
 	values[10] = relorm_name_array(dir->secondary_remote_columns);
 	nulls[10] = OidIsValid(dir->secondary) ? ' ' : 'n';
-	for (int i = 7; i < NARGS; i++)
+	values[19] = ObjectIdGetDatum(dir->function);
+	nulls[19] = OidIsValid(dir->function) ? ' ' : 'n';
+	for (int i = 7; i < NARGS - 1; i++)
 	{
 		if (i >= 8 && i <= 10)
 			continue;
@@ -247,8 +249,9 @@ relorm_save_direction(const RelormDirection *dir)
 	}
 
 	/*
-	 * target_type (0.2) is written only when given, so that the module also
-	 * declares into 0.1 catalogs until ALTER EXTENSION relorm UPDATE runs.
+	 * target_type (0.2) and function (0.3) are written only when given, so
+	 * that the module also declares into older catalogs until ALTER
+	 * EXTENSION relorm UPDATE runs.
 	 */
 	if (stored_direction(dir, &what) == DIRECTION_SAME)
 		relorm_exec_as_owner(psprintf("UPDATE relorm.relationship SET"
@@ -258,21 +261,24 @@ relorm_save_direction(const RelormDirection *dir)
 									  " on_update = COALESCE($15, on_update),"
 									  " orphans = COALESCE($16, orphans),"
 									  " lazy = COALESCE($17, lazy),"
-									  " order_by = COALESCE($18, order_by),%s"
+									  " order_by = COALESCE($18, order_by),%s%s"
 									  " status = 'ok'"
 									  " WHERE source OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2",
-									  dir->target_type ? " target_type = $19," : ""),
-							 dir->target_type ? NARGS : NARGS - 1, types, values, nulls);
+									  dir->target_type ? " target_type = $19," : "",
+									  OidIsValid(dir->function) ? " function = $20," : ""),
+							 NARGS, types, values, nulls);
 	else
 		relorm_exec_as_owner(psprintf("INSERT INTO relorm.relationship (source, name, target, kind, many,"
 									  " local_columns, remote_columns, fk_side, secondary, secondary_local_columns,"
 									  " secondary_remote_columns, join_on, back_populates, on_delete, on_update,"
-									  " orphans, lazy, order_by%s)"
+									  " orphans, lazy, order_by%s%s)"
 									  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-									  " $16, COALESCE($17, 'select'), $18%s)",
+									  " $16, COALESCE($17, 'select'), $18%s%s)",
 									  dir->target_type ? ", target_type" : "",
-									  dir->target_type ? ", $19" : ""),
-							 dir->target_type ? NARGS : NARGS - 1, types, values, nulls);
+									  OidIsValid(dir->function) ? ", function" : "",
+									  dir->target_type ? ", $19" : "",
+									  OidIsValid(dir->function) ? ", $20" : ""),
+							 NARGS, types, values, nulls);
 	record_fragments_author(dir);
 }
 

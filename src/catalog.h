@@ -29,6 +29,7 @@ typedef struct RelormDirection
 	const char *lazy;			/* NULL: keep the stored one ('select' when new) */
 	const char *order_by;		/* NULL: keep the stored one */
 	const char *target_type;	/* the subtype of a polymorphic target, or NULL */
+	Oid			function;		/* computed: the function returning the rows */
 } RelormDirection;
 
 extern void relorm_check_relationship_name(Oid source, const char *name, const char *argname);

@@ -89,7 +89,8 @@ relorm_cache_register_reset_hook(RelormCacheResetHook hook)
 	reset_hook = hook;
 }
 
-static const char *const kind_names[] = {"one_to_many", "many_to_one", "one_to_one", "many_to_many", "viewonly"};
+static const char *const kind_names[] = {"one_to_many", "many_to_one", "one_to_one", "many_to_many", "viewonly",
+"computed"};
 
 /* A kind as the catalog names it. */
 const char *
@@ -208,21 +209,24 @@ read_relationships(Oid nsp)
 	int			ret;
 	bool		has_target_type;
 	bool		has_fragments_by;
+	bool		has_function;
 
 	/* target_type came with 0.2, fragments_by with 0.3: until ALTER EXTENSION UPDATE, read them as NULL */
 	has_target_type = get_attnum(get_relname_relid("relationship", nsp), "target_type") > 0;
 	has_fragments_by = get_attnum(get_relname_relid("relationship", nsp), "fragments_by") > 0;
+	has_function = get_attnum(get_relname_relid("relationship", nsp), "function") > 0;
 	ret = SPI_execute(psprintf("SELECT r.source::pg_catalog.oid, r.name, r.target::pg_catalog.oid, r.kind, r.many,"
 							   " r.local_columns, r.remote_columns, r.secondary::pg_catalog.oid,"
 							   " r.secondary_local_columns, r.secondary_remote_columns, r.join_on, r.lazy, r.order_by,"
 							   " %s, b.discriminator::pg_catalog.text, r.fk_side OPERATOR(pg_catalog.=) 'source',"
-							   " %s::pg_catalog.oid"
+							   " %s::pg_catalog.oid, %s::pg_catalog.oid"
 							   " FROM relorm.relationship r"
 							   " LEFT JOIN relorm.polymorphic_base b ON b.base OPERATOR(pg_catalog.=) r.target"
 							   " AND %s IS NOT NULL"
 							   " ORDER BY r.source, r.name",
 							   has_target_type ? "r.target_type" : "NULL::pg_catalog.text",
 							   has_fragments_by ? "r.fragments_by" : "NULL",
+							   has_function ? "r.function" : "NULL",
 							   has_target_type ? "r.target_type" : "NULL::pg_catalog.text"), true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read relorm.relationship: %s", SPI_result_code_string(ret));
@@ -264,9 +268,14 @@ read_relationships(Oid nsp)
 		r->fragments_by = DatumGetObjectId(SPI_getbinval(tup, desc, 17, &isnull));
 		if (isnull)
 			r->fragments_by = InvalidOid;
+		r->function = DatumGetObjectId(SPI_getbinval(tup, desc, 18, &isnull));
+		if (isnull)
+			r->function = InvalidOid;
+		if (r->kind == REL_COMPUTED && !SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(r->function)))
+			continue;			/* its function is gone */
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
 		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
-											r->kind == REL_VIEWONLY ? 0 : r->nkeys);
+											relorm_rel_by_subquery(r) ? 0 : r->nkeys);
 
 		watch(r->source);
 		watch(r->target);
@@ -451,7 +460,7 @@ RelormRelationship *
 relorm_copy_relationship(const RelormRelationship *r)
 {
 	RelormRelationship *c = palloc(sizeof(RelormRelationship));
-	int			nremote = r->kind == REL_VIEWONLY ? 0 : r->nkeys;
+	int			nremote = relorm_rel_by_subquery(r) ? 0 : r->nkeys;
 
 	*c = *r;
 	c->name = pstrdup(r->name);

@@ -17,7 +17,8 @@ typedef enum RelKind
 	REL_MANY_TO_ONE,
 	REL_ONE_TO_ONE,
 	REL_MANY_TO_MANY,
-	REL_VIEWONLY
+	REL_VIEWONLY,
+	REL_COMPUTED				/* a function of the source's row returning the target's rows */
 } RelKind;
 
 typedef struct RelormRelationship
@@ -36,6 +37,7 @@ typedef struct RelormRelationship
 	char	   *target_discriminator;	/* ... told by this column */
 	bool		fk_on_source;	/* the foreign key is on the source's columns */
 	Oid			fragments_by;	/* the role that wrote join_on and order_by, or InvalidOid */
+	Oid			function;		/* computed: the function of the source's row */
 	int			nkeys;
 	/* names as stored, and attnums (InvalidAttrNumber when the column is gone) */
 	char	  **local_names;
@@ -68,6 +70,16 @@ extern const RelormRelationship *relorm_find_relationship(Oid source, const char
 extern const RelormPolymorphic *relorm_polymorphic_of(Oid relid);
 extern RelormRelationship *relorm_copy_relationship(const RelormRelationship *r);
 extern const char *relorm_kind_name(RelKind kind);
+
+/*
+ * Whether a relationship's rows are reached through a subquery carrying the
+ * source's key (view-only, computed): no target columns match the key.
+ */
+static inline bool
+relorm_rel_by_subquery(const RelormRelationship *r)
+{
+	return r->kind == REL_VIEWONLY || r->kind == REL_COMPUTED;
+}
 
 /* Callback run when the cache is dropped; the load plan cache registers one. */
 typedef void (*RelormCacheResetHook) (void);

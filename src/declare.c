@@ -19,6 +19,7 @@
 #include "utils/syscache.h"
 
 #include "catalog.h"
+#include "declare.h"
 #include "ddl.h"
 #include "fragment.h"
 #include "names.h"
@@ -33,8 +34,8 @@ PG_FUNCTION_INFO_V1(relorm_polymorphic);
 PG_FUNCTION_INFO_V1(relorm_subtype);
 
 
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *argname)
+void
+relorm_require_arg(FunctionCallInfo fcinfo, int n, const char *argname)
 {
 	if (PG_ARGISNULL(n))
 		ereport(ERROR,
@@ -102,8 +103,8 @@ check_back_name(const RelormTable *source, const RelormTable *target, const char
 }
 
 /* Declarations on these tables wait for each other (relorm_declaration_lock). */
-static void
-lock_declaration(Oid a, Oid b)
+void
+relorm_lock_declaration(Oid a, Oid b)
 {
 	Oid			relids[2] = {a, b};
 
@@ -114,8 +115,8 @@ lock_declaration(Oid a, Oid b)
  * The end of a declaration: the DDL statements it ran become the rows of its
  * SETOF text result, and SPI is finished.
  */
-static Datum
-finish_declaration(FunctionCallInfo fcinfo, RelormDdl *ddl)
+Datum
+relorm_finish_declaration(FunctionCallInfo fcinfo, RelormDdl *ddl)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ListCell   *lc;
@@ -136,8 +137,8 @@ finish_declaration(FunctionCallInfo fcinfo, RelormDdl *ddl)
  * into the parent's own query, which only makes sense for a to-one side: for
  * a collection it is SQLAlchemy's "joinedload for one-to-many" mistake.
  */
-static const char *
-check_lazy(const char *value, bool many, const char *argname)
+const char *
+relorm_check_lazy(const char *value, bool many, const char *argname)
 {
 	static const char *const strategies[] = {"selectin", "joined", "select", "raise", "noload"};
 	const char *v;
@@ -233,14 +234,14 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 	bool		many = !fk_on_source && !unique;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	require_arg(fcinfo, ARG_NAME, "name");
+	relorm_require_arg(fcinfo, ARG_NAME, "name");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(ARG_NAME));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
 	relorm_table_open(PG_ARGISNULL(ARG_SOURCE) ? InvalidOid : PG_GETARG_OID(ARG_SOURCE), "source", true, &source);
 	relorm_table_open(PG_ARGISNULL(ARG_TARGET) ? InvalidOid : PG_GETARG_OID(ARG_TARGET), "target", true, &target);
-	lock_declaration(source.relid, target.relid);
+	relorm_lock_declaration(source.relid, target.relid);
 
 	memset(&fk, 0, sizeof(fk));
 	fk.child = fk_on_source ? &source : &target;
@@ -268,7 +269,7 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 	fwd.remote_columns = fk_on_source ? fk.key : fk.columns;
 	fwd.fk_side = fk_on_source ? "source" : "target";
 	fwd.back_populates = back_name;
-	fwd.lazy = check_lazy(relorm_text_arg(fcinfo, ARG_LAZY), fwd.many, "lazy");
+	fwd.lazy = relorm_check_lazy(relorm_text_arg(fcinfo, ARG_LAZY), fwd.many, "lazy");
 	fwd.order_by = check_order_by(relorm_text_arg(fcinfo, ARG_ORDER_BY), &target, "order_by");
 	fwd.target_type = target_type_arg(fcinfo, unique ? ARG_FK_ON + 1 : ARG_FK_ON, target.relid);
 	relorm_check_direction(&fwd);
@@ -286,7 +287,7 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 		back.remote_columns = fwd.local_columns;
 		back.fk_side = fk_on_source ? "target" : "source";
 		back.back_populates = name;
-		back.lazy = check_lazy(relorm_text_arg(fcinfo, ARG_BACK_LAZY), back.many, "back_lazy");
+		back.lazy = relorm_check_lazy(relorm_text_arg(fcinfo, ARG_BACK_LAZY), back.many, "back_lazy");
 		back.order_by = check_order_by(relorm_text_arg(fcinfo, ARG_BACK_ORDER_BY), &source, "back_order_by");
 		relorm_check_direction(&back);
 	}
@@ -304,7 +305,7 @@ declare_fk_relationship(FunctionCallInfo fcinfo, const char *kind, const char *b
 	if (back_name)
 		relorm_save_direction(&back);
 
-	return finish_declaration(fcinfo, &ddl);
+	return relorm_finish_declaration(fcinfo, &ddl);
 }
 
 Datum
@@ -363,13 +364,13 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	Oid			secid;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	require_arg(fcinfo, M2M_NAME, "name");
+	relorm_require_arg(fcinfo, M2M_NAME, "name");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(M2M_NAME));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	relorm_table_open(PG_ARGISNULL(M2M_SOURCE) ? InvalidOid : PG_GETARG_OID(M2M_SOURCE), "source", true, &source);
 	relorm_table_open(PG_ARGISNULL(M2M_TARGET) ? InvalidOid : PG_GETARG_OID(M2M_TARGET), "target", true, &target);
-	lock_declaration(source.relid, target.relid);
+	relorm_lock_declaration(source.relid, target.relid);
 
 	if (!PG_ARGISNULL(M2M_ORPHANS))
 	{
@@ -440,7 +441,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	fwd.secondary_remote_columns = to_target.columns;
 	fwd.back_populates = back_name;
 	fwd.orphans = orphans;
-	fwd.lazy = check_lazy(relorm_text_arg(fcinfo, M2M_LAZY), true, "lazy");
+	fwd.lazy = relorm_check_lazy(relorm_text_arg(fcinfo, M2M_LAZY), true, "lazy");
 	fwd.order_by = check_order_by(relorm_text_arg(fcinfo, M2M_ORDER_BY), &target, "order_by");
 	fwd.target_type = target_type_arg(fcinfo, M2M_BACK_ORDER_BY + 1, target.relid);
 	relorm_check_direction(&fwd);
@@ -459,7 +460,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 		back.secondary_local_columns = to_target.columns;
 		back.secondary_remote_columns = to_source.columns;
 		back.back_populates = name;
-		back.lazy = check_lazy(relorm_text_arg(fcinfo, M2M_BACK_LAZY), true, "back_lazy");
+		back.lazy = relorm_check_lazy(relorm_text_arg(fcinfo, M2M_BACK_LAZY), true, "back_lazy");
 		back.order_by = check_order_by(relorm_text_arg(fcinfo, M2M_BACK_ORDER_BY), &source, "back_order_by");
 		back.secondary = fwd.secondary;
 		relorm_check_direction(&back);
@@ -492,7 +493,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	if (back_name)
 		relorm_save_direction(&back);
 
-	return finish_declaration(fcinfo, &ddl);
+	return relorm_finish_declaration(fcinfo, &ddl);
 }
 
 /*
@@ -513,9 +514,9 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 	RelormDdl	ddl = {NIL};
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	require_arg(fcinfo, 1, "name");
-	require_arg(fcinfo, 2, "target");
-	require_arg(fcinfo, 3, "join_on");
+	relorm_require_arg(fcinfo, 1, "name");
+	relorm_require_arg(fcinfo, 2, "target");
+	relorm_require_arg(fcinfo, 3, "join_on");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", true, &source);
@@ -531,7 +532,7 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("target of a view-only relationship must be a table or a view")));
 	relorm_refuse_temporary(targetid, "target");
-	lock_declaration(source.relid, targetid);
+	relorm_lock_declaration(source.relid, targetid);
 	join_on = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	relorm_check_expression(join_on, "join_on");
 
@@ -557,19 +558,30 @@ relorm_viewonly(PG_FUNCTION_ARGS)
 				 errdetail("A fetch groups the related rows by the source's primary key."),
 				 errhint("Add a primary key to %s.", source.qualname)));
 	dir.join_on = join_on;
-	dir.lazy = check_lazy(relorm_text_arg(fcinfo, 5), dir.many, "lazy");
-	if (!PG_ARGISNULL(6))
-	{
-		relorm_check_order_list(relorm_text_arg(fcinfo, 6), "order_by");
-		if (SPI_prepare(psprintf("SELECT 1 FROM %s AS %s ORDER BY %s", relorm_qualified_table(targetid),
-								 quote_identifier(target_alias), relorm_embed_order_list(relorm_text_arg(fcinfo, 6))), 0, NULL) == NULL)
-			elog(ERROR, "could not check argument \"order_by\"");
-		dir.order_by = relorm_text_arg(fcinfo, 6);
-	}
+	dir.lazy = relorm_check_lazy(relorm_text_arg(fcinfo, 5), dir.many, "lazy");
+	dir.order_by = relorm_order_by_arg(fcinfo, 6, targetid, target_alias);
 	dir.target_type = target_type_arg(fcinfo, 7, targetid);
 	relorm_save_direction(&dir);
 
-	return finish_declaration(fcinfo, &ddl);
+	return relorm_finish_declaration(fcinfo, &ddl);
+}
+
+/*
+ * order_by => '...': an ordering list of the target's columns, which the
+ * target's name (alias) qualifies, checked by preparing it; NULL when none.
+ */
+const char *
+relorm_order_by_arg(FunctionCallInfo fcinfo, int n, Oid target, const char *alias)
+{
+	const char *order_by = relorm_text_arg(fcinfo, n);
+
+	if (order_by == NULL)
+		return NULL;
+	relorm_check_order_list(order_by, "order_by");
+	if (SPI_prepare(psprintf("SELECT 1 FROM %s AS %s ORDER BY %s", relorm_qualified_table(target),
+							 quote_identifier(alias), relorm_embed_order_list(order_by)), 0, NULL) == NULL)
+		elog(ERROR, "could not check argument \"order_by\"");
+	return order_by;
 }
 
 /*
@@ -622,7 +634,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	require_arg(fcinfo, 1, "name");
+	relorm_require_arg(fcinfo, 1, "name");
 	name = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -634,7 +646,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	}
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", true, &source);
-	lock_declaration(source.relid, InvalidOid);
+	relorm_lock_declaration(source.relid, InvalidOid);
 
 	values[0] = ObjectIdGetDatum(source.relid);
 	values[1] = CStringGetTextDatum(name);
@@ -720,7 +732,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 		}
 	}
 
-	return finish_declaration(fcinfo, &ddl);
+	return relorm_finish_declaration(fcinfo, &ddl);
 }
 
 /*
@@ -735,12 +747,12 @@ relorm_polymorphic(PG_FUNCTION_ARGS)
 	Oid			types[3] = {REGCLASSOID, NAMEOID, TEXTOID};
 	Datum		values[3];
 
-	require_arg(fcinfo, 1, "discriminator");
-	require_arg(fcinfo, 2, "identity");
+	relorm_require_arg(fcinfo, 1, "discriminator");
+	relorm_require_arg(fcinfo, 2, "identity");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, &base);
-	lock_declaration(base.relid, InvalidOid);
+	relorm_lock_declaration(base.relid, InvalidOid);
 	discriminator = NameStr(*PG_GETARG_NAME(1));
 	relorm_require_columns(&base, list_make1(discriminator), "discriminator");
 
@@ -763,12 +775,12 @@ relorm_subtype(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	List	   *columns;
 
-	require_arg(fcinfo, 1, "identity");
-	require_arg(fcinfo, 2, "columns");
+	relorm_require_arg(fcinfo, 1, "identity");
+	relorm_require_arg(fcinfo, 2, "columns");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, &base);
-	lock_declaration(base.relid, InvalidOid);
+	relorm_lock_declaration(base.relid, InvalidOid);
 	values[0] = ObjectIdGetDatum(base.relid);
 	if (SPI_execute_with_args("SELECT 1 FROM relorm.polymorphic_base b WHERE b.base OPERATOR(pg_catalog.=) $1",
 							  1, types, values, NULL, false, 1) != SPI_OK_SELECT)

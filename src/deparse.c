@@ -48,7 +48,7 @@ column_base(Deparse *dp, const PlanLevel *lvl, const LevelColumn *ref, const cha
 		return OidIsValid(func) ? psprintf("%s.%s", relorm_iname(dp, "j%d", ref->join), relorm_iname(dp, "f%u", func))
 			: psprintf("%s.%s", relorm_iname(dp, "j%d", ref->join), relorm_iname(dp, "a%d", ref->attnum));
 	if (OidIsValid(func))
-		return lvl->rel && lvl->rel->kind == REL_VIEWONLY ? psprintf("%s.%s", alias, relorm_iname(dp, "f%u", func))
+		return lvl->rel && relorm_rel_by_subquery(lvl->rel) ? psprintf("%s.%s", alias, relorm_iname(dp, "f%u", func))
 			: relorm_deparse_row_call(func, psprintf("%s.*", alias));
 	if (ref->attnum == 0)
 		return NULL;
@@ -194,6 +194,12 @@ deparse_order(Deparse *dp, const PlanLevel *lvl, const char *alias, int pos_base
 			appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", groups);
 		tiebreak = false;
 	}
+	if (tiebreak && lvl->rel && lvl->rel->kind == REL_COMPUTED)
+	{
+		/* a function's rows: in the order it returns them */
+		appendStringInfo(&buf, "%s%s.%s", buf.len ? ", " : "", alias, relorm_iname(dp, "ord"));
+		tiebreak = false;
+	}
 	for (int k = 0; tiebreak && k < lvl->npk; k++)
 		appendStringInfo(&buf, "%s%s.%s", buf.len ? ", " : "", alias, quote_identifier(lvl->pk[k]));
 	return buf.len > 0 ? buf.data : NULL;
@@ -221,7 +227,7 @@ append_key_outputs(Deparse *dp, StringInfo buf, const PlanLevel *lvl, char **key
 		else
 			appendStringInfo(buf, "%s%s", keys[k], coll);
 		/* the key of a many-to-many or view-only form already has an internal name */
-		if (r->kind != REL_MANY_TO_MANY && r->kind != REL_VIEWONLY)
+		if (r->kind != REL_MANY_TO_MANY && !relorm_rel_by_subquery(r))
 			appendStringInfo(buf, " AS %s", relorm_iname(dp, "k%d", k + 1));
 	}
 }

@@ -133,7 +133,7 @@ relorm_fk_collation(const RelormRelationship *r, int k)
 {
 	if (r->kind == REL_MANY_TO_MANY)
 		return secondary_collation(r, r->secondary_local_names, k);
-	if (r->kind == REL_VIEWONLY || r->fk_on_source)
+	if (relorm_rel_by_subquery(r) || r->fk_on_source)
 		return relorm_local_collation(r, k);
 	return relorm_remote_collation(r, k);
 }
@@ -144,7 +144,7 @@ relorm_form_key_collation(const RelormRelationship *r, int k)
 {
 	if (r->kind == REL_MANY_TO_MANY)
 		return secondary_collation(r, r->secondary_local_names, k);
-	if (r->kind == REL_VIEWONLY)
+	if (relorm_rel_by_subquery(r))
 		return relorm_local_collation(r, k);
 	return relorm_remote_collation(r, k);
 }
@@ -155,7 +155,7 @@ relorm_form_key_type(const RelormRelationship *r, int k)
 {
 	if (r->kind == REL_MANY_TO_MANY)
 		return get_atttype(r->secondary, get_attnum(r->secondary, r->secondary_local_names[k]));
-	if (r->kind == REL_VIEWONLY)
+	if (relorm_rel_by_subquery(r))
 		return get_atttype(r->source, r->local_attnums[k]);
 	return get_atttype(r->target, r->remote_attnums[k]);
 }
@@ -169,7 +169,7 @@ form_key(Deparse *dp, const RelormRelationship *r, const char *talias, int k)
 {
 	if (r->kind == REL_MANY_TO_MANY)
 		return psprintf("%s.%s", relorm_iname(dp, "secondary"), relorm_iname(dp, "k%d", k + 1));
-	if (r->kind == REL_VIEWONLY)
+	if (relorm_rel_by_subquery(r))
 		return psprintf("%s.%s", talias, relorm_iname(dp, "k%d", k + 1));
 	return psprintf("%s.%s", talias, quote_identifier(r->remote_names[k]));
 }
@@ -269,6 +269,42 @@ relorm_deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, co
 								 talias, quote_identifier(r->remote_names[k]));
 			if (match != MATCH_NONE)
 				*conds = lappend(*conds, keys_condition(dp, lvl, *keys, match));
+			break;
+		case REL_COMPUTED:
+			{
+				/*
+				 * The function's rows, each with the source's key and its
+				 * place in the function's output (the order they come in), in
+				 * a subquery whose columns are the target's: where: and
+				 * order: see them under the target's name.
+				 */
+				char	   *sa = relorm_iname(dp, "src");
+				char	   *ra = relorm_iname(dp, "r");
+				char	   *row = psprintf("%s.%s", ra, relorm_iname(dp, "row"));
+				char	   *fa = relorm_iname(dp, "fn");
+
+				appendStringInfoString(buf, " FROM (SELECT ");
+				for (int k = 0; k < nkeys; k++)
+					appendStringInfo(buf, "%s.%s AS %s, ", sa, quote_identifier(r->local_names[k]),
+									 relorm_iname(dp, "k%d", k + 1));
+				appendStringInfo(buf, "(%s).*, %s.%s AS %s", row, ra, relorm_iname(dp, "ord"), relorm_iname(dp, "ord"));
+				if (lvl)
+					relorm_append_row_calls(dp, buf, lvl, 0, row);
+				appendStringInfo(buf, " FROM %s AS %s CROSS JOIN LATERAL (SELECT %s AS %s, pg_catalog.row_number() OVER () AS %s"
+								 " FROM %s AS %s%s) AS %s",
+								 relorm_qualified_table(r->source), sa, fa, relorm_iname(dp, "row"),
+								 relorm_iname(dp, "ord"), relorm_deparse_row_call(r->function, psprintf("%s.*", sa)), fa,
+								 r->many ? "" : psprintf(" WHERE NOT (%s IS NULL)", fa), ra);
+				if (match != MATCH_NONE)
+				{
+					char	  **inner = palloc(sizeof(char *) * nkeys);
+
+					for (int k = 0; k < nkeys; k++)
+						inner[k] = psprintf("%s.%s", sa, quote_identifier(r->local_names[k]));
+					appendStringInfo(buf, " WHERE %s", keys_condition(dp, lvl, inner, match));
+				}
+				appendStringInfo(buf, ") AS %s", talias);
+			}
 			break;
 		case REL_VIEWONLY:
 			{

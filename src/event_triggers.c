@@ -111,6 +111,41 @@ static const char *const polymorphic_drop =
 "  FROM d WHERE d.object_type OPERATOR(pg_catalog.=) 'table column'"
 "   AND s.base OPERATOR(pg_catalog.=) d.objid AND d.col OPERATOR(pg_catalog.=) ANY (s.columns)";
 
+static bool spi_exists(const char *sql, int nargs, Oid *types, Datum *values);
+
+/*
+ * A dropped function takes the computed relationships that call it (0.3's
+ * catalog: with an older one there are none).
+ */
+static void
+drop_computed(void)
+{
+	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
+
+	if (get_attnum(get_relname_relid("relationship", nsp), "function") <= 0 ||
+		!spi_exists("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o"
+					"  JOIN relorm.relationship r ON r.function::pg_catalog.oid OPERATOR(pg_catalog.=) o.objid"
+					" WHERE o.object_type OPERATOR(pg_catalog.=) 'function')",
+					0, NULL, NULL))
+		return;
+	if (SPI_execute("SELECT r.name, r.source::pg_catalog.text, o.object_identity"
+					"  FROM pg_catalog.pg_event_trigger_dropped_objects() o"
+					"  JOIN relorm.relationship r ON r.function::pg_catalog.oid OPERATOR(pg_catalog.=) o.objid"
+					" WHERE o.object_type OPERATOR(pg_catalog.=) 'function'"
+					" ORDER BY 2, 1", false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the computed relationships of a dropped function");
+	for (uint64 i = 0; i < SPI_processed; i++)
+		ereport(NOTICE,
+				(errmsg("relationship \"%s\" of %s removed",
+						SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1),
+						SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2)),
+				 errdetail("Function %s was dropped.", SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3))));
+	relorm_exec_as_owner("DELETE FROM relorm.relationship r USING pg_catalog.pg_event_trigger_dropped_objects() o"
+						 " WHERE o.object_type OPERATOR(pg_catalog.=) 'function'"
+						 "   AND r.function::pg_catalog.oid OPERATOR(pg_catalog.=) o.objid",
+						 0, NULL, NULL, NULL);
+}
+
 /* relorm's own catalogs are gone while DROP EXTENSION relorm runs its triggers. */
 static bool
 catalog_present(void)
@@ -174,6 +209,8 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+
+	drop_computed();
 
 	/* most drops (functions, types, indexes, empty catalogs) concern nothing of ours */
 	if (!spi_exists("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o"

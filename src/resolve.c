@@ -21,6 +21,7 @@
 #include "access/table.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "fragment.h"
 #include "miscadmin.h"
@@ -287,7 +288,7 @@ static bool
 is_reverse(const RelormRelationship *r, const RelormRelationship *via)
 {
 	if (r->target != via->source || r->source != via->target || r->nkeys != via->nkeys ||
-		r->kind == REL_VIEWONLY || via->kind == REL_VIEWONLY)
+		relorm_rel_by_subquery(r) || relorm_rel_by_subquery(via))
 		return false;
 	if (OidIsValid(r->secondary) || OidIsValid(via->secondary))
 	{
@@ -311,13 +312,27 @@ is_reverse(const RelormRelationship *r, const RelormRelationship *via)
  * policy does, so '**' follows only relationships whose fragments were
  * written by a role with all the caller's rights (the caller, a role it
  * belongs to... or a superuser).  Fragments of unknown authorship (declared
- * before 0.3) count as the source table owner's.
+ * before 0.3) count as the source table owner's; a computed relationship's
+ * function is its owner's SQL.
  */
 static bool
 fragments_trusted(const RelormRelationship *r)
 {
 	Oid			author = r->fragments_by;
 
+	if (r->kind == REL_COMPUTED)
+	{
+		/* the function's body is its owner's SQL, replaceable by its owner */
+		HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(r->function));
+		Oid			owner;
+
+		if (!HeapTupleIsValid(tup))
+			return false;
+		owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+		ReleaseSysCache(tup);
+		if (!has_privs_of_role(owner, GetUserId()))
+			return false;
+	}
 	if (r->join_on == NULL && r->order_by == NULL)
 		return true;
 	if (!OidIsValid(author))

@@ -46,7 +46,7 @@ unknown_relationship(ResolveState *rs, Oid relid, const ShapeItem *item)
 			 near ? errhint("Perhaps you meant \"%s\".", near)
 			 : get_attnum(relid, item->name) > 0 ?
 			 errhint("\"%s\" is a column: write it without parentheses.", item->name)
-			 : errhint("Declare relationships with relorm.one_to_many(), relorm.many_to_one(), relorm.one_to_one(), relorm.many_to_many() or relorm.viewonly().")));
+			 : errhint("Declare relationships with relorm.one_to_many(), relorm.many_to_one(), relorm.one_to_one(), relorm.many_to_many(), relorm.viewonly() or relorm.computed().")));
 }
 
 /*
@@ -58,7 +58,7 @@ hint_names_declared(const RelormRelationship *r, const char *hint)
 {
 	char	  **cols = r->fk_on_source ? r->local_names : r->remote_names;
 
-	if (r->kind == REL_VIEWONLY)
+	if (relorm_rel_by_subquery(r))
 		return false;
 	if (r->kind == REL_MANY_TO_MANY)
 		return strcmp(hint, get_rel_name(r->secondary)) == 0;
@@ -104,7 +104,7 @@ relorm_resolve_usable(ResolveState *rs, const RelormRelationship *r)
 
 		if (r->local_attnums[k] <= 0)
 			gone = r->local_names[k];
-		else if (r->kind != REL_VIEWONLY && r->remote_attnums[k] <= 0)
+		else if (!relorm_rel_by_subquery(r) && r->remote_attnums[k] <= 0)
 			gone = r->remote_names[k];
 		if (gone)
 			ereport(ERROR,
@@ -116,6 +116,8 @@ relorm_resolve_usable(ResolveState *rs, const RelormRelationship *r)
 	relorm_resolve_reads(rs, r->target);
 	if (OidIsValid(r->secondary))
 		relorm_resolve_reads(rs, r->secondary);
+	if (r->kind == REL_COMPUTED)
+		rs->funcs = list_append_unique_oid(rs->funcs, r->function);	/* replaced: the plan goes */
 }
 
 /* ---- fragments ---- */
@@ -428,6 +430,7 @@ key_collation(const RelormRelationship *r, int k)
 		case REL_MANY_TO_MANY:
 			return relorm_column_collation(r->secondary, get_attnum(r->secondary, r->secondary_local_names[k]));
 		case REL_VIEWONLY:
+		case REL_COMPUTED:
 			return relorm_column_collation(r->source, r->local_attnums[k]);
 		default:
 			return r->fk_on_source ? relorm_column_collation(r->source, r->local_attnums[k])
