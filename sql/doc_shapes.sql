@@ -62,6 +62,12 @@ SELECT * FROM relorm.fetch('posts', 'title,...author(author:name,...profile(bio)
 SELECT * FROM relorm.fetch('users', 'name,...posts(title,published_at)');
 SELECT * FROM relorm.fetch('users', 'name,...orders(orders:count(),spent:amount.sum())');
 
+-- Computed relationships
+CREATE FUNCTION recent_posts(u users) RETURNS SETOF posts LANGUAGE sql STABLE
+  AS $$ SELECT * FROM posts p WHERE p.author_id = u.id ORDER BY p.published_at DESC NULLS LAST, p.id LIMIT 1 $$;
+SELECT count(*) FROM relorm.computed('users', 'recent', 'recent_posts(users)');
+SELECT * FROM relorm.fetch('users', 'name,recent(title,published_at)');
+
 -- Embedding through foreign keys
 SELECT * FROM relorm.fetch('users', 'name,orders(amount)');
 SELECT * FROM relorm.fetch('posts', 'title,users(name)');
