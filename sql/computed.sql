@@ -84,6 +84,20 @@ SELECT * FROM compare(
 -- the default tree follows it when its loading is eager
 SELECT relorm.fetch('users', '**', 'id = 2');
 
+-- '**' follows it only when the function's owner has the caller's rights: the body
+-- is its owner's SQL, replaceable by its owner.  Named, it runs.
+CREATE ROLE relorm_computed_owner;
+CREATE FUNCTION others_posts(u users) RETURNS SETOF posts LANGUAGE sql STABLE
+  AS $$ SELECT * FROM posts p WHERE p.author_id = u.id ORDER BY p.id LIMIT 1 $$;
+SELECT count(*) FROM relorm.computed('users', 'others', 'others_posts(users)', lazy => 'selectin');
+ALTER FUNCTION others_posts(users) OWNER TO relorm_computed_owner;
+SELECT relorm.fetch('users', '**-(latest,top_posts,good)', 'id = 2');
+SELECT relorm.fetch('users', 'id,others(id)', 'id = 2');
+ALTER FUNCTION others_posts(users) OWNER TO CURRENT_USER;
+SELECT relorm.fetch('users', '**-(latest,top_posts,good)', 'id = 2');
+SELECT count(*) FROM relorm.drop_relationship('users', 'others');
+DROP ROLE relorm_computed_owner;
+
 -- Replaced: the same relationship, the new body, at once.
 SELECT relorm.fetch('users', 'id,top_posts(id)', 'id = 1');
 CREATE OR REPLACE FUNCTION top_posts(u users) RETURNS SETOF posts LANGUAGE sql STABLE

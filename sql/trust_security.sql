@@ -135,7 +135,25 @@ SELECT relorm.fetch('shelves', '**');
 -- ...and runs them when it names them
 SELECT try($$SELECT relorm.fetch('shelves', 'id,books(id)')$$);
 SELECT try($$SELECT relorm.fetch('shelves', 'id,ordered(id)')$$);
+-- A reader whose rights the author has: its '**' runs the author's code once the
+-- grant is made, and no longer once it is revoked (the kept plan follows both).
+CREATE ROLE relorm_reader;
+GRANT USAGE ON SCHEMA trust_security TO relorm_reader;
+GRANT SELECT ON ALL TABLES IN SCHEMA trust_security TO relorm_reader;
+SET ROLE relorm_reader;
+SELECT try($$SELECT relorm.fetch('shelves', '**')$$);
+RESET ROLE;
+GRANT relorm_reader TO relorm_author;
+SET ROLE relorm_reader;
+SELECT try($$SELECT relorm.fetch('shelves', '**')$$);
+RESET ROLE;
+REVOKE relorm_reader FROM relorm_author;
+SET ROLE relorm_reader;
+SELECT try($$SELECT relorm.fetch('shelves', '**')$$);
+RESET ROLE;
 
 DROP SCHEMA trust_security CASCADE;
 DROP OWNED BY relorm_author;
+DROP OWNED BY relorm_reader;
 DROP ROLE relorm_author;
+DROP ROLE relorm_reader;

@@ -233,6 +233,16 @@ constraint_callback(Datum arg, int cacheid, uint32 hashvalue)
 	}
 }
 
+/*
+ * A role was granted or revoked: whose stored SQL '**' may run (a role with
+ * the caller's rights) may have changed, for any plan.
+ */
+static void
+membership_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	relorm_plan_cache_invalidate_all();
+}
+
 /* relorm's catalogs changed: every plan goes. */
 void
 relorm_plan_cache_invalidate_all(void)
@@ -262,6 +272,7 @@ plan_cache_init(void)
 	CacheRegisterSyscacheCallback(PROCOID, proc_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(CASTSOURCETARGET, cast_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(CONSTROID, constraint_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, membership_callback, (Datum) 0);
 	relorm_cache_register_reset_hook(relorm_plan_cache_invalidate_all);
 }
 

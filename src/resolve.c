@@ -402,6 +402,8 @@ add_default_tree(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation re
 							 relorm_table_label(relid), via->name, r->name)));
 		if (strcmp(r->lazy, "selectin") != 0 && strcmp(r->lazy, "joined") != 0)
 			continue;			/* select and noload: not part of the default tree */
+		if (r->kind == REL_COMPUTED)	/* its owner decides: a change makes the plan again */
+			rs->funcs = list_append_unique_oid(rs->funcs, r->function);
 		if (!fragments_trusted(r))
 			continue;			/* another role's SQL: only when named */
 		relorm_resolve_usable(rs, r);
