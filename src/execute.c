@@ -7,7 +7,8 @@
  *		written into one buffer per level and each parent's slice is located
  *		through a hash table of its key.  A level with children is held (as
  *		SPI's tuples) until its children are loaded; a leaf level is rendered
- *		straight from the executor's slots as its query runs.  Everything a
+ *		straight from the executor's slots as its query runs (render.c writes
+ *		the objects).  relorm.max_rows is counted here.  Everything a
  *		batch allocates lives in a context that is reset when the batch's trees
  *		have been emitted.
  *
@@ -21,6 +22,7 @@
 #include "access/htup_details.h"
 #include "common/hashfn.h"
 #include "execute.h"
+#include "render.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "nodes/params.h"
@@ -51,18 +53,6 @@ typedef struct KeySet
 	uint32	   *hashes;
 	Datum	  **keyvals;		/* [key column][slot] */
 } KeySet;
-
-/* A child relationship loaded for one set of parent rows. */
-typedef struct ChildLoad
-{
-	int		   *row_slot;		/* per parent row: its key's slot, -1 for a NULL key */
-	int		   *start;			/* per slot: offset in buf, -1 when no child */
-	int		   *len;			/* per slot: bytes of all its children, comma-separated */
-	int		   *first_len;		/* per slot: bytes of its first child */
-	StringInfo	buf;			/* the children's JSON, comma-separated per slot */
-	struct ChildLoad *sub;		/* a joined child: the loads of its own children */
-	bool		cut;			/* a recursion at its depth: the field is left out */
-} ChildLoad;
 
 /* What a running fetch carries through its levels. */
 typedef struct ExecState
@@ -286,184 +276,6 @@ deform_rows(SPITupleTable *tt, uint64 n, LevelRows *rows)
 	}
 }
 
-/* Whether a polymorphic row's discriminator value is the field's subtype. */
-static bool
-row_has_type(PlanField *field, Datum value, bool isnull, char **row_type)
-{
-	if (isnull)
-		return false;
-	/* the row's subtype, told once per row however many of its fields ask */
-	if (*row_type == NULL)
-		*row_type = OutputFunctionCall(field->type_out, value);
-	return strcmp(*row_type, field->type_identity) == 0;
-}
-
-static void render_fields(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, ChildLoad *loads,
-						  bool *first);
-static void render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, ChildLoad *loads);
-
-/* ',' before every key but an object's first. */
-static inline void
-append_key(StringInfo out, const PlanField *field, bool *first)
-{
-	if (!*first)
-		appendStringInfoCharMacro(out, ',');
-	*first = false;
-	appendBinaryStringInfo(out, field->key_json, field->key_len);
-}
-
-/*
- * The fields of a spread child whose parent has no row of it: each column
- * null (a to-many spread's, an empty array), each relationship empty.
- */
-static void
-render_empty_fields(StringInfo out, PlanLevel *lvl, bool *first)
-{
-	for (int f = 0; f < lvl->nfields; f++)
-	{
-		PlanField  *field = &lvl->fields[f];
-		PlanLevel  *child = field->colidx < 0 ? lvl->children[field->childidx] : NULL;
-
-		if (field->type_col >= 0 || child == lvl)
-			continue;			/* no subtype, no recursion without a row */
-		if (child && field->spread)
-		{
-			render_empty_fields(out, child, first);
-			continue;
-		}
-		append_key(out, field, first);
-		if (child == NULL)
-			appendBinaryStringInfo(out, lvl->spread_arrays ? "[]" : "null", lvl->spread_arrays ? 2 : 4);
-		else if (child->count)
-			appendStringInfoCharMacro(out, '0');
-		else if (child->many && child->strategy != STRATEGY_JOINED)
-			appendBinaryStringInfo(out, "[]", 2);
-		else
-			appendBinaryStringInfo(out, "null", 4);
-	}
-}
-
-/*
- * A spread child's fields for row i: a joined child's from the same row, a
- * loaded child's object (its first, the only one a spread has) without its
- * braces.
- */
-static void
-render_spread(StringInfo out, PlanLevel *child, ChildLoad *cl, Datum *vals, bool *nulls, int i, bool *first)
-{
-	int			slot;
-	const char *obj;
-	int			len;
-
-	if (child->strategy == STRATEGY_JOINED)
-	{
-		render_fields(out, child, vals, nulls, i, cl->sub, first);
-		return;
-	}
-	slot = cl->row_slot[i];
-	if (slot < 0 || cl->start[slot] < 0)
-	{
-		render_empty_fields(out, child, first);
-		return;
-	}
-	obj = cl->buf->data + cl->start[slot];
-	len = cl->first_len[slot];
-	if (len <= 2)
-		return;					/* {}: every field left out on this row */
-	if (!*first)
-		appendStringInfoCharMacro(out, ',');
-	*first = false;
-	appendBinaryStringInfo(out, obj + 1, len - 2);
-}
-
-/*
- * Appends the fields of a row (row i of its level, with values vals): its
- * columns rendered, its selectin children copied from their level's buffer,
- * its joined children rendered from the same row (a recursion bounded by the
- * shape's depth), its spread children's fields in place.  A polymorphic row
- * leaves out the columns of the other subtypes; a recursion cut at its depth
- * leaves out its key.
- */
-static void
-render_fields(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, ChildLoad *loads, bool *first)
-{
-	char	   *row_type = NULL;	/* a polymorphic row's subtype, once known */
-
-	for (int f = 0; f < lvl->nfields; f++)
-	{
-		PlanField  *field = &lvl->fields[f];
-		PlanLevel  *child = NULL;
-		ChildLoad  *cl = NULL;
-		int			slot;
-		bool		empty;
-
-		if (field->colidx < 0)
-		{
-			child = lvl->children[field->childidx];
-			cl = &loads[field->childidx];
-			if (cl->cut)
-				continue;
-			if (field->spread)
-			{
-				render_spread(out, child, cl, vals, nulls, i, first);
-				continue;
-			}
-		}
-		else if (field->type_col >= 0 &&
-				 !row_has_type(field, vals[field->type_col], nulls[field->type_col], &row_type))
-			continue;
-		append_key(out, field, first);
-		if (field->colidx >= 0)
-		{
-			relorm_json_out_value(out, &lvl->out[field->colidx], vals[field->colidx], nulls[field->colidx]);
-			continue;
-		}
-		if (child->strategy == STRATEGY_JOINED)
-		{
-			if (nulls[child->present_col])
-				appendBinaryStringInfo(out, "null", 4);
-			else
-				render_row(out, child, vals, nulls, i, cl->sub);
-			continue;
-		}
-		slot = cl->row_slot[i];
-		empty = slot < 0 || cl->start[slot] < 0;
-		if (child->count)
-		{
-			if (empty)
-				appendStringInfoCharMacro(out, '0');
-			else
-				appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->first_len[slot]);
-		}
-		else if (child->many)
-		{
-			if (empty)
-				appendBinaryStringInfo(out, "[]", 2);
-			else
-			{
-				appendStringInfoCharMacro(out, '[');
-				appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->len[slot]);
-				appendStringInfoCharMacro(out, ']');
-			}
-		}
-		else if (empty)
-			appendBinaryStringInfo(out, "null", 4);
-		else
-			appendBinaryStringInfo(out, cl->buf->data + cl->start[slot], cl->first_len[slot]);
-	}
-}
-
-/* Appends a row as a JSON object. */
-static void
-render_row(StringInfo out, PlanLevel *lvl, Datum *vals, bool *nulls, int i, ChildLoad *loads)
-{
-	bool		first = true;
-
-	appendStringInfoCharMacro(out, '{');
-	render_fields(out, lvl, vals, nulls, i, loads, &first);
-	appendStringInfoCharMacro(out, '}');
-}
-
 /* Whether two child rows carry the same parent key (their leading columns). */
 static bool
 same_key(PlanLevel *child, const Datum *a, const Datum *b)
@@ -515,7 +327,7 @@ group_row(Grouper *g, Datum *vals, bool *nulls, int i)
 		relorm_json_out_value(cl->buf, &child->out[child->nkeycols], vals[child->nkeycols],
 					   nulls[child->nkeycols]);
 	else
-		render_row(cl->buf, child, vals, nulls, i, g->cloads);
+		relorm_render_row(cl->buf, child, vals, nulls, i, g->cloads);
 	if (cl->first_len[g->cur] == 0)
 		cl->first_len[g->cur] = cl->buf->len - elem;
 	cl->len[g->cur] = cl->buf->len - cl->start[g->cur];
@@ -781,7 +593,7 @@ relorm_execute(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emi
 			CHECK_FOR_INTERRUPTS();
 			resetStringInfo(&tree);
 			appendBinaryStringInfo(&tree, "\0\0\0\0", VARHDRSZ);
-			render_row(&tree, plan->top, rows.values + (Size) i * rows.ncols,
+			relorm_render_row(&tree, plan->top, rows.values + (Size) i * rows.ncols,
 					   rows.nulls + (Size) i * rows.ncols, i, loads);
 			more = emit(emit_arg, tree.data + VARHDRSZ, tree.len - VARHDRSZ);
 		}

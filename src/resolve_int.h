@@ -45,6 +45,12 @@ extern int	relorm_resolve_value(ResolveState *rs, PlanLevel *lvl, Oid relid, con
 extern void relorm_resolve_array_column(ResolveState *rs, LevelColumn *col, const char *path);
 extern void relorm_unknown_column(ResolveState *rs, Oid relid, const ShapeItem *item);
 
+/* resolve_object.c */
+extern void relorm_check_duplicate_keys(ResolveState *rs, PlanLevel *lvl);
+extern bool relorm_has_aggregates(List *items);
+extern bool relorm_has_grouping_column(const ColumnList *cols);
+extern void relorm_resolve_spread_arrays(ResolveState *rs, PlanLevel *lvl, ColumnList *cols);
+
 /* resolve_relationship.c */
 extern const RelormRelationship *relorm_resolve_relationship(ResolveState *rs, Oid relid, const ShapeItem *item);
 extern void relorm_resolve_usable(ResolveState *rs, const RelormRelationship *r);
