@@ -7,6 +7,7 @@
 -- fixes are all in the C module; here, the catalog records who wrote a
 -- relationship's SQL fragments, rows left by dropped (temporary) tables go,
 -- array arguments refuse NULL elements, and dot diagrams escape backslashes.
+-- Issue 10: many-to-manys whose sides' keys differ in width.
 -------------------------------------------------------------------------------
 
 -- The role that wrote a relationship's join_on and order_by: they run with the
@@ -29,6 +30,21 @@ DELETE FROM relorm.relationship r
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) r.secondary));
 DELETE FROM relorm.polymorphic_base b
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) b.base);
+
+-- A many-to-many's two sides may have keys of different widths (a composite
+-- key on one side, a single column on the other): each side's key columns
+-- pair with its own columns of the association table, not with the other
+-- side's.  Any other kind but viewonly pairs its local and remote columns.
+ALTER TABLE relorm.relationship DROP CONSTRAINT relationship_columns_check,
+    ADD CONSTRAINT relationship_columns_check CHECK (
+        CASE
+          WHEN kind OPERATOR(pg_catalog.=) 'viewonly' THEN true
+          WHEN kind OPERATOR(pg_catalog.=) 'many_to_many' THEN COALESCE(
+              pg_catalog.cardinality(local_columns) OPERATOR(pg_catalog.=) pg_catalog.cardinality(secondary_local_columns)
+              AND pg_catalog.cardinality(remote_columns) OPERATOR(pg_catalog.=) pg_catalog.cardinality(secondary_remote_columns),
+              false)
+          ELSE pg_catalog.cardinality(local_columns) OPERATOR(pg_catalog.=) pg_catalog.cardinality(remote_columns)
+        END);
 
 -- A name[] argument, checked: one dimension, no NULL element (22004).
 CREATE FUNCTION relorm._names_arg(names pg_catalog.name[], argname pg_catalog.text)

@@ -238,7 +238,7 @@ read_relationships(Oid nsp)
 		r->kind = parse_kind(SPI_getvalue(tup, desc, 4), &r->kind_name);
 		r->many = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
 		r->local_names = name_array(tup, desc, 6, &r->nkeys);
-		r->remote_names = name_array(tup, desc, 7, &n);
+		r->remote_names = name_array(tup, desc, 7, &r->nremote);
 		r->secondary = DatumGetObjectId(SPI_getbinval(tup, desc, 8, &isnull));
 		if (isnull)
 			r->secondary = InvalidOid;
@@ -258,8 +258,9 @@ read_relationships(Oid nsp)
 		if (isnull)
 			r->fragments_by = InvalidOid;
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
-		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
-											r->kind == REL_VIEWONLY ? 0 : r->nkeys);
+		if (r->kind == REL_VIEWONLY)
+			r->nremote = 0;		/* join_on says how the target is reached */
+		r->remote_attnums = resolve_attnums(r->target, r->remote_names, r->nremote);
 
 		watch(r->source);
 		watch(r->target);
@@ -444,7 +445,6 @@ RelormRelationship *
 relorm_copy_relationship(const RelormRelationship *r)
 {
 	RelormRelationship *c = palloc(sizeof(RelormRelationship));
-	int			nremote = r->kind == REL_VIEWONLY ? 0 : r->nkeys;
 
 	*c = *r;
 	c->name = pstrdup(r->name);
@@ -459,8 +459,8 @@ relorm_copy_relationship(const RelormRelationship *r)
 	c->secondary_remote_names = copy_names(r->secondary_remote_names);
 	c->local_attnums = palloc(sizeof(AttrNumber) * Max(1, r->nkeys));
 	memcpy(c->local_attnums, r->local_attnums, sizeof(AttrNumber) * r->nkeys);
-	c->remote_attnums = palloc(sizeof(AttrNumber) * Max(1, nremote));
-	memcpy(c->remote_attnums, r->remote_attnums, sizeof(AttrNumber) * nremote);
+	c->remote_attnums = palloc(sizeof(AttrNumber) * Max(1, r->nremote));
+	memcpy(c->remote_attnums, r->remote_attnums, sizeof(AttrNumber) * r->nremote);
 	return c;
 }
 

@@ -36,7 +36,10 @@ typedef struct RelormRelationship
 	char	   *target_discriminator;	/* ... told by this column */
 	bool		fk_on_source;	/* the foreign key is on the source's columns */
 	Oid			fragments_by;	/* the role that wrote join_on and order_by, or InvalidOid */
-	int			nkeys;
+	int			nkeys;			/* local key columns (and a many-to-many's secondary_local) */
+	int			nremote;		/* remote key columns (and a many-to-many's secondary_remote):
+								 * nkeys, but for a many-to-many whose two sides' keys differ
+								 * in width, and 0 for a view-only relationship */
 	/* names as stored, and attnums (InvalidAttrNumber when the column is gone) */
 	char	  **local_names;
 	AttrNumber *local_attnums;

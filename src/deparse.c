@@ -266,11 +266,20 @@ deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const cha
 	switch (r->kind)
 	{
 		case REL_MANY_TO_MANY:
+			/*
+			 * The association row's columns to the source's key (k1..) and to
+			 * the target's (r1..): the two keys may differ in width.
+			 */
 			appendStringInfo(buf, " FROM %s AS %s JOIN (SELECT ", relorm_qualified_table(r->target), talias);
-			for (int k = 0; k < nkeys; k++)
-				appendStringInfo(buf, "%s%s.%s AS %s, %s.%s AS %s", k ? ", " : "",
-								 iname(dp, "s"), quote_identifier(r->secondary_local_names[k]), iname(dp, "k%d", k + 1),
-								 iname(dp, "s"), quote_identifier(r->secondary_remote_names[k]), iname(dp, "r%d", k + 1));
+			for (int k = 0; k < Max(nkeys, r->nremote); k++)
+			{
+				if (k < nkeys)
+					appendStringInfo(buf, "%s%s.%s AS %s", k ? ", " : "", iname(dp, "s"),
+									 quote_identifier(r->secondary_local_names[k]), iname(dp, "k%d", k + 1));
+				if (k < r->nremote)
+					appendStringInfo(buf, "%s%s.%s AS %s", k || k < nkeys ? ", " : "", iname(dp, "s"),
+									 quote_identifier(r->secondary_remote_names[k]), iname(dp, "r%d", k + 1));
+			}
 			/* link columns: of the association row */
 			for (int i = 0; lvl && i < lvl->nattrs; i++)
 				if (lvl->attrs[i].join == JOIN_SECONDARY)
@@ -279,7 +288,7 @@ deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const cha
 									 iname(dp, "s%d", lvl->attrs[i].attnum));
 			appendStringInfo(buf, " FROM %s AS %s) AS %s ON ", relorm_qualified_table(r->secondary), iname(dp, "s"),
 							 iname(dp, "secondary"));
-			for (int k = 0; k < nkeys; k++)
+			for (int k = 0; k < r->nremote; k++)
 				appendStringInfo(buf, "%s%s.%s%s %s %s.%s", k ? " AND " : "",
 								 iname(dp, "secondary"), iname(dp, "r%d", k + 1),
 								 collate_as(secondary_collation(r, r->secondary_remote_names, k),

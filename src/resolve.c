@@ -333,7 +333,8 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 static bool
 is_reverse(const RelormRelationship *r, const RelormRelationship *via)
 {
-	if (r->target != via->source || r->source != via->target || r->nkeys != via->nkeys ||
+	if (r->target != via->source || r->source != via->target ||
+		r->nkeys != via->nremote || r->nremote != via->nkeys ||
 		r->kind == REL_VIEWONLY || via->kind == REL_VIEWONLY)
 		return false;
 	if (OidIsValid(r->secondary) || OidIsValid(via->secondary))

@@ -68,13 +68,14 @@ relorm_resolve_usable(ResolveState *rs, const RelormRelationship *r)
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				 errmsg("relationship \"%s\" of table %s has no key columns",
 						r->name, relorm_table_label(r->source))));
-	for (int k = 0; k < r->nkeys; k++)
+	/* a many-to-many's two keys may differ in width: each side is checked on its own */
+	for (int k = 0; k < Max(r->nkeys, r->nremote); k++)
 	{
 		const char *gone = NULL;
 
-		if (r->local_attnums[k] <= 0)
+		if (k < r->nkeys && r->local_attnums[k] <= 0)
 			gone = r->local_names[k];
-		else if (r->kind != REL_VIEWONLY && r->remote_attnums[k] <= 0)
+		else if (k < r->nremote && r->remote_attnums[k] <= 0)
 			gone = r->remote_names[k];
 		if (gone)
 			ereport(ERROR,
@@ -233,7 +234,7 @@ remote_is_unique(const RelormRelationship *r)
 		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
 		Form_pg_index ind = idx->rd_index;
 
-		if (ind->indisunique && ind->indimmediate && ind->indnkeyatts == r->nkeys &&
+		if (ind->indisunique && ind->indimmediate && ind->indnkeyatts == r->nremote &&
 			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
 			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL))
 		{
@@ -243,7 +244,7 @@ remote_is_unique(const RelormRelationship *r)
 			{
 				bool		found = false;
 
-				for (int k = 0; k < r->nkeys; k++)
+				for (int k = 0; k < r->nremote; k++)
 					found |= ind->indkey.values[i] == r->remote_attnums[k];
 				all = found;
 			}
