@@ -100,31 +100,29 @@ to_one_name(List *fk_columns, Oid parent)
 }
 
 /*
- * Why a direction cannot take this name, or NULL when it can.  The rules are
- * those of relorm_check_relationship_name and relorm_check_direction, asked
- * as questions so that reflect can skip instead of failing.
+ * Why a direction cannot take its name, as a detail for a NOTICE, or NULL
+ * when it can (relorm_name_problem, the declarations' rules).
  */
 static char *
-name_problem(Oid source, const char *name)
+name_problem(const RelormDirection *dir)
 {
-	Oid			types[2] = {REGCLASSOID, TEXTOID};
-	Datum		values[2];
+	char	   *what = NULL;
 
-	if (name[0] == '\0' || strlen(name) >= NAMEDATALEN)
-		return psprintf("The name \"%s\" is empty or longer than %d bytes.", name, NAMEDATALEN - 1);
-	if (strpbrk(name, "(),:!*.\"' \t\n") != NULL)
-		return psprintf("The name \"%s\" has characters that fetch shapes reserve.", name);
-	if (get_attnum(source, name) != InvalidAttrNumber)
-		return psprintf("The name \"%s\" is a column of %s.", name, relorm_qualified_table(source));
-	values[0] = ObjectIdGetDatum(source);
-	values[1] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args("SELECT 1 FROM relorm.relationship r"
-							  " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
-							  2, types, values, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read relorm.relationship");
-	if (SPI_processed > 0)
-		return psprintf("%s already has a relationship named \"%s\".", relorm_qualified_table(source), name);
-	return NULL;
+	switch (relorm_name_problem(dir, &what))
+	{
+		case RELORM_NAME_FREE:
+			return NULL;
+		case RELORM_NAME_EMPTY:
+		case RELORM_NAME_TOO_LONG:
+			return psprintf("The name \"%s\" is empty or longer than %d bytes.", dir->name, NAMEDATALEN - 1);
+		case RELORM_NAME_RESERVED:
+			return psprintf("The name \"%s\" has characters that fetch shapes reserve.", dir->name);
+		case RELORM_NAME_COLUMN:
+			return psprintf("The name \"%s\" is a column of %s.", dir->name, relorm_qualified_table(dir->source));
+		case RELORM_NAME_TAKEN:
+			break;
+	}
+	return psprintf("%s already has a relationship named \"%s\".", relorm_qualified_table(dir->source), dir->name);
 }
 
 static void
@@ -231,8 +229,7 @@ directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
 		skip(c, psprintf("Both directions would be named \"%s\".", fwd->name));
 		return false;
 	}
-	if ((why = name_problem(fwd->source, fwd->name)) != NULL ||
-		(why = name_problem(back->source, back->name)) != NULL)
+	if ((why = name_problem(fwd)) != NULL || (why = name_problem(back)) != NULL)
 	{
 		skip(c, why);
 		return false;
