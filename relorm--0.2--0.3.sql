@@ -495,3 +495,78 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
   ) AS x
  ORDER BY CASE x.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END, x.object, x.problem
 $$;
+-------------------------------------------------------------------------------
+-- Issue 10: relorm.many_to_many adopts an association table whose foreign
+-- keys do not cascade, as relorm.reflect registers it: source_on_delete and
+-- target_on_delete name the ON DELETE of the association table's foreign key
+-- to each side (CASCADE for those it creates, unless named; an existing one
+-- keeps its own, with a NOTICE when it is not CASCADE).  New arguments are a
+-- new signature: the function is replaced, the new arguments last, so that
+-- calls written for 0.2 keep their meaning.
+-------------------------------------------------------------------------------
+
+DROP FUNCTION relorm.many_to_many(pg_catalog.regclass, pg_catalog.text, pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text);
+CREATE FUNCTION relorm.many_to_many(
+    source pg_catalog.regclass, name pg_catalog.text, target pg_catalog.regclass,
+    back_populates pg_catalog.text DEFAULT NULL,
+    secondary pg_catalog.text DEFAULT NULL,
+    source_fk pg_catalog.text DEFAULT NULL,
+    target_fk pg_catalog.text DEFAULT NULL,
+    orphans pg_catalog.text DEFAULT NULL,
+    lazy pg_catalog.text DEFAULT NULL,
+    order_by pg_catalog.text DEFAULT NULL,
+    back_lazy pg_catalog.text DEFAULT NULL,
+    back_order_by pg_catalog.text DEFAULT NULL,
+    target_type pg_catalog.text DEFAULT NULL,
+    source_on_delete pg_catalog.text DEFAULT NULL,
+    target_on_delete pg_catalog.text DEFAULT NULL)
+RETURNS SETOF pg_catalog.text
+AS 'MODULE_PATHNAME', 'relorm_many_to_many' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+
+-- relorm.check's redeclaration of a many-to-many keeps the ON DELETE of its
+-- association table's foreign keys when they do not cascade: the direction's
+-- own for source_on_delete, its partner's for target_on_delete.
+CREATE OR REPLACE FUNCTION relorm._declaration_sql(r relorm.relationship, back pg_catalog.text, lazy pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT pg_catalog.format('SELECT relorm.%s(%L, %L, %L%s)', r.kind, r.source::pg_catalog.text, r.name,
+           r.target::pg_catalog.text,
+           pg_catalog.concat(
+             CASE WHEN COALESCE(back, r.back_populates) IS NOT NULL
+                  THEN pg_catalog.format(', back_populates => %L', COALESCE(back, r.back_populates)) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.=) 'many_to_many'
+                  THEN pg_catalog.format(', secondary => %L, source_fk => %L, target_fk => %L',
+                                         r.secondary::pg_catalog.text, c.sl, c.sr)
+                  WHEN r.kind OPERATOR(pg_catalog.=) 'viewonly'
+                  THEN pg_catalog.format(', join_on => %L, many => %s', r.join_on, r.many)
+                  WHEN r.fk_side OPERATOR(pg_catalog.=) 'source'
+                  THEN pg_catalog.format(', fk => %L, parent_key => %L', c.l, c.r)
+                  ELSE pg_catalog.format(', fk => %L, parent_key => %L', c.r, c.l) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.=) 'one_to_one'
+                  THEN pg_catalog.format(', fk_on => %L', r.fk_side) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.<>) ALL ('{many_to_many,viewonly}'::pg_catalog.text[])
+                   AND r.on_delete IS NOT NULL AND r.on_delete OPERATOR(pg_catalog.<>) 'no action'
+                  THEN pg_catalog.format(', on_delete => %L', r.on_delete) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.<>) ALL ('{many_to_many,viewonly}'::pg_catalog.text[])
+              AND r.on_update IS NOT NULL AND r.on_update OPERATOR(pg_catalog.<>) 'no action'
+                  THEN pg_catalog.format(', on_update => %L', r.on_update) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.=) 'many_to_many'
+                   AND r.on_delete OPERATOR(pg_catalog.<>) 'cascade'
+                  THEN pg_catalog.format(', source_on_delete => %L', r.on_delete) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.=) 'many_to_many'
+                   AND c.partner_on_delete OPERATOR(pg_catalog.<>) 'cascade'
+                  THEN pg_catalog.format(', target_on_delete => %L', c.partner_on_delete) END,
+             CASE WHEN COALESCE(lazy, r.lazy) OPERATOR(pg_catalog.<>) 'select'
+                  THEN pg_catalog.format(', lazy => %L', COALESCE(lazy, r.lazy)) END,
+             CASE WHEN r.orphans IS NOT NULL THEN pg_catalog.format(', orphans => %L', r.orphans) END,
+             CASE WHEN r.order_by IS NOT NULL THEN pg_catalog.format(', order_by => %L', r.order_by) END))
+  FROM (SELECT (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.local_columns) x) AS l,
+               (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.remote_columns) x) AS r,
+               (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.secondary_local_columns) x) AS sl,
+               (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.secondary_remote_columns) x) AS sr,
+               (SELECT p.on_delete FROM relorm.relationship p
+                 WHERE p.source OPERATOR(pg_catalog.=) r.target AND p.name OPERATOR(pg_catalog.=) r.back_populates
+                   AND p.target OPERATOR(pg_catalog.=) r.source) AS partner_on_delete) c
+$$;
