@@ -293,8 +293,11 @@ END
 $$;
 
 -- name, or name_2, name_3... : the first that is neither a column nor a
--- relationship of tbl, for a relationship to be declared on it.
-CREATE FUNCTION relorm._free_name(tbl pg_catalog.regclass, name pg_catalog.text) RETURNS pg_catalog.text
+-- relationship of tbl, for a relationship to be declared on it.  The columns
+-- in own do not count: a to-one relationship may be named after its own
+-- foreign key column.
+CREATE FUNCTION relorm._free_name(tbl pg_catalog.regclass, name pg_catalog.text,
+                                  own pg_catalog.name[] DEFAULT '{}') RETURNS pg_catalog.text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -304,7 +307,8 @@ SELECT x.candidate
         SELECT name OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) i, i FROM pg_catalog.generate_series(2, 99) i) AS x
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) x.candidate
-                      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)
+                      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+                      AND a.attname OPERATOR(pg_catalog.<>) ALL (own))
    AND NOT EXISTS (SELECT 1 FROM relorm.relationship r
                     WHERE r.source OPERATOR(pg_catalog.=) tbl AND r.name OPERATOR(pg_catalog.=) x.candidate)
  ORDER BY x.n
@@ -429,14 +433,20 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                    AND p.remote_columns OPERATOR(pg_catalog.=) e.local_columns
                    AND (p.source, p.name) OPERATOR(pg_catalog.<>) (e.source, e.name)
                  ORDER BY p.name LIMIT 1),
-               -- or the conventional name of relorm.reflect, unless the target uses it
+               -- or the conventional name of relorm.reflect (src/reflect.c), unless the target uses it
                relorm._free_name(e.target, CASE WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_one' THEN t.relname::pg_catalog.text
                     WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_many' THEN t.relname::pg_catalog.text
                     WHEN e.fk_side OPERATOR(pg_catalog.=) 'target'
                      AND pg_catalog.cardinality(e.remote_columns) OPERATOR(pg_catalog.=) 1
-                     AND pg_catalog.right(e.remote_columns[1]::pg_catalog.text, 3) OPERATOR(pg_catalog.=) '_id'
-                    THEN pg_catalog.left(e.remote_columns[1]::pg_catalog.text, -3)
-                    ELSE relorm._singular(t.relname) END)), NULL)
+                    THEN CASE WHEN pg_catalog.length(e.remote_columns[1]::pg_catalog.text) OPERATOR(pg_catalog.>) 3
+                               AND pg_catalog.right(e.remote_columns[1]::pg_catalog.text, 3) OPERATOR(pg_catalog.=) '_id'
+                              THEN pg_catalog.left(e.remote_columns[1]::pg_catalog.text, -3)
+                              WHEN e.remote_columns[1] OPERATOR(pg_catalog.=) e.local_columns[1]
+                              THEN relorm._singular(t.relname)
+                              ELSE e.remote_columns[1]::pg_catalog.text END
+                    ELSE relorm._singular(t.relname) END,
+                    CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'target' THEN e.remote_columns
+                         ELSE '{}'::pg_catalog.name[] END)), NULL)
       FROM edge e
       JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) e.source
      WHERE e.back_populates IS NULL AND e.kind OPERATOR(pg_catalog.<>) 'viewonly'
@@ -569,4 +579,136 @@ SELECT pg_catalog.format('SELECT relorm.%s(%L, %L, %L%s)', r.kind, r.source::pg_
                (SELECT p.on_delete FROM relorm.relationship p
                  WHERE p.source OPERATOR(pg_catalog.=) r.target AND p.name OPERATOR(pg_catalog.=) r.back_populates
                    AND p.target OPERATOR(pg_catalog.=) r.source) AS partner_on_delete) c
+$$;
+
+-------------------------------------------------------------------------------
+-- Issue 10: relorm.reflect registers every foreign key of a real schema.  A
+-- junction is a table whose primary key holds the columns of two of its
+-- foreign keys (and may hold others: jobs (site_id, project_id, role)), as
+-- PostgREST finds them; a table with several such pairs is a junction of each.
+-- Two identical foreign keys are one.  Naming (src/reflect.c) never leaves a
+-- foreign key out.
+-------------------------------------------------------------------------------
+
+-- The foreign keys relorm.reflect may register: those of the tables of one
+-- schema (or of the given tables), not yet behind any relationship, each with
+-- the facts the naming rules need (src/reflect.c names them).  A junction
+-- with no column but those of its two foreign keys yields one many_to_many
+-- unit and no FK units; one with other columns (an association object, extra
+-- key columns included) yields the many_to_many and a unit per FK, so that
+-- its other columns can be reached too.  siblings counts the foreign keys of
+-- the same table to the same table (for an FK unit), or the junctions between
+-- the same two tables (for a many_to_many unit).
+CREATE OR REPLACE FUNCTION relorm._reflect_candidates(schema pg_catalog.name, tables pg_catalog.oid[])
+RETURNS TABLE (unit pg_catalog.text, child pg_catalog.regclass, conname pg_catalog.name,
+               parent pg_catalog.regclass, fk_columns pg_catalog.name[], ref_columns pg_catalog.name[],
+               parent2 pg_catalog.regclass, fk2_columns pg_catalog.name[], ref2_columns pg_catalog.name[],
+               on_delete pg_catalog.text, on_update pg_catalog.text,
+               on_delete2 pg_catalog.text, on_update2 pg_catalog.text, siblings pg_catalog.int8,
+               conname2 pg_catalog.name)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH fk AS (
+    SELECT c.oid, c.conname, c.conrelid, c.confrelid, c.conkey,
+           ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(n, o)
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid AND a.attnum OPERATOR(pg_catalog.=) k.n
+                  ORDER BY k.o) AS cols,
+           ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY AS k(n, o)
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) c.confrelid AND a.attnum OPERATOR(pg_catalog.=) k.n
+                  ORDER BY k.o) AS refs,
+           CASE c.confdeltype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'
+                              WHEN 'd' THEN 'set default' ELSE 'no action' END AS del,
+           CASE c.confupdtype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'
+                              WHEN 'd' THEN 'set default' ELSE 'no action' END AS upd
+      FROM pg_catalog.pg_constraint c
+      JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) c.conrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.relnamespace
+     WHERE c.contype OPERATOR(pg_catalog.=) 'f'
+       -- partitions' clones of a partitioned table's FK are not FKs of their own
+       AND c.conparentid OPERATOR(pg_catalog.=) 0
+       AND CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
+                ELSE c.conrelid OPERATOR(pg_catalog.=) ANY (tables) END
+       -- a second foreign key identical to another is the same relationship
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint d
+                        WHERE d.contype OPERATOR(pg_catalog.=) 'f' AND d.conparentid OPERATOR(pg_catalog.=) 0
+                          AND d.conrelid OPERATOR(pg_catalog.=) c.conrelid
+                          AND d.confrelid OPERATOR(pg_catalog.=) c.confrelid
+                          AND d.conkey OPERATOR(pg_catalog.=) c.conkey AND d.confkey OPERATOR(pg_catalog.=) c.confkey
+                          AND d.oid OPERATOR(pg_catalog.<) c.oid)
+),
+registered AS (
+    SELECT x.tbl, x.con
+      FROM relorm.relationship r
+     CROSS JOIN LATERAL (VALUES
+           (CASE r.fk_side WHEN 'source' THEN r.source WHEN 'target' THEN r.target ELSE r.secondary END,
+            CASE r.fk_side
+              WHEN 'source' THEN relorm.constraint_of(r.source, r.local_columns, r.target, r.remote_columns)
+              WHEN 'target' THEN relorm.constraint_of(r.target, r.remote_columns, r.source, r.local_columns)
+              WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
+            END),
+           (r.secondary,
+            CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'secondary'
+                 THEN relorm.constraint_of(r.secondary, r.secondary_remote_columns, r.target, r.remote_columns) END)
+           ) AS x(tbl, con)
+     WHERE x.con IS NOT NULL
+),
+free AS (
+    SELECT f.*
+      FROM fk f
+     WHERE NOT EXISTS (SELECT 1 FROM registered g
+                        WHERE g.tbl OPERATOR(pg_catalog.=) f.conrelid AND g.con OPERATOR(pg_catalog.=) f.conname)
+),
+junction AS (
+    -- two foreign keys over distinct columns, both held by the primary key
+    SELECT a.conrelid, a.oid AS a_oid, b.oid AS b_oid, a.confrelid AS p1, b.confrelid AS p2,
+           EXISTS (SELECT 1 FROM pg_catalog.pg_attribute x
+                    WHERE x.attrelid OPERATOR(pg_catalog.=) a.conrelid AND x.attnum OPERATOR(pg_catalog.>) 0
+                      AND NOT x.attisdropped
+                      AND x.attnum OPERATOR(pg_catalog.<>) ALL (a.conkey OPERATOR(pg_catalog.||) b.conkey)) AS extra
+      FROM fk a
+      JOIN fk b ON b.conrelid OPERATOR(pg_catalog.=) a.conrelid AND a.conname OPERATOR(pg_catalog.<) b.conname
+      JOIN pg_catalog.pg_index i ON i.indrelid OPERATOR(pg_catalog.=) a.conrelid AND i.indisprimary
+     WHERE NOT (a.conkey OPERATOR(pg_catalog.&&) b.conkey)
+       AND (a.conkey OPERATOR(pg_catalog.||) b.conkey)
+           OPERATOR(pg_catalog.<@) pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]
+)
+SELECT u.* FROM (
+SELECT 'many_to_many', a.conrelid::pg_catalog.regclass, a.conname,
+       a.confrelid::pg_catalog.regclass, a.cols, a.refs,
+       b.confrelid::pg_catalog.regclass, b.cols, b.refs, a.del, a.upd, b.del, b.upd,
+       (SELECT pg_catalog.count(*) FROM junction o
+         WHERE LEAST(o.p1, o.p2) OPERATOR(pg_catalog.=) LEAST(j.p1, j.p2)
+           AND GREATEST(o.p1, o.p2) OPERATOR(pg_catalog.=) GREATEST(j.p1, j.p2)),
+       b.conname
+  FROM junction j
+  JOIN free a ON a.oid OPERATOR(pg_catalog.=) j.a_oid
+  JOIN free b ON b.oid OPERATOR(pg_catalog.=) j.b_oid
+UNION ALL
+SELECT CASE WHEN EXISTS (
+                SELECT 1 FROM pg_catalog.pg_index i
+                 WHERE i.indrelid OPERATOR(pg_catalog.=) f.conrelid AND i.indisunique
+                   AND i.indpred IS NULL AND i.indexprs IS NULL
+                   AND ARRAY(SELECT k FROM pg_catalog.unnest(pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]) AS k ORDER BY k)
+                       OPERATOR(pg_catalog.=) ARRAY(SELECT k FROM pg_catalog.unnest(f.conkey) AS k ORDER BY k))
+            THEN 'one_to_one' ELSE 'many_to_one' END,
+       f.conrelid::pg_catalog.regclass, f.conname, f.confrelid::pg_catalog.regclass, f.cols, f.refs,
+       NULL, NULL, NULL, f.del, f.upd, NULL, NULL,
+       (SELECT pg_catalog.count(*) FROM fk o
+         WHERE o.conrelid OPERATOR(pg_catalog.=) f.conrelid AND o.confrelid OPERATOR(pg_catalog.=) f.confrelid),
+       NULL
+  FROM free f
+ -- left to the many-to-many registered now (if its other foreign key was
+ -- declared on its own, this one is registered on its own too)
+ WHERE NOT EXISTS (SELECT 1 FROM junction j
+                     JOIN free a ON a.oid OPERATOR(pg_catalog.=) j.a_oid
+                     JOIN free b ON b.oid OPERATOR(pg_catalog.=) j.b_oid
+                    WHERE NOT j.extra AND f.oid OPERATOR(pg_catalog.=) ANY (ARRAY[j.a_oid, j.b_oid]))
+) AS u(unit, child, conname, parent, fk_columns, ref_columns, parent2, fk2_columns, ref2_columns,
+       on_delete, on_update, on_delete2, on_update2, siblings, conname2)
+-- a table's many-to-manys before its foreign keys, so that names clash in
+-- their favour; the names depend on this order, which depends on nothing else
+ORDER BY u.child::pg_catalog.text, u.unit OPERATOR(pg_catalog.<>) 'many_to_many', u.conname, u.conname2
 $$;

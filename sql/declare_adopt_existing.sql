@@ -142,6 +142,26 @@ $$SELECT json_agg(json_build_object('code', b.code, 'sites',
          (SELECT coalesce(json_agg(json_build_object('name', s.name) ORDER BY s.id), '[]')
             FROM site_badges x JOIN sites s ON s.id = x.site_id WHERE x.badge_code = b.code)) ORDER BY b.id) FROM badges b$$);
 
+-- The declarations and relorm.reflect accept the same foreign keys: with the
+-- declared relationships dropped, reflect registers every edge declared above
+-- again, with the same columns and actions (under names of its own).
+CREATE TEMP TABLE declared AS
+SELECT r.source, r.target, r.kind, r.local_columns, r.remote_columns, r.secondary, r.secondary_local_columns,
+       r.secondary_remote_columns, r.on_delete
+  FROM relorm.relationship r JOIN pg_class c ON c.oid = r.source WHERE c.relnamespace = 'adopt_x'::regnamespace;
+SET client_min_messages = warning;
+SELECT count(*) FROM (SELECT relorm.drop_relationship(r.source, r.name)
+                        FROM relorm.relationship r JOIN pg_class c ON c.oid = r.source
+                       WHERE c.relnamespace = 'adopt_x'::regnamespace
+                         AND (r.back_populates IS NULL OR (r.source::text, r.name) < (r.target::text, r.back_populates))) d;
+SELECT count(*) > 0 AS registered FROM relorm.reflect('adopt_x');
+RESET client_min_messages;
+SELECT (SELECT count(*) FROM declared) AS declared,
+       (SELECT count(*) FROM (TABLE declared EXCEPT
+            SELECT r.source, r.target, r.kind, r.local_columns, r.remote_columns, r.secondary, r.secondary_local_columns,
+                   r.secondary_remote_columns, r.on_delete
+              FROM relorm.relationship r) x) AS not_reflected;
+
 SET client_min_messages = warning;
 DROP SCHEMA adopt_x CASCADE;
 RESET client_min_messages;
