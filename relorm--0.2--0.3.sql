@@ -21,6 +21,49 @@ UPDATE relorm.relationship r SET fragments_by = c.relowner::pg_catalog.regrole
   FROM pg_catalog.pg_class c
  WHERE c.oid OPERATOR(pg_catalog.=) r.source AND (r.join_on IS NOT NULL OR r.order_by IS NOT NULL);
 
+-- A relationship relorm.reflect inferred from a view's definition (issue 10,
+-- below): a foreign key of the view's table backs it, no constraint of its
+-- own, so the event triggers and check() do not look for one.
+ALTER TABLE relorm.relationship ADD COLUMN inferred pg_catalog.bool NOT NULL DEFAULT false;
+COMMENT ON COLUMN relorm.relationship.inferred IS
+    'relorm: inferred by relorm.reflect from a view''s definition: a foreign key of the view''s table backs it, no constraint of its own';
+
+-- The columns of a view that are columns of a table (through joins,
+-- subqueries and views of views), with that table and column.
+CREATE FUNCTION relorm._view_columns(view pg_catalog.regclass)
+RETURNS TABLE (attname pg_catalog.name, base pg_catalog.regclass, base_attname pg_catalog.name)
+AS 'MODULE_PATHNAME', 'relorm_view_columns' LANGUAGE C STABLE STRICT;
+
+-- Whether an inferred relationship still holds (the event triggers ask, from
+-- the first DDL of this script on): the view's columns are still
+-- columns of one table, and the foreign key behind the relationship is still
+-- there, from those columns (the view holds the foreign key's columns) or to
+-- them (the view holds the key it references).
+CREATE FUNCTION relorm._inferred_holds(r relorm.relationship) RETURNS pg_catalog.bool
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT COALESCE((
+    SELECT CASE WHEN s.view_holds_fk THEN relorm.constraint_of(b.base, b.cols, s.other, s.other_cols)
+                ELSE relorm.constraint_of(s.other, s.other_cols, b.base, b.cols) END IS NOT NULL
+      FROM (SELECT v.is_source,
+                   CASE WHEN v.is_source THEN r.source ELSE r.target END AS view,
+                   CASE WHEN v.is_source THEN r.local_columns ELSE r.remote_columns END AS view_cols,
+                   CASE WHEN v.is_source THEN r.target ELSE r.source END AS other,
+                   CASE WHEN v.is_source THEN r.remote_columns ELSE r.local_columns END AS other_cols,
+                   (r.fk_side OPERATOR(pg_catalog.=) 'source') OPERATOR(pg_catalog.=) v.is_source AS view_holds_fk
+              FROM (SELECT c.relkind OPERATOR(pg_catalog.=) 'v' AS is_source FROM pg_catalog.pg_class c
+                     WHERE c.oid OPERATOR(pg_catalog.=) r.source) AS v) AS s
+     CROSS JOIN LATERAL (
+           SELECT pg_catalog.min(x.base::pg_catalog.oid)::pg_catalog.regclass AS base,
+                  pg_catalog.array_agg(x.base_attname ORDER BY k.o) AS cols
+             FROM pg_catalog.unnest(s.view_cols) WITH ORDINALITY AS k(col, o)
+             JOIN relorm._view_columns(s.view) x ON x.attname OPERATOR(pg_catalog.=) k.col
+           HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) pg_catalog.cardinality(s.view_cols)
+              AND pg_catalog.count(DISTINCT x.base) OPERATOR(pg_catalog.=) 1) AS b), false)
+$$;
+
+
 -- Relationships of tables that are gone: a temporary table ends with its
 -- session without any event trigger firing (0.3 refuses them).
 DELETE FROM relorm.relationship r
@@ -182,7 +225,7 @@ BEGIN
 END
 $$;
 
--- The view lists fragments_by last (CREATE OR REPLACE VIEW may only add columns at the end).
+-- The view lists fragments_by and inferred last (CREATE OR REPLACE VIEW may only add columns at the end).
 CREATE OR REPLACE VIEW relorm.relationships AS
 SELECT r.source,
        r.name,
@@ -208,7 +251,8 @@ SELECT r.source,
        END AS constraint_name,
        r.status,
        r.target_type,
-       r.fragments_by
+       r.fragments_by,
+       r.inferred
   FROM relorm.relationship r;
 
 -------------------------------------------------------------------------------
@@ -368,7 +412,8 @@ gone AS (
      GROUP BY u.rsource, u.rname
 ),
 fk_of AS (
-    -- the constraint behind each direction (for many_to_many: to its source)
+    -- the constraint behind each direction (for many_to_many: to its source);
+    -- a view-only relationship has none, nor has one inferred from a view
     SELECT r.*,
            CASE r.fk_side WHEN 'source' THEN r.source WHEN 'target' THEN r.target ELSE r.secondary END AS fk_table,
            CASE r.fk_side
@@ -377,7 +422,7 @@ fk_of AS (
              WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
            END AS con
       FROM relorm.relationship r
-     WHERE r.kind OPERATOR(pg_catalog.<>) 'viewonly'
+     WHERE r.kind OPERATOR(pg_catalog.<>) 'viewonly' AND NOT r.inferred
 )
 SELECT x.severity, x.object, x.problem, x.fix_sql
   FROM (
@@ -582,35 +627,60 @@ SELECT pg_catalog.format('SELECT relorm.%s(%L, %L, %L%s)', r.kind, r.source::pg_
 $$;
 
 -------------------------------------------------------------------------------
--- Issue 10: relorm.reflect registers every foreign key of a real schema.  A
--- junction is a table whose primary key holds the columns of two of its
--- foreign keys (and may hold others: jobs (site_id, project_id, role)), as
--- PostgREST finds them; a table with several such pairs is a junction of each.
--- Two identical foreign keys are one.  Naming (src/reflect.c) never leaves a
--- foreign key out.
+-- Issue 10: relorm.reflect registers every foreign key of a real schema, and
+-- the relationships of simple views, as PostgREST finds them.  A junction is a
+-- table whose primary key holds the columns of two of its foreign keys (and
+-- may hold others: jobs (site_id, project_id, role)); a table with several
+-- such pairs is a junction of each.  Two identical foreign keys are one.  A
+-- view column that is a table's column (src/view_columns.c) gives the view
+-- that table's relationships through it; those are inferred, not declared:
+-- no constraint of their own backs them.  Naming (src/reflect.c) never leaves
+-- a foreign key out.
 -------------------------------------------------------------------------------
 
 -- The foreign keys relorm.reflect may register: those of the tables of one
 -- schema (or of the given tables), not yet behind any relationship, each with
--- the facts the naming rules need (src/reflect.c names them).  A junction
--- with no column but those of its two foreign keys yields one many_to_many
--- unit and no FK units; one with other columns (an association object, extra
--- key columns included) yields the many_to_many and a unit per FK, so that
--- its other columns can be reached too.  siblings counts the foreign keys of
--- the same table to the same table (for an FK unit), or the junctions between
--- the same two tables (for a many_to_many unit).
-CREATE OR REPLACE FUNCTION relorm._reflect_candidates(schema pg_catalog.name, tables pg_catalog.oid[])
+-- the facts the naming rules need (src/reflect.c names them), and what the
+-- views of that schema (or the given views) infer from them.
+--   A junction with no column but those of its two foreign keys yields one
+-- many_to_many unit and no FK units; one with other columns (an association
+-- object, extra key columns included) yields the many_to_many and a unit per
+-- FK, so that its other columns can be reached too.
+--   A view exposing every column of a foreign key of its table (post_view
+-- .author_id) yields a unit from the view to the referenced table; one
+-- exposing the key a foreign key references (user_view.id), a unit from the
+-- referencing table to the view; via_view is the view.  Each key column is
+-- the view's first column that is that table column.
+--   siblings counts the foreign keys of the same table to the same table (for
+-- an FK unit, or a view's unit: there a foreign key of a table to itself
+-- counts twice, so that its names take "_by_" as a table's do), or the
+-- junctions between the same two tables (for a many_to_many unit).
+DROP FUNCTION relorm._reflect_candidates(pg_catalog.name, pg_catalog.oid[]);
+CREATE FUNCTION relorm._reflect_candidates(schema pg_catalog.name, tables pg_catalog.oid[])
 RETURNS TABLE (unit pg_catalog.text, child pg_catalog.regclass, conname pg_catalog.name,
                parent pg_catalog.regclass, fk_columns pg_catalog.name[], ref_columns pg_catalog.name[],
                parent2 pg_catalog.regclass, fk2_columns pg_catalog.name[], ref2_columns pg_catalog.name[],
                on_delete pg_catalog.text, on_update pg_catalog.text,
                on_delete2 pg_catalog.text, on_update2 pg_catalog.text, siblings pg_catalog.int8,
-               conname2 pg_catalog.name)
+               conname2 pg_catalog.name, via_view pg_catalog.regclass)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-WITH fk AS (
+WITH view_col AS (
+    SELECT v.oid AS view, x.attname, x.base, x.base_attname, a.attnum
+      FROM pg_catalog.pg_class v
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) v.relnamespace
+     CROSS JOIN LATERAL relorm._view_columns(v.oid) x
+      JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) v.oid AND a.attname OPERATOR(pg_catalog.=) x.attname
+     WHERE v.relkind OPERATOR(pg_catalog.=) 'v'
+       AND CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
+                ELSE v.oid OPERATOR(pg_catalog.=) ANY (tables) END
+),
+every_fk AS (
+    -- the foreign keys of the schema's tables (mine), and those from or to the views' tables
     SELECT c.oid, c.conname, c.conrelid, c.confrelid, c.conkey,
+           CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
+                ELSE c.conrelid OPERATOR(pg_catalog.=) ANY (tables) END AS mine,
            ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(n, o)
                    JOIN pg_catalog.pg_attribute a
                      ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid AND a.attnum OPERATOR(pg_catalog.=) k.n
@@ -622,15 +692,19 @@ WITH fk AS (
            CASE c.confdeltype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'
                               WHEN 'd' THEN 'set default' ELSE 'no action' END AS del,
            CASE c.confupdtype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'
-                              WHEN 'd' THEN 'set default' ELSE 'no action' END AS upd
+                              WHEN 'd' THEN 'set default' ELSE 'no action' END AS upd,
+           -- unique foreign key columns: a one-to-one
+           EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                    WHERE i.indrelid OPERATOR(pg_catalog.=) c.conrelid AND i.indisunique
+                      AND i.indpred IS NULL AND i.indexprs IS NULL
+                      AND ARRAY(SELECT k FROM pg_catalog.unnest(pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]) AS k ORDER BY k)
+                          OPERATOR(pg_catalog.=) ARRAY(SELECT k FROM pg_catalog.unnest(c.conkey) AS k ORDER BY k)) AS uniq
       FROM pg_catalog.pg_constraint c
       JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) c.conrelid
       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.relnamespace
      WHERE c.contype OPERATOR(pg_catalog.=) 'f'
        -- partitions' clones of a partitioned table's FK are not FKs of their own
        AND c.conparentid OPERATOR(pg_catalog.=) 0
-       AND CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
-                ELSE c.conrelid OPERATOR(pg_catalog.=) ANY (tables) END
        -- a second foreign key identical to another is the same relationship
        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint d
                         WHERE d.contype OPERATOR(pg_catalog.=) 'f' AND d.conparentid OPERATOR(pg_catalog.=) 0
@@ -638,6 +712,13 @@ WITH fk AS (
                           AND d.confrelid OPERATOR(pg_catalog.=) c.confrelid
                           AND d.conkey OPERATOR(pg_catalog.=) c.conkey AND d.confkey OPERATOR(pg_catalog.=) c.confkey
                           AND d.oid OPERATOR(pg_catalog.<) c.oid)
+       AND (CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
+                 ELSE c.conrelid OPERATOR(pg_catalog.=) ANY (tables) END
+            OR c.conrelid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT vc.base FROM view_col vc))
+            OR c.confrelid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT vc.base FROM view_col vc)))
+),
+fk AS (
+    SELECT * FROM every_fk f WHERE f.mine
 ),
 registered AS (
     SELECT x.tbl, x.con
@@ -674,6 +755,43 @@ junction AS (
      WHERE NOT (a.conkey OPERATOR(pg_catalog.&&) b.conkey)
        AND (a.conkey OPERATOR(pg_catalog.||) b.conkey)
            OPERATOR(pg_catalog.<@) pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]
+),
+view_fk AS (
+    -- each foreign key from or to a view's table, with the view's columns
+    -- that are its columns (vcols) and its key's (vrefs), NULL where none is
+    SELECT vs.view, f.*,
+           ARRAY(SELECT (SELECT x.attname FROM view_col x
+                          WHERE x.view OPERATOR(pg_catalog.=) vs.view AND x.base OPERATOR(pg_catalog.=) f.conrelid
+                            AND x.base_attname OPERATOR(pg_catalog.=) k.col ORDER BY x.attnum LIMIT 1)
+                   FROM pg_catalog.unnest(f.cols) WITH ORDINALITY AS k(col, o) ORDER BY k.o) AS vcols,
+           ARRAY(SELECT (SELECT x.attname FROM view_col x
+                          WHERE x.view OPERATOR(pg_catalog.=) vs.view AND x.base OPERATOR(pg_catalog.=) f.confrelid
+                            AND x.base_attname OPERATOR(pg_catalog.=) k.col ORDER BY x.attnum LIMIT 1)
+                   FROM pg_catalog.unnest(f.refs) WITH ORDINALITY AS k(col, o) ORDER BY k.o) AS vrefs
+      FROM (SELECT DISTINCT vc.view, vc.base FROM view_col vc) AS vs
+      JOIN every_fk f ON vs.base OPERATOR(pg_catalog.=) ANY (ARRAY[f.conrelid, f.confrelid])
+),
+view_every_unit AS (
+    -- siblings are counted among those registered already too, as a table's are
+    SELECT u.*, pg_catalog.count(*) OVER (PARTITION BY u.child, u.parent)
+                OPERATOR(pg_catalog.+) CASE WHEN u.self THEN 1 ELSE 0 END AS siblings
+      FROM (SELECT DISTINCT v.uniq, v.view AS child, v.conname, v.confrelid AS parent, v.vcols AS fk_columns,
+                   v.refs AS ref_columns, v.del, v.upd, v.view,
+                   v.conrelid OPERATOR(pg_catalog.=) v.confrelid AS self
+              FROM view_fk v WHERE pg_catalog.array_position(v.vcols, NULL) IS NULL
+            UNION
+            SELECT v.uniq, v.conrelid, v.conname, v.view, v.cols, v.vrefs, v.del, v.upd, v.view,
+                   v.conrelid OPERATOR(pg_catalog.=) v.confrelid
+              FROM view_fk v WHERE pg_catalog.array_position(v.vrefs, NULL) IS NULL) AS u
+),
+view_unit AS (
+    SELECT u.*
+      FROM view_every_unit u
+     WHERE NOT EXISTS (SELECT 1 FROM relorm.relationship r
+                        WHERE r.inferred AND r.fk_side OPERATOR(pg_catalog.=) 'source'
+                          AND r.source OPERATOR(pg_catalog.=) u.child AND r.target OPERATOR(pg_catalog.=) u.parent
+                          AND r.local_columns OPERATOR(pg_catalog.=) u.fk_columns
+                          AND r.remote_columns OPERATOR(pg_catalog.=) u.ref_columns)
 )
 SELECT u.* FROM (
 SELECT 'many_to_many', a.conrelid::pg_catalog.regclass, a.conname,
@@ -682,23 +800,17 @@ SELECT 'many_to_many', a.conrelid::pg_catalog.regclass, a.conname,
        (SELECT pg_catalog.count(*) FROM junction o
          WHERE LEAST(o.p1, o.p2) OPERATOR(pg_catalog.=) LEAST(j.p1, j.p2)
            AND GREATEST(o.p1, o.p2) OPERATOR(pg_catalog.=) GREATEST(j.p1, j.p2)),
-       b.conname
+       b.conname, NULL::pg_catalog.regclass
   FROM junction j
   JOIN free a ON a.oid OPERATOR(pg_catalog.=) j.a_oid
   JOIN free b ON b.oid OPERATOR(pg_catalog.=) j.b_oid
 UNION ALL
-SELECT CASE WHEN EXISTS (
-                SELECT 1 FROM pg_catalog.pg_index i
-                 WHERE i.indrelid OPERATOR(pg_catalog.=) f.conrelid AND i.indisunique
-                   AND i.indpred IS NULL AND i.indexprs IS NULL
-                   AND ARRAY(SELECT k FROM pg_catalog.unnest(pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]) AS k ORDER BY k)
-                       OPERATOR(pg_catalog.=) ARRAY(SELECT k FROM pg_catalog.unnest(f.conkey) AS k ORDER BY k))
-            THEN 'one_to_one' ELSE 'many_to_one' END,
+SELECT CASE WHEN f.uniq THEN 'one_to_one' ELSE 'many_to_one' END,
        f.conrelid::pg_catalog.regclass, f.conname, f.confrelid::pg_catalog.regclass, f.cols, f.refs,
        NULL, NULL, NULL, f.del, f.upd, NULL, NULL,
        (SELECT pg_catalog.count(*) FROM fk o
          WHERE o.conrelid OPERATOR(pg_catalog.=) f.conrelid AND o.confrelid OPERATOR(pg_catalog.=) f.confrelid),
-       NULL
+       NULL, NULL
   FROM free f
  -- left to the many-to-many registered now (if its other foreign key was
  -- declared on its own, this one is registered on its own too)
@@ -706,9 +818,27 @@ SELECT CASE WHEN EXISTS (
                      JOIN free a ON a.oid OPERATOR(pg_catalog.=) j.a_oid
                      JOIN free b ON b.oid OPERATOR(pg_catalog.=) j.b_oid
                     WHERE NOT j.extra AND f.oid OPERATOR(pg_catalog.=) ANY (ARRAY[j.a_oid, j.b_oid]))
+UNION ALL
+SELECT CASE WHEN v.uniq THEN 'one_to_one' ELSE 'many_to_one' END,
+       v.child, v.conname, v.parent, v.fk_columns, v.ref_columns,
+       NULL, NULL, NULL, v.del, v.upd, NULL, NULL,
+       v.siblings, NULL, v.view
+  FROM view_unit v
 ) AS u(unit, child, conname, parent, fk_columns, ref_columns, parent2, fk2_columns, ref2_columns,
-       on_delete, on_update, on_delete2, on_update2, siblings, conname2)
--- a table's many-to-manys before its foreign keys, so that names clash in
--- their favour; the names depend on this order, which depends on nothing else
-ORDER BY u.child::pg_catalog.text, u.unit OPERATOR(pg_catalog.<>) 'many_to_many', u.conname, u.conname2
+       on_delete, on_update, on_delete2, on_update2, siblings, conname2, via_view)
+-- the tables' foreign keys before what views infer, a table's many-to-manys
+-- before its foreign keys, so that names clash in their favour; the names
+-- depend on this order, which depends on nothing else
+ORDER BY u.via_view IS NOT NULL, u.child::pg_catalog.text, u.unit OPERATOR(pg_catalog.<>) 'many_to_many',
+         u.conname, u.conname2, u.parent::pg_catalog.text
 $$;
+
+-- The relationships a view infers follow CREATE OR REPLACE VIEW (those that no
+-- longer hold go; with relorm.auto_reflect, new ones are registered): the
+-- ddl_command_end trigger fires on CREATE VIEW too.  An event trigger's tags
+-- cannot be altered: it is created again.
+DROP EVENT TRIGGER relorm_ddl_command_end;
+CREATE EVENT TRIGGER relorm_ddl_command_end ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE VIEW', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+                 'ALTER FOREIGN TABLE')
+    EXECUTE FUNCTION relorm._on_ddl_command_end();

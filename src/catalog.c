@@ -233,11 +233,10 @@ record_fragments_author(const RelormDirection *dir)
 {
 	Oid			types[3] = {REGCLASSOID, TEXTOID, OIDOID};
 	Datum		values[3];
-	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
 
 	if (dir->join_on == NULL && dir->order_by == NULL)
 		return;
-	if (get_attnum(get_relname_relid("relationship", nsp), "fragments_by") <= 0)
+	if (!relorm_catalog_has_column("fragments_by"))
 		return;
 	values[0] = ObjectIdGetDatum(dir->source);
 	values[1] = CStringGetTextDatum(dir->name);
@@ -245,6 +244,40 @@ record_fragments_author(const RelormDirection *dir)
 	relorm_exec_as_owner("UPDATE relorm.relationship r SET fragments_by = $3::pg_catalog.regrole"
 						 " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
 						 3, types, values, NULL);
+}
+
+/*
+ * A direction relorm.reflect inferred from a view's definition is marked so:
+ * no constraint of its own backs it, which the event triggers and
+ * relorm.check() must know.  Only a 0.3 catalog has the column, and only its
+ * relorm._reflect_candidates infers anything.
+ */
+static void
+record_inferred(const RelormDirection *dir)
+{
+	Oid			types[2] = {REGCLASSOID, TEXTOID};
+	Datum		values[2];
+
+	if (!dir->inferred)
+		return;
+	values[0] = ObjectIdGetDatum(dir->source);
+	values[1] = CStringGetTextDatum(dir->name);
+	relorm_exec_as_owner("UPDATE relorm.relationship r SET inferred = true"
+						 " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
+						 2, types, values, NULL);
+}
+
+/*
+ * Whether relorm.relationship has this column: a catalog of an older version
+ * lacks the later ones until ALTER EXTENSION relorm UPDATE, and the module
+ * must work with it meanwhile (its event triggers fire on every DDL).
+ */
+bool
+relorm_catalog_has_column(const char *column)
+{
+	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
+
+	return get_attnum(get_relname_relid("relationship", nsp), column) > 0;
 }
 
 #define NARGS 19
@@ -315,6 +348,7 @@ relorm_save_direction(const RelormDirection *dir)
 									  dir->target_type ? ", $19" : ""),
 							 dir->target_type ? NARGS : NARGS - 1, types, values, nulls);
 	record_fragments_author(dir);
+	record_inferred(dir);
 }
 
 /* The advisory lock space of declarations: 'relo', then the table's OID. */

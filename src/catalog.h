@@ -29,6 +29,7 @@ typedef struct RelormDirection
 	const char *lazy;			/* NULL: keep the stored one ('select' when new) */
 	const char *order_by;		/* NULL: keep the stored one */
 	const char *target_type;	/* the subtype of a polymorphic target, or NULL */
+	bool		inferred;		/* inferred from a view by relorm.reflect (0.3) */
 } RelormDirection;
 
 /* The characters fetch shapes give a meaning to: no relationship name has one. */
@@ -49,6 +50,7 @@ extern RelormNameProblem relorm_name_problem(const RelormDirection *dir, char **
 extern void relorm_check_direction(const RelormDirection *dir);
 extern void relorm_save_direction(const RelormDirection *dir);
 extern void relorm_declaration_lock(int n, const Oid *relids);
+extern bool relorm_catalog_has_column(const char *column);
 extern void relorm_exec_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
 
 #endif							/* RELORM_CATALOG_H */

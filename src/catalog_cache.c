@@ -12,6 +12,7 @@
 #include "relorm.h"
 
 #include "catalog/namespace.h"
+#include "catalog.h"
 #include "catalog_cache.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -195,7 +196,7 @@ relation_exists(Oid relid)
 
 /* Reads relorm.relationship into the cache's hash tables. */
 static void
-read_relationships(Oid nsp)
+read_relationships(void)
 {
 	MemoryContext old;
 	int			ret;
@@ -203,8 +204,8 @@ read_relationships(Oid nsp)
 	bool		has_fragments_by;
 
 	/* target_type came with 0.2, fragments_by with 0.3: until ALTER EXTENSION UPDATE, read them as NULL */
-	has_target_type = get_attnum(get_relname_relid("relationship", nsp), "target_type") > 0;
-	has_fragments_by = get_attnum(get_relname_relid("relationship", nsp), "fragments_by") > 0;
+	has_target_type = relorm_catalog_has_column("target_type");
+	has_fragments_by = relorm_catalog_has_column("fragments_by");
 	ret = SPI_execute(psprintf("SELECT r.source::pg_catalog.oid, r.name, r.target::pg_catalog.oid, r.kind, r.many,"
 							   " r.local_columns, r.remote_columns, r.secondary::pg_catalog.oid,"
 							   " r.secondary_local_columns, r.secondary_remote_columns, r.join_on, r.lazy, r.order_by,"
@@ -353,7 +354,7 @@ cache_read(void)
 	PushActiveSnapshot(GetLatestSnapshot());
 	PG_TRY();
 	{
-		read_relationships(nsp);
+		read_relationships();
 		read_polymorphic();
 	}
 	PG_FINALLY();

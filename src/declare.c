@@ -684,7 +684,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 		SPI_finish();
 		return (Datum) 0;
 	}
-	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", true, &source);
+	relorm_source_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", &source);
 	lock_declaration(source.relid, InvalidOid);
 
 	values[0] = ObjectIdGetDatum(source.relid);

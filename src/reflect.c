@@ -86,6 +86,7 @@ typedef struct Candidate
 	char	   *on_delete2;		/* many_to_many: the FK to parent2 */
 	char	   *on_update2;
 	int64		siblings;
+	Oid			via_view;		/* inferred from this view: child or parent is it */
 } Candidate;
 
 static Oid
@@ -167,11 +168,20 @@ name_problem(const RelormDirection *dir)
 	return psprintf("%s already has a relationship named \"%s\".", relorm_qualified_table(dir->source), dir->name);
 }
 
+/* The foreign key a candidate comes from, for messages. */
+static char *
+origin_of(const Candidate *c)
+{
+	if (OidIsValid(c->via_view))
+		return psprintf("foreign key \"%s\" through view %s", c->conname, relorm_qualified_table(c->via_view));
+	return psprintf("foreign key \"%s\" of %s", c->conname, relorm_qualified_table(c->child));
+}
+
 static void
 skip(const Candidate *c, const char *why)
 {
 	ereport(NOTICE,
-			(errmsg("foreign key \"%s\" of %s not registered", c->conname, relorm_qualified_table(c->child)),
+			(errmsg("%s not registered", origin_of(c)),
 			 errdetail_internal("%s", why),
 			 errhint("Declare it with relorm.many_to_one, relorm.one_to_one or relorm.many_to_many and names of your choice.")));
 }
@@ -193,6 +203,9 @@ emit(const RelormDirection *dir, Tuplestorestate *out, TupleDesc outdesc, bool n
 	if (notify)
 		ereport(NOTICE,
 				(errmsg("relationship \"%s\" of %s registered", dir->name, relorm_qualified_table(dir->source)),
+				 OidIsValid(c->via_view) ?
+				 errdetail("View %s was created or replaced while relorm.auto_reflect is on.",
+						   relorm_qualified_table(c->via_view)) :
 				 errdetail("Foreign key \"%s\" of %s was added while relorm.auto_reflect is on.",
 						   c->conname, relorm_qualified_table(c->child))));
 }
@@ -228,9 +241,20 @@ conventional_names(const Candidate *c, char **fwd, char **back)
 	else
 	{
 		char	   *plain = strcmp(c->unit, "one_to_one") == 0 ? relorm_singular(child) : child;
+		char	   *to_one = to_one_name(c->fk_columns, c->ref_columns, c->parent, c->siblings > 1);
+		bool		several = c->siblings > 1 || (c->child == c->parent && !OidIsValid(c->via_view));
 
-		*fwd = to_one_name(c->fk_columns, c->ref_columns, c->parent, c->siblings > 1);
-		*back = c->siblings > 1 || c->child == c->parent ? psprintf("%s_by_%s", plain, *fwd) : plain;
+		/*
+		 * A table to a view exposing the key its foreign key references: the
+		 * to-one side is named after the view, as the table's own to-one
+		 * side already has the foreign key's name.
+		 */
+		if (c->via_view == c->parent)
+			*fwd = c->siblings > 1 ? psprintf("%s_by_%s", relorm_singular(get_rel_name(c->parent)), to_one)
+				: relorm_singular(get_rel_name(c->parent));
+		else
+			*fwd = to_one;
+		*back = several ? psprintf("%s_by_%s", plain, to_one) : plain;
 	}
 	*fwd = relorm_make_identifier(*fwd);
 	*back = relorm_make_identifier(*back);
@@ -287,8 +311,7 @@ choose_name(RelormDirection *dir, const char *conventional, const RelormDirectio
 		ereport(NOTICE,
 				(errmsg("relationship of %s named \"%s\" instead of \"%s\"", relorm_qualified_table(dir->source),
 						dir->name, conventional),
-				 errdetail("%s It comes from foreign key \"%s\" of %s.", why, c->conname,
-						   relorm_qualified_table(c->child)),
+				 errdetail("%s It comes from %s.", why, origin_of(c)),
 				 errhint("To choose its name, drop it with relorm.drop_relationship and declare it with relorm.%s.",
 						 dir->kind)));
 }
@@ -336,6 +359,7 @@ directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
 		fwd->remote_columns = back->local_columns = c->ref_columns;
 		fwd->on_delete = back->on_delete = c->on_delete;
 		fwd->on_update = back->on_update = c->on_update;
+		fwd->inferred = back->inferred = OidIsValid(c->via_view);
 	}
 	conventional_names(c, &fwd_name, &back_name);
 	choose_name(fwd, fwd_name, NULL, c);
@@ -358,10 +382,12 @@ read_candidates(const char *schema, List *tables)
 		nulls[1] = 'n';
 	else
 		values[1] = relorm_oid_array(tables);
-	if (SPI_execute_with_args("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
-							  " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
-							  " c.on_delete2, c.on_update2, c.siblings, c.conname2"
-							  "  FROM relorm._reflect_candidates($1, $2) c",
+	/* views are inferred from by 0.3's candidates, which an older catalog does not have yet */
+	if (SPI_execute_with_args(psprintf("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
+									   " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
+									   " c.on_delete2, c.on_update2, c.siblings, c.conname2, %s"
+									   "  FROM relorm._reflect_candidates($1, $2) c",
+									   relorm_catalog_has_column("inferred") ? "c.via_view" : "NULL::pg_catalog.oid"),
 							  2, types, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the foreign keys to reflect");
 
@@ -392,6 +418,8 @@ read_candidates(const char *schema, List *tables)
 		c->on_update2 = SPI_getvalue(tup, desc, 13);
 		c->siblings = DatumGetInt64(SPI_getbinval(tup, desc, 14, &isnull));
 		c->conname2 = SPI_getvalue(tup, desc, 15);
+		d = SPI_getbinval(tup, desc, 16, &isnull);
+		c->via_view = isnull ? InvalidOid : DatumGetObjectId(d);
 		result = lappend(result, c);
 	}
 	return result;
@@ -435,9 +463,10 @@ relorm_reflect_foreign_keys(const char *schema, List *tables, Oid as_user,
 
 		/*
 		 * auto_reflect (notify) registers the FKs the command added, not those
-		 * an unrelated ALTER TABLE happens to find on the table.
+		 * an unrelated ALTER TABLE happens to find on the table; what a view
+		 * infers, when the view is created or replaced.
 		 */
-		if (notify && !created_now(c->child, c->conname) &&
+		if (notify && !OidIsValid(c->via_view) && !created_now(c->child, c->conname) &&
 			(c->conname2 == NULL || !created_now(c->child, c->conname2)))
 			continue;
 		/* a declaration refuses temporary tables; so does reflect */
