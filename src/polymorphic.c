@@ -21,6 +21,22 @@ PG_FUNCTION_INFO_V1(relorm_polymorphic);
 PG_FUNCTION_INFO_V1(relorm_subtype);
 
 /*
+ * The base table of both declarations (argument 0, which the caller must
+ * own) once arguments 1 and 2, named argnames, are checked to be given;
+ * connects to SPI and takes the declaration lock on the table.
+ */
+static void
+open_base(FunctionCallInfo fcinfo, const char *argname1, const char *argname2, RelormTable *base)
+{
+	relorm_require_arg(fcinfo, 1, argname1);
+	relorm_require_arg(fcinfo, 2, argname2);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, base);
+	relorm_declaration_lock(1, &base->relid);
+}
+
+/*
  * Single-table polymorphism: the discriminator column of a base table and
  * the identity of its own rows.  Subtypes add the columns only their rows use.
  */
@@ -32,12 +48,7 @@ relorm_polymorphic(PG_FUNCTION_ARGS)
 	Oid			types[3] = {REGCLASSOID, NAMEOID, TEXTOID};
 	Datum		values[3];
 
-	relorm_require_arg(fcinfo, 1, "discriminator");
-	relorm_require_arg(fcinfo, 2, "identity");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, &base);
-	relorm_declaration_lock(1, &base.relid);
+	open_base(fcinfo, "discriminator", "identity", &base);
 	discriminator = NameStr(*PG_GETARG_NAME(1));
 	relorm_require_columns(&base, list_make1(discriminator), "discriminator");
 
@@ -60,12 +71,7 @@ relorm_subtype(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	List	   *columns;
 
-	relorm_require_arg(fcinfo, 1, "identity");
-	relorm_require_arg(fcinfo, 2, "columns");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, &base);
-	relorm_declaration_lock(1, &base.relid);
+	open_base(fcinfo, "identity", "columns", &base);
 	values[0] = ObjectIdGetDatum(base.relid);
 	if (SPI_execute_with_args("SELECT 1 FROM relorm.polymorphic_base b WHERE b.base OPERATOR(pg_catalog.=) $1",
 							  1, types, values, NULL, false, 1) != SPI_OK_SELECT)
