@@ -14,21 +14,24 @@
  *
  *		relorm._view_columns(view) lists the columns that have one, for
  *		relorm.reflect (src/reflect.c, relorm._reflect_candidates) and for
- *		the event triggers that keep the relationships it inferred true.
+ *		the event triggers that keep the relationships it inferred true.  A
+ *		view's query is read from pg_rewrite, as pg_get_viewdef reads it:
+ *		no view is locked, whoever asks, and the names are the views' own
+ *		(pg_attribute's, which ALTER VIEW RENAME COLUMN changes).
  */
 #include "relorm.h"
 
-#include "access/relation.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_rewrite.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parsetree.h"
-#include "rewrite/prs2lock.h"
+#include "rewrite/rewriteSupport.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-#include "utils/rel.h"
+#include "utils/syscache.h"
 
 PG_FUNCTION_INFO_V1(relorm_view_columns);
 
@@ -36,21 +39,27 @@ static bool view_column_origin(Oid view, AttrNumber attno, Oid *relid, AttrNumbe
 
 /*
  * The query of a view, as its _RETURN rule holds it (not rewritten: a view
- * it reads is still a relation of its range table), or NULL.
+ * it reads is still a relation of its range table), or NULL when the
+ * relation is not a view or is gone.  Read from the catalog, as
+ * pg_get_viewdef reads it, without locking the view: anyone may ask.
  */
 static Query *
-view_query(Relation view)
+view_query(Oid view)
 {
-	RuleLock   *rules = view->rd_rules;
+	HeapTuple	tup;
+	Datum		action;
+	bool		isnull;
+	List	   *actions;
 
-	for (int i = 0; rules != NULL && i < rules->numLocks; i++)
-	{
-		RewriteRule *rule = rules->rules[i];
-
-		if (rule->event == CMD_SELECT && list_length(rule->actions) == 1)
-			return linitial_node(Query, rule->actions);
-	}
-	return NULL;
+	if (get_rel_relkind(view) != RELKIND_VIEW)
+		return NULL;
+	tup = SearchSysCache2(RULERELNAME, ObjectIdGetDatum(view), CStringGetDatum(ViewSelectRuleName));
+	if (!HeapTupleIsValid(tup))
+		return NULL;
+	action = SysCacheGetAttr(RULERELNAME, tup, Anum_pg_rewrite_ev_action, &isnull);
+	actions = isnull ? NIL : (List *) stringToNode(TextDatumGetCString(action));
+	ReleaseSysCache(tup);
+	return list_length(actions) == 1 && IsA(linitial(actions), Query) ? linitial_node(Query, actions) : NULL;
 }
 
 static bool expr_origin(Query *query, List *outer, Node *expr, Oid *relid, AttrNumber *origin);
@@ -149,16 +158,9 @@ expr_origin(Query *query, List *outer, Node *expr, Oid *relid, AttrNumber *origi
 static bool
 view_column_origin(Oid view, AttrNumber attno, Oid *relid, AttrNumber *origin)
 {
-	Relation	rel = try_relation_open(view, AccessShareLock);
-	Query	   *query;
-	bool		found = false;
+	Query	   *query = view_query(view);
 
-	if (rel == NULL)
-		return false;
-	if (rel->rd_rel->relkind == RELKIND_VIEW && (query = view_query(rel)) != NULL)
-		found = output_origin(query, NIL, attno, relid, origin);
-	relation_close(rel, NoLock);
-	return found;
+	return query != NULL && output_origin(query, NIL, attno, relid, origin);
 }
 
 /*
@@ -172,32 +174,31 @@ relorm_view_columns(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Oid			view = PG_GETARG_OID(0);
-	Relation	rel;
+	Query	   *query;
+	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
-	rel = try_relation_open(view, AccessShareLock);
-	if (rel == NULL)
+	if ((query = view_query(view)) == NULL || query->setOperations != NULL)
 		return (Datum) 0;
-	if (rel->rd_rel->relkind == RELKIND_VIEW)
+	/* a view's columns are its query's outputs, in order; their names are the view's own */
+	foreach(lc, query->targetList)
 	{
-		TupleDesc	desc = RelationGetDescr(rel);
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		char	   *attname = get_attname(view, tle->resno, true);
+		char	   *base_attname;
+		Oid			base;
+		AttrNumber	origin;
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
 
-		for (int i = 0; i < desc->natts; i++)
-		{
-			Form_pg_attribute att = TupleDescAttr(desc, i);
-			Oid			base;
-			AttrNumber	origin;
-			Datum		values[3];
-			bool		nulls[3] = {false, false, false};
-
-			if (att->attisdropped || !view_column_origin(view, att->attnum, &base, &origin))
-				continue;
-			values[0] = NameGetDatum(&att->attname);
-			values[1] = ObjectIdGetDatum(base);
-			values[2] = DirectFunctionCall1(namein, CStringGetDatum(get_attname(base, origin, false)));
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
+		if (tle->resjunk || attname == NULL ||
+			!expr_origin(query, NIL, (Node *) tle->expr, &base, &origin) ||
+			(base_attname = get_attname(base, origin, true)) == NULL)
+			continue;
+		values[0] = DirectFunctionCall1(namein, CStringGetDatum(attname));
+		values[1] = ObjectIdGetDatum(base);
+		values[2] = DirectFunctionCall1(namein, CStringGetDatum(base_attname));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	relation_close(rel, NoLock);
 	return (Datum) 0;
 }
