@@ -183,6 +183,8 @@ skip(const Candidate *c, const char *why)
 	ereport(NOTICE,
 			(errmsg("%s not registered", origin_of(c)),
 			 errdetail_internal("%s", why),
+			 OidIsValid(c->via_view) ?
+			 errhint("Run relorm.reflect as the owner of the view and the table, or relate them with relorm.viewonly.") :
 			 errhint("Declare it with relorm.many_to_one, relorm.one_to_one or relorm.many_to_many and names of your choice.")));
 }
 
@@ -312,6 +314,8 @@ choose_name(RelormDirection *dir, const char *conventional, const RelormDirectio
 				(errmsg("relationship of %s named \"%s\" instead of \"%s\"", relorm_qualified_table(dir->source),
 						dir->name, conventional),
 				 errdetail("%s It comes from %s.", why, origin_of(c)),
+				 dir->inferred ?
+				 errhint("A relationship inferred from a view takes no other name; drop it with relorm.drop_relationship if this one does not suit.") :
 				 errhint("To choose its name, drop it with relorm.drop_relationship and declare it with relorm.%s.",
 						 dir->kind)));
 }
