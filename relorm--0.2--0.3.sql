@@ -826,11 +826,7 @@ SELECT CASE WHEN v.uniq THEN 'one_to_one' ELSE 'many_to_one' END,
   FROM view_unit v
 ) AS u(unit, child, conname, parent, fk_columns, ref_columns, parent2, fk2_columns, ref2_columns,
        on_delete, on_update, on_delete2, on_update2, siblings, conname2, via_view)
--- the tables' foreign keys before what views infer, a table's many-to-manys
--- before its foreign keys, so that names clash in their favour; the names
--- depend on this order, which depends on nothing else
-ORDER BY u.via_view IS NOT NULL, u.child::pg_catalog.text, u.unit OPERATOR(pg_catalog.<>) 'many_to_many',
-         u.conname, u.conname2, u.parent::pg_catalog.text
+-- relorm.reflect reads them in the order of its naming rules (src/reflect.c)
 $$;
 
 -- The relationships a view infers follow CREATE OR REPLACE VIEW (those that no

@@ -380,18 +380,29 @@ read_candidates(const char *schema, List *tables)
 	Datum		values[2];
 	char		nulls[2] = {' ', ' '};
 	List	   *result = NIL;
+	const char *via_view;
 
 	values[0] = DirectFunctionCall1(namein, CStringGetDatum(schema ? schema : ""));
+	via_view = relorm_catalog_has_column("inferred") ? "c.via_view" : "NULL::pg_catalog.oid";
 	if (tables == NIL)
 		nulls[1] = 'n';
 	else
 		values[1] = relorm_oid_array(tables);
-	/* views are inferred from by 0.3's candidates, which an older catalog does not have yet */
+	/*
+	 * Names are given first come, first named, so the order is the naming
+	 * rules' (at the top), and collation-proof: the tables' foreign keys
+	 * before what views infer (0.3's candidates, which an older catalog does
+	 * not have yet), tables by name, a table's many-to-manys before its
+	 * foreign keys, each by constraint name.
+	 */
 	if (SPI_execute_with_args(psprintf("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
 									   " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
 									   " c.on_delete2, c.on_update2, c.siblings, c.conname2, %s"
-									   "  FROM relorm._reflect_candidates($1, $2) c",
-									   relorm_catalog_has_column("inferred") ? "c.via_view" : "NULL::pg_catalog.oid"),
+									   "  FROM relorm._reflect_candidates($1, $2) c"
+									   " ORDER BY %s IS NOT NULL, c.child::pg_catalog.text COLLATE \"C\","
+									   "          c.unit OPERATOR(pg_catalog.<>) 'many_to_many', c.conname COLLATE \"C\","
+									   "          c.conname2 COLLATE \"C\", c.parent::pg_catalog.text COLLATE \"C\"",
+									   via_view, via_view),
 							  2, types, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the foreign keys to reflect");
 
