@@ -7,6 +7,7 @@
 -- fixes are all in the C module; here, the catalog records who wrote a
 -- relationship's SQL fragments, rows left by dropped (temporary) tables go,
 -- array arguments refuse NULL elements, and dot diagrams escape backslashes.
+-- Issue 10: many-to-manys whose sides' keys differ in width.
 -------------------------------------------------------------------------------
 
 -- The role that wrote a relationship's join_on and order_by: they run with the
@@ -20,6 +21,49 @@ UPDATE relorm.relationship r SET fragments_by = c.relowner::pg_catalog.regrole
   FROM pg_catalog.pg_class c
  WHERE c.oid OPERATOR(pg_catalog.=) r.source AND (r.join_on IS NOT NULL OR r.order_by IS NOT NULL);
 
+-- A relationship relorm.reflect inferred from a view's definition (issue 10,
+-- below): a foreign key of the view's table backs it, no constraint of its
+-- own, so the event triggers and check() do not look for one.
+ALTER TABLE relorm.relationship ADD COLUMN inferred pg_catalog.bool NOT NULL DEFAULT false;
+COMMENT ON COLUMN relorm.relationship.inferred IS
+    'relorm: inferred by relorm.reflect from a view''s definition: a foreign key of the view''s table backs it, no constraint of its own';
+
+-- The columns of a view that are columns of a table (through joins,
+-- subqueries and views of views), with that table and column.
+CREATE FUNCTION relorm._view_columns(view pg_catalog.regclass)
+RETURNS TABLE (attname pg_catalog.name, base pg_catalog.regclass, base_attname pg_catalog.name)
+AS 'MODULE_PATHNAME', 'relorm_view_columns' LANGUAGE C STABLE STRICT;
+
+-- Whether an inferred relationship still holds (the event triggers ask, from
+-- the first DDL of this script on): the view's columns are still
+-- columns of one table, and the foreign key behind the relationship is still
+-- there, from those columns (the view holds the foreign key's columns) or to
+-- them (the view holds the key it references).
+CREATE FUNCTION relorm._inferred_holds(r relorm.relationship) RETURNS pg_catalog.bool
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT COALESCE((
+    SELECT CASE WHEN s.view_holds_fk THEN relorm.constraint_of(b.base, b.cols, s.other, s.other_cols)
+                ELSE relorm.constraint_of(s.other, s.other_cols, b.base, b.cols) END IS NOT NULL
+      FROM (SELECT v.is_source,
+                   CASE WHEN v.is_source THEN r.source ELSE r.target END AS view,
+                   CASE WHEN v.is_source THEN r.local_columns ELSE r.remote_columns END AS view_cols,
+                   CASE WHEN v.is_source THEN r.target ELSE r.source END AS other,
+                   CASE WHEN v.is_source THEN r.remote_columns ELSE r.local_columns END AS other_cols,
+                   (r.fk_side OPERATOR(pg_catalog.=) 'source') OPERATOR(pg_catalog.=) v.is_source AS view_holds_fk
+              FROM (SELECT c.relkind OPERATOR(pg_catalog.=) 'v' AS is_source FROM pg_catalog.pg_class c
+                     WHERE c.oid OPERATOR(pg_catalog.=) r.source) AS v) AS s
+     CROSS JOIN LATERAL (
+           SELECT pg_catalog.min(x.base::pg_catalog.oid)::pg_catalog.regclass AS base,
+                  pg_catalog.array_agg(x.base_attname ORDER BY k.o) AS cols
+             FROM pg_catalog.unnest(s.view_cols) WITH ORDINALITY AS k(col, o)
+             JOIN relorm._view_columns(s.view) x ON x.attname OPERATOR(pg_catalog.=) k.col
+           HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) pg_catalog.cardinality(s.view_cols)
+              AND pg_catalog.count(DISTINCT x.base) OPERATOR(pg_catalog.=) 1) AS b), false)
+$$;
+
+
 -- Relationships of tables that are gone: a temporary table ends with its
 -- session without any event trigger firing (0.3 refuses them).
 DELETE FROM relorm.relationship r
@@ -29,6 +73,22 @@ DELETE FROM relorm.relationship r
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) r.secondary));
 DELETE FROM relorm.polymorphic_base b
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) b.base);
+
+-- A many-to-many's two sides may have keys of different widths (a composite
+-- key on one side, a single column on the other): each side's key columns
+-- pair with its own columns of the association table, not with the other
+-- side's.  Any other kind but viewonly and computed (whose targets are
+-- reached otherwise) pairs its local and remote columns.
+ALTER TABLE relorm.relationship DROP CONSTRAINT relationship_columns_check,
+    ADD CONSTRAINT relationship_columns_check CHECK (
+        CASE
+          WHEN kind OPERATOR(pg_catalog.=) ANY ('{viewonly,computed}'::pg_catalog.text[]) THEN true
+          WHEN kind OPERATOR(pg_catalog.=) 'many_to_many' THEN COALESCE(
+              pg_catalog.cardinality(local_columns) OPERATOR(pg_catalog.=) pg_catalog.cardinality(secondary_local_columns)
+              AND pg_catalog.cardinality(remote_columns) OPERATOR(pg_catalog.=) pg_catalog.cardinality(secondary_remote_columns),
+              false)
+          ELSE pg_catalog.cardinality(local_columns) OPERATOR(pg_catalog.=) pg_catalog.cardinality(remote_columns)
+        END);
 
 -- A name[] argument, checked: one dimension, no NULL element (22004).
 CREATE FUNCTION relorm._names_arg(names pg_catalog.name[], argname pg_catalog.text)
@@ -166,7 +226,7 @@ BEGIN
 END
 $$;
 
--- The view lists fragments_by last (CREATE OR REPLACE VIEW may only add columns at the end).
+-- The view lists fragments_by and inferred last (CREATE OR REPLACE VIEW may only add columns at the end).
 CREATE OR REPLACE VIEW relorm.relationships AS
 SELECT r.source,
        r.name,
@@ -192,7 +252,8 @@ SELECT r.source,
        END AS constraint_name,
        r.status,
        r.target_type,
-       r.fragments_by
+       r.fragments_by,
+       r.inferred
   FROM relorm.relationship r;
 
 -------------------------------------------------------------------------------
@@ -277,8 +338,11 @@ END
 $$;
 
 -- name, or name_2, name_3... : the first that is neither a column nor a
--- relationship of tbl, for a relationship to be declared on it.
-CREATE FUNCTION relorm._free_name(tbl pg_catalog.regclass, name pg_catalog.text) RETURNS pg_catalog.text
+-- relationship of tbl, for a relationship to be declared on it.  The columns
+-- in own do not count: a to-one relationship may be named after its own
+-- foreign key column.
+CREATE FUNCTION relorm._free_name(tbl pg_catalog.regclass, name pg_catalog.text,
+                                  own pg_catalog.name[] DEFAULT '{}') RETURNS pg_catalog.text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -288,7 +352,8 @@ SELECT x.candidate
         SELECT name OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) i, i FROM pg_catalog.generate_series(2, 99) i) AS x
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) x.candidate
-                      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped)
+                      AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped
+                      AND a.attname OPERATOR(pg_catalog.<>) ALL (own))
    AND NOT EXISTS (SELECT 1 FROM relorm.relationship r
                     WHERE r.source OPERATOR(pg_catalog.=) tbl AND r.name OPERATOR(pg_catalog.=) x.candidate)
  ORDER BY x.n
@@ -349,7 +414,8 @@ gone AS (
      GROUP BY u.rsource, u.rname
 ),
 fk_of AS (
-    -- the constraint behind each direction (for many_to_many: to its source)
+    -- the constraint behind each direction (for many_to_many: to its source);
+    -- a view-only relationship has none, nor has one inferred from a view
     SELECT r.*,
            CASE r.fk_side WHEN 'source' THEN r.source WHEN 'target' THEN r.target ELSE r.secondary END AS fk_table,
            CASE r.fk_side
@@ -358,7 +424,7 @@ fk_of AS (
              WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
            END AS con
       FROM relorm.relationship r
-     WHERE r.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[])
+     WHERE r.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[]) AND NOT r.inferred
 )
 SELECT x.severity, x.object, x.problem, x.fix_sql
   FROM (
@@ -414,14 +480,20 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                    AND p.remote_columns OPERATOR(pg_catalog.=) e.local_columns
                    AND (p.source, p.name) OPERATOR(pg_catalog.<>) (e.source, e.name)
                  ORDER BY p.name LIMIT 1),
-               -- or the conventional name of relorm.reflect, unless the target uses it
+               -- or the conventional name of relorm.reflect (src/reflect.c), unless the target uses it
                relorm._free_name(e.target, CASE WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_one' THEN t.relname::pg_catalog.text
                     WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_many' THEN t.relname::pg_catalog.text
                     WHEN e.fk_side OPERATOR(pg_catalog.=) 'target'
                      AND pg_catalog.cardinality(e.remote_columns) OPERATOR(pg_catalog.=) 1
-                     AND pg_catalog.right(e.remote_columns[1]::pg_catalog.text, 3) OPERATOR(pg_catalog.=) '_id'
-                    THEN pg_catalog.left(e.remote_columns[1]::pg_catalog.text, -3)
-                    ELSE relorm._singular(t.relname) END)), NULL)
+                    THEN CASE WHEN pg_catalog.length(e.remote_columns[1]::pg_catalog.text) OPERATOR(pg_catalog.>) 3
+                               AND pg_catalog.right(e.remote_columns[1]::pg_catalog.text, 3) OPERATOR(pg_catalog.=) '_id'
+                              THEN pg_catalog.left(e.remote_columns[1]::pg_catalog.text, -3)
+                              WHEN e.remote_columns[1] OPERATOR(pg_catalog.=) e.local_columns[1]
+                              THEN relorm._singular(t.relname)
+                              ELSE e.remote_columns[1]::pg_catalog.text END
+                    ELSE relorm._singular(t.relname) END,
+                    CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'target' THEN e.remote_columns
+                         ELSE '{}'::pg_catalog.name[] END)), NULL)
       FROM edge e
       JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) e.source
      WHERE e.back_populates IS NULL AND e.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[])
@@ -480,6 +552,295 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
   ) AS x
  ORDER BY CASE x.severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END, x.object, x.problem
 $$;
+-------------------------------------------------------------------------------
+-- Issue 10: relorm.many_to_many adopts an association table whose foreign
+-- keys do not cascade, as relorm.reflect registers it: source_on_delete and
+-- target_on_delete name the ON DELETE of the association table's foreign key
+-- to each side (CASCADE for those it creates, unless named; an existing one
+-- keeps its own, with a NOTICE when it is not CASCADE).  New arguments are a
+-- new signature: the function is replaced, the new arguments last, so that
+-- calls written for 0.2 keep their meaning.
+-------------------------------------------------------------------------------
+
+DROP FUNCTION relorm.many_to_many(pg_catalog.regclass, pg_catalog.text, pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text);
+CREATE FUNCTION relorm.many_to_many(
+    source pg_catalog.regclass, name pg_catalog.text, target pg_catalog.regclass,
+    back_populates pg_catalog.text DEFAULT NULL,
+    secondary pg_catalog.text DEFAULT NULL,
+    source_fk pg_catalog.text DEFAULT NULL,
+    target_fk pg_catalog.text DEFAULT NULL,
+    orphans pg_catalog.text DEFAULT NULL,
+    lazy pg_catalog.text DEFAULT NULL,
+    order_by pg_catalog.text DEFAULT NULL,
+    back_lazy pg_catalog.text DEFAULT NULL,
+    back_order_by pg_catalog.text DEFAULT NULL,
+    target_type pg_catalog.text DEFAULT NULL,
+    source_on_delete pg_catalog.text DEFAULT NULL,
+    target_on_delete pg_catalog.text DEFAULT NULL)
+RETURNS SETOF pg_catalog.text
+AS 'MODULE_PATHNAME', 'relorm_many_to_many' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+
+-- relorm.check's redeclaration of a many-to-many keeps the ON DELETE of its
+-- association table's foreign keys when they do not cascade: the direction's
+-- own for source_on_delete, its partner's for target_on_delete.
+CREATE OR REPLACE FUNCTION relorm._declaration_sql(r relorm.relationship, back pg_catalog.text, lazy pg_catalog.text)
+RETURNS pg_catalog.text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+SELECT pg_catalog.format('SELECT relorm.%s(%L, %L, %L%s)', r.kind, r.source::pg_catalog.text, r.name,
+           r.target::pg_catalog.text,
+           pg_catalog.concat(
+             CASE WHEN COALESCE(back, r.back_populates) IS NOT NULL
+                  THEN pg_catalog.format(', back_populates => %L', COALESCE(back, r.back_populates)) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.=) 'many_to_many'
+                  THEN pg_catalog.format(', secondary => %L, source_fk => %L, target_fk => %L',
+                                         r.secondary::pg_catalog.text, c.sl, c.sr)
+                  WHEN r.kind OPERATOR(pg_catalog.=) 'viewonly'
+                  THEN pg_catalog.format(', join_on => %L, many => %s', r.join_on, r.many)
+                  WHEN r.fk_side OPERATOR(pg_catalog.=) 'source'
+                  THEN pg_catalog.format(', fk => %L, parent_key => %L', c.l, c.r)
+                  ELSE pg_catalog.format(', fk => %L, parent_key => %L', c.r, c.l) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.=) 'one_to_one'
+                  THEN pg_catalog.format(', fk_on => %L', r.fk_side) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.<>) ALL ('{many_to_many,viewonly}'::pg_catalog.text[])
+                   AND r.on_delete IS NOT NULL AND r.on_delete OPERATOR(pg_catalog.<>) 'no action'
+                  THEN pg_catalog.format(', on_delete => %L', r.on_delete) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.<>) ALL ('{many_to_many,viewonly}'::pg_catalog.text[])
+              AND r.on_update IS NOT NULL AND r.on_update OPERATOR(pg_catalog.<>) 'no action'
+                  THEN pg_catalog.format(', on_update => %L', r.on_update) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.=) 'many_to_many'
+                   AND r.on_delete OPERATOR(pg_catalog.<>) 'cascade'
+                  THEN pg_catalog.format(', source_on_delete => %L', r.on_delete) END,
+             CASE WHEN r.kind OPERATOR(pg_catalog.=) 'many_to_many'
+                   AND c.partner_on_delete OPERATOR(pg_catalog.<>) 'cascade'
+                  THEN pg_catalog.format(', target_on_delete => %L', c.partner_on_delete) END,
+             CASE WHEN COALESCE(lazy, r.lazy) OPERATOR(pg_catalog.<>) 'select'
+                  THEN pg_catalog.format(', lazy => %L', COALESCE(lazy, r.lazy)) END,
+             CASE WHEN r.orphans IS NOT NULL THEN pg_catalog.format(', orphans => %L', r.orphans) END,
+             CASE WHEN r.order_by IS NOT NULL THEN pg_catalog.format(', order_by => %L', r.order_by) END))
+  FROM (SELECT (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.local_columns) x) AS l,
+               (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.remote_columns) x) AS r,
+               (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.secondary_local_columns) x) AS sl,
+               (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(x), ', ') FROM pg_catalog.unnest(r.secondary_remote_columns) x) AS sr,
+               (SELECT p.on_delete FROM relorm.relationship p
+                 WHERE p.source OPERATOR(pg_catalog.=) r.target AND p.name OPERATOR(pg_catalog.=) r.back_populates
+                   AND p.target OPERATOR(pg_catalog.=) r.source) AS partner_on_delete) c
+$$;
+
+-------------------------------------------------------------------------------
+-- Issue 10: relorm.reflect registers every foreign key of a real schema, and
+-- the relationships of simple views, as PostgREST finds them.  A junction is a
+-- table whose primary key holds the columns of two of its foreign keys (and
+-- may hold others: jobs (site_id, project_id, role)); a table with several
+-- such pairs is a junction of each.  Two identical foreign keys are one.  A
+-- view column that is a table's column (src/view_columns.c) gives the view
+-- that table's relationships through it; those are inferred, not declared:
+-- no constraint of their own backs them.  Naming (src/reflect.c) never leaves
+-- a foreign key out.
+-------------------------------------------------------------------------------
+
+-- The foreign keys relorm.reflect may register: those of the tables of one
+-- schema (or of the given tables), not yet behind any relationship, each with
+-- the facts the naming rules need (src/reflect.c names them), and what the
+-- views of that schema (or the given views) infer from them.
+--   A junction with no column but those of its two foreign keys yields one
+-- many_to_many unit and no FK units; one with other columns (an association
+-- object, extra key columns included) yields the many_to_many and a unit per
+-- FK, so that its other columns can be reached too.
+--   A view exposing every column of a foreign key of its table (post_view
+-- .author_id) yields a unit from the view to the referenced table; one
+-- exposing the key a foreign key references (user_view.id), a unit from the
+-- referencing table to the view; via_view is the view.  Each key column is
+-- the view's first column that is that table column.
+--   siblings counts the foreign keys of the same table to the same table (for
+-- an FK unit, or a view's unit: there a foreign key of a table to itself
+-- counts twice, so that its names take "_by_" as a table's do), or the
+-- junctions between the same two tables (for a many_to_many unit).
+DROP FUNCTION relorm._reflect_candidates(pg_catalog.name, pg_catalog.oid[]);
+CREATE FUNCTION relorm._reflect_candidates(schema pg_catalog.name, tables pg_catalog.oid[])
+RETURNS TABLE (unit pg_catalog.text, child pg_catalog.regclass, conname pg_catalog.name,
+               parent pg_catalog.regclass, fk_columns pg_catalog.name[], ref_columns pg_catalog.name[],
+               parent2 pg_catalog.regclass, fk2_columns pg_catalog.name[], ref2_columns pg_catalog.name[],
+               on_delete pg_catalog.text, on_update pg_catalog.text,
+               on_delete2 pg_catalog.text, on_update2 pg_catalog.text, siblings pg_catalog.int8,
+               conname2 pg_catalog.name, via_view pg_catalog.regclass)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+WITH view_col AS (
+    SELECT v.oid AS view, x.attname, x.base, x.base_attname, a.attnum
+      FROM pg_catalog.pg_class v
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) v.relnamespace
+     CROSS JOIN LATERAL relorm._view_columns(v.oid) x
+      JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) v.oid AND a.attname OPERATOR(pg_catalog.=) x.attname
+     WHERE v.relkind OPERATOR(pg_catalog.=) 'v'
+       AND CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
+                ELSE v.oid OPERATOR(pg_catalog.=) ANY (tables) END
+),
+every_fk AS (
+    -- the foreign keys of the schema's tables (mine), and those from or to the views' tables
+    SELECT c.oid, c.conname, c.conrelid, c.confrelid, c.conkey,
+           CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
+                ELSE c.conrelid OPERATOR(pg_catalog.=) ANY (tables) END AS mine,
+           ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.conkey) WITH ORDINALITY AS k(n, o)
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid AND a.attnum OPERATOR(pg_catalog.=) k.n
+                  ORDER BY k.o) AS cols,
+           ARRAY(SELECT a.attname FROM pg_catalog.unnest(c.confkey) WITH ORDINALITY AS k(n, o)
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) c.confrelid AND a.attnum OPERATOR(pg_catalog.=) k.n
+                  ORDER BY k.o) AS refs,
+           CASE c.confdeltype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'
+                              WHEN 'd' THEN 'set default' ELSE 'no action' END AS del,
+           CASE c.confupdtype WHEN 'r' THEN 'restrict' WHEN 'c' THEN 'cascade' WHEN 'n' THEN 'set null'
+                              WHEN 'd' THEN 'set default' ELSE 'no action' END AS upd,
+           -- unique foreign key columns: a one-to-one
+           EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                    WHERE i.indrelid OPERATOR(pg_catalog.=) c.conrelid AND i.indisunique
+                      AND i.indpred IS NULL AND i.indexprs IS NULL
+                      AND ARRAY(SELECT k FROM pg_catalog.unnest(pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]) AS k ORDER BY k)
+                          OPERATOR(pg_catalog.=) ARRAY(SELECT k FROM pg_catalog.unnest(c.conkey) AS k ORDER BY k)) AS uniq
+      FROM pg_catalog.pg_constraint c
+      JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) c.conrelid
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) t.relnamespace
+     WHERE c.contype OPERATOR(pg_catalog.=) 'f'
+       -- partitions' clones of a partitioned table's FK are not FKs of their own
+       AND c.conparentid OPERATOR(pg_catalog.=) 0
+       -- a second foreign key identical to another is the same relationship
+       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint d
+                        WHERE d.contype OPERATOR(pg_catalog.=) 'f' AND d.conparentid OPERATOR(pg_catalog.=) 0
+                          AND d.conrelid OPERATOR(pg_catalog.=) c.conrelid
+                          AND d.confrelid OPERATOR(pg_catalog.=) c.confrelid
+                          AND d.conkey OPERATOR(pg_catalog.=) c.conkey AND d.confkey OPERATOR(pg_catalog.=) c.confkey
+                          AND d.oid OPERATOR(pg_catalog.<) c.oid)
+       AND (CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
+                 ELSE c.conrelid OPERATOR(pg_catalog.=) ANY (tables) END
+            OR c.conrelid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT vc.base FROM view_col vc))
+            OR c.confrelid OPERATOR(pg_catalog.=) ANY (ARRAY(SELECT vc.base FROM view_col vc)))
+),
+fk AS (
+    SELECT * FROM every_fk f WHERE f.mine
+),
+registered AS (
+    SELECT x.tbl, x.con
+      FROM relorm.relationship r
+     CROSS JOIN LATERAL (VALUES
+           (CASE r.fk_side WHEN 'source' THEN r.source WHEN 'target' THEN r.target ELSE r.secondary END,
+            CASE r.fk_side
+              WHEN 'source' THEN relorm.constraint_of(r.source, r.local_columns, r.target, r.remote_columns)
+              WHEN 'target' THEN relorm.constraint_of(r.target, r.remote_columns, r.source, r.local_columns)
+              WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
+            END),
+           (r.secondary,
+            CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'secondary'
+                 THEN relorm.constraint_of(r.secondary, r.secondary_remote_columns, r.target, r.remote_columns) END)
+           ) AS x(tbl, con)
+     WHERE x.con IS NOT NULL
+),
+free AS (
+    SELECT f.*
+      FROM fk f
+     WHERE NOT EXISTS (SELECT 1 FROM registered g
+                        WHERE g.tbl OPERATOR(pg_catalog.=) f.conrelid AND g.con OPERATOR(pg_catalog.=) f.conname)
+),
+junction AS (
+    -- two foreign keys over distinct columns, both held by the primary key
+    SELECT a.conrelid, a.oid AS a_oid, b.oid AS b_oid, a.confrelid AS p1, b.confrelid AS p2,
+           EXISTS (SELECT 1 FROM pg_catalog.pg_attribute x
+                    WHERE x.attrelid OPERATOR(pg_catalog.=) a.conrelid AND x.attnum OPERATOR(pg_catalog.>) 0
+                      AND NOT x.attisdropped
+                      AND x.attnum OPERATOR(pg_catalog.<>) ALL (a.conkey OPERATOR(pg_catalog.||) b.conkey)) AS extra
+      FROM fk a
+      JOIN fk b ON b.conrelid OPERATOR(pg_catalog.=) a.conrelid AND a.conname OPERATOR(pg_catalog.<) b.conname
+      JOIN pg_catalog.pg_index i ON i.indrelid OPERATOR(pg_catalog.=) a.conrelid AND i.indisprimary
+     WHERE NOT (a.conkey OPERATOR(pg_catalog.&&) b.conkey)
+       AND (a.conkey OPERATOR(pg_catalog.||) b.conkey)
+           OPERATOR(pg_catalog.<@) pg_catalog.string_to_array(i.indkey::pg_catalog.text, ' ')::pg_catalog.int2[]
+),
+view_fk AS (
+    -- each foreign key from or to a view's table, with the view's columns
+    -- that are its columns (vcols) and its key's (vrefs), NULL where none is
+    SELECT vs.view, f.*,
+           ARRAY(SELECT (SELECT x.attname FROM view_col x
+                          WHERE x.view OPERATOR(pg_catalog.=) vs.view AND x.base OPERATOR(pg_catalog.=) f.conrelid
+                            AND x.base_attname OPERATOR(pg_catalog.=) k.col ORDER BY x.attnum LIMIT 1)
+                   FROM pg_catalog.unnest(f.cols) WITH ORDINALITY AS k(col, o) ORDER BY k.o) AS vcols,
+           ARRAY(SELECT (SELECT x.attname FROM view_col x
+                          WHERE x.view OPERATOR(pg_catalog.=) vs.view AND x.base OPERATOR(pg_catalog.=) f.confrelid
+                            AND x.base_attname OPERATOR(pg_catalog.=) k.col ORDER BY x.attnum LIMIT 1)
+                   FROM pg_catalog.unnest(f.refs) WITH ORDINALITY AS k(col, o) ORDER BY k.o) AS vrefs
+      FROM (SELECT DISTINCT vc.view, vc.base FROM view_col vc) AS vs
+      JOIN every_fk f ON vs.base OPERATOR(pg_catalog.=) ANY (ARRAY[f.conrelid, f.confrelid])
+),
+view_every_unit AS (
+    -- siblings are counted among those registered already too, as a table's are
+    SELECT u.*, pg_catalog.count(*) OVER (PARTITION BY u.child, u.parent)
+                OPERATOR(pg_catalog.+) CASE WHEN u.self THEN 1 ELSE 0 END AS siblings
+      FROM (SELECT DISTINCT v.uniq, v.view AS child, v.conname, v.confrelid AS parent, v.vcols AS fk_columns,
+                   v.refs AS ref_columns, v.del, v.upd, v.view,
+                   v.conrelid OPERATOR(pg_catalog.=) v.confrelid AS self
+              FROM view_fk v WHERE pg_catalog.array_position(v.vcols, NULL) IS NULL
+            UNION
+            SELECT v.uniq, v.conrelid, v.conname, v.view, v.cols, v.vrefs, v.del, v.upd, v.view,
+                   v.conrelid OPERATOR(pg_catalog.=) v.confrelid
+              FROM view_fk v WHERE pg_catalog.array_position(v.vrefs, NULL) IS NULL) AS u
+),
+view_unit AS (
+    SELECT u.*
+      FROM view_every_unit u
+     WHERE NOT EXISTS (SELECT 1 FROM relorm.relationship r
+                        WHERE r.inferred AND r.fk_side OPERATOR(pg_catalog.=) 'source'
+                          AND r.source OPERATOR(pg_catalog.=) u.child AND r.target OPERATOR(pg_catalog.=) u.parent
+                          AND r.local_columns OPERATOR(pg_catalog.=) u.fk_columns
+                          AND r.remote_columns OPERATOR(pg_catalog.=) u.ref_columns)
+)
+SELECT u.* FROM (
+SELECT 'many_to_many', a.conrelid::pg_catalog.regclass, a.conname,
+       a.confrelid::pg_catalog.regclass, a.cols, a.refs,
+       b.confrelid::pg_catalog.regclass, b.cols, b.refs, a.del, a.upd, b.del, b.upd,
+       (SELECT pg_catalog.count(*) FROM junction o
+         WHERE LEAST(o.p1, o.p2) OPERATOR(pg_catalog.=) LEAST(j.p1, j.p2)
+           AND GREATEST(o.p1, o.p2) OPERATOR(pg_catalog.=) GREATEST(j.p1, j.p2)),
+       b.conname, NULL::pg_catalog.regclass
+  FROM junction j
+  JOIN free a ON a.oid OPERATOR(pg_catalog.=) j.a_oid
+  JOIN free b ON b.oid OPERATOR(pg_catalog.=) j.b_oid
+UNION ALL
+SELECT CASE WHEN f.uniq THEN 'one_to_one' ELSE 'many_to_one' END,
+       f.conrelid::pg_catalog.regclass, f.conname, f.confrelid::pg_catalog.regclass, f.cols, f.refs,
+       NULL, NULL, NULL, f.del, f.upd, NULL, NULL,
+       (SELECT pg_catalog.count(*) FROM fk o
+         WHERE o.conrelid OPERATOR(pg_catalog.=) f.conrelid AND o.confrelid OPERATOR(pg_catalog.=) f.confrelid),
+       NULL, NULL
+  FROM free f
+ -- left to the many-to-many registered now (if its other foreign key was
+ -- declared on its own, this one is registered on its own too)
+ WHERE NOT EXISTS (SELECT 1 FROM junction j
+                     JOIN free a ON a.oid OPERATOR(pg_catalog.=) j.a_oid
+                     JOIN free b ON b.oid OPERATOR(pg_catalog.=) j.b_oid
+                    WHERE NOT j.extra AND f.oid OPERATOR(pg_catalog.=) ANY (ARRAY[j.a_oid, j.b_oid]))
+UNION ALL
+SELECT CASE WHEN v.uniq THEN 'one_to_one' ELSE 'many_to_one' END,
+       v.child, v.conname, v.parent, v.fk_columns, v.ref_columns,
+       NULL, NULL, NULL, v.del, v.upd, NULL, NULL,
+       v.siblings, NULL, v.view
+  FROM view_unit v
+) AS u(unit, child, conname, parent, fk_columns, ref_columns, parent2, fk2_columns, ref2_columns,
+       on_delete, on_update, on_delete2, on_update2, siblings, conname2, via_view)
+-- relorm.reflect reads them in the order of its naming rules (src/reflect.c)
+$$;
+
+-- The relationships a view infers follow CREATE OR REPLACE VIEW (those that no
+-- longer hold go; with relorm.auto_reflect, new ones are registered): the
+-- ddl_command_end trigger fires on CREATE VIEW too.  An event trigger's tags
+-- cannot be altered: it is created again.
+DROP EVENT TRIGGER relorm_ddl_command_end;
+CREATE EVENT TRIGGER relorm_ddl_command_end ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE VIEW', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+                 'ALTER FOREIGN TABLE')
+    EXECUTE FUNCTION relorm._on_ddl_command_end();
+
 -- fetch and fetch_one gain key_case: 'camel' writes the keys that come from names
 -- in camelCase (created_at: createdAt); NULL follows the relorm.key_case setting.
 DROP FUNCTION relorm.fetch(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text,
@@ -523,10 +884,6 @@ ALTER TABLE relorm.relationship ADD CONSTRAINT relationship_kind_check CHECK (ki
     ('one_to_many', 'many_to_one', 'one_to_one', 'many_to_many', 'viewonly', 'computed'));
 ALTER TABLE relorm.relationship ADD CONSTRAINT relationship_function_check CHECK (
     (kind OPERATOR(pg_catalog.=) 'computed') OPERATOR(pg_catalog.=) (function IS NOT NULL));
-ALTER TABLE relorm.relationship DROP CONSTRAINT relationship_columns_check;
-ALTER TABLE relorm.relationship ADD CONSTRAINT relationship_columns_check CHECK (
-    pg_catalog.cardinality(local_columns) OPERATOR(pg_catalog.=) pg_catalog.cardinality(remote_columns)
-    OR kind OPERATOR(pg_catalog.=) ANY ('{viewonly,computed}'::pg_catalog.text[]));
 
 CREATE OR REPLACE VIEW relorm.relationships AS
 SELECT r.source,
@@ -554,6 +911,7 @@ SELECT r.source,
        r.status,
        r.target_type,
        r.fragments_by,
+       r.inferred,
        r.function
   FROM relorm.relationship r;
 

@@ -38,7 +38,7 @@ CREATE TABLE follows (follower_id int REFERENCES authors, followed_id int REFERE
 -- Composite FK: the to-one side is named after the referenced table, singular.
 CREATE TABLE regions (country text, code text, PRIMARY KEY (country, code));
 CREATE TABLE offices (id int PRIMARY KEY, country text, code text, FOREIGN KEY (country, code) REFERENCES regions);
--- A name clashing with a column is skipped with a NOTICE.
+-- A name clashing with a column is followed by _2 (author_2), with a NOTICE.
 CREATE TABLE books (id int PRIMARY KEY, author text, author_id int REFERENCES authors);
 -- A partitioned table's FK is one FK (its partitions' clones are not FKs of their own).
 CREATE TABLE events (id int, author_id int REFERENCES authors) PARTITION BY RANGE (id);
@@ -77,7 +77,7 @@ SELECT source, name, target, kind, many, local_columns AS local, remote_columns 
 -- A second run finds nothing left to register.
 SELECT * FROM relorm.reflect('refl');
 
--- Renaming the clashing column lets the next run register books.author.
+-- Renaming the clashing column renames nothing registered: the next run finds nothing.
 ALTER TABLE books RENAME COLUMN author TO author_name;
 SELECT * FROM relorm.reflect('refl');
 

@@ -21,7 +21,13 @@ CREATE TEMP VIEW objects AS
 SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
 UNION ALL
 SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
- WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped;
+ WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT 'constraint ' || c.conname || ' ' || regexp_replace(pg_get_constraintdef(c.oid), '\s+', ' ', 'g') FROM pg_constraint c
+ WHERE c.connamespace = 'relorm'::regnamespace
+UNION ALL
+SELECT 'event trigger ' || e.evtname || ' ON ' || e.evtevent || coalesce(' ' || e.evttags::text, '')
+  FROM pg_event_trigger e WHERE e.evtname LIKE 'relorm%';
 CREATE TEMP TABLE objects_01 AS SELECT * FROM objects;
 ALTER EXTENSION relorm UPDATE TO '0.2';
 SELECT extversion FROM pg_extension WHERE extname = 'relorm';
@@ -43,13 +49,20 @@ CREATE TEMP TABLE objects_02b AS SELECT * FROM objects;
 ALTER EXTENSION relorm UPDATE TO '0.3';
 SELECT extversion FROM pg_extension WHERE extname = 'relorm';
 SELECT object AS added FROM objects EXCEPT SELECT object FROM objects_02b ORDER BY 1;
+SELECT object AS removed FROM objects_02b EXCEPT SELECT object FROM objects ORDER BY 1;
 SELECT source, name, fragments_by = (SELECT relowner FROM pg_class WHERE oid = 'users'::regclass)::regrole AS by_owner
   FROM relorm.relationships ORDER BY 1, 2;
 SELECT relorm.fetch('users', 'name,posts(count),orders(id),big_orders(id)');
 
--- Back to a default installation for the tests that follow.
+-- Back to a default installation for the tests that follow: it has exactly
+-- the objects the updates gave.
+CREATE TEMP TABLE objects_03 AS SELECT * FROM objects;
 SET client_min_messages = warning;
 DROP SCHEMA upgrade CASCADE;
 DROP EXTENSION relorm CASCADE;
 CREATE EXTENSION relorm;
 RESET client_min_messages;
+(SELECT 'only fresh' AS install, object FROM objects EXCEPT SELECT 'only fresh', object FROM objects_03)
+UNION ALL
+(SELECT 'only updated', object FROM objects_03 EXCEPT SELECT 'only updated', object FROM objects)
+ORDER BY 1, 2;

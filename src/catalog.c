@@ -82,38 +82,6 @@ relorm_exec_as_owner(const char *sql, int nargs, Oid *types, Datum *values, cons
 	PG_END_TRY();
 }
 
-/*
- * A relationship name is used as a JSON key next to the table's columns, so
- * it may not be empty, too long, or the name of one of them.
- */
-void
-relorm_check_relationship_name(Oid source, const char *name, const char *argname)
-{
-	if (name == NULL || name[0] == '\0')
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_NAME),
-				 errmsg("argument \"%s\" must be a non-empty relationship name", argname),
-				 errhint("Name the relationship as its attribute would be named, e.g. 'posts' or 'author'.")));
-	if (strlen(name) >= NAMEDATALEN)
-		ereport(ERROR,
-				(errcode(ERRCODE_NAME_TOO_LONG),
-				 errmsg("relationship name \"%s\" is too long", name),
-				 errdetail("Names are limited to %d bytes, as identifiers are.", NAMEDATALEN - 1)));
-	if (strpbrk(name, "(),:!*.\"' \t\n") != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_NAME),
-				 errmsg("invalid relationship name \"%s\"", name),
-				 errdetail("Relationship names appear in fetch shapes, where parentheses, commas, colons, dots, quotes, '!', '*' and spaces have meanings."),
-				 errhint("Use letters, digits and underscores.")));
-	if (get_attnum(source, name) != InvalidAttrNumber)
-		ereport(ERROR,
-				(errcode(ERRCODE_DUPLICATE_COLUMN),
-				 errmsg("relationship name \"%s\" clashes with a column of %s", name,
-						relorm_table_label(source)),
-				 errdetail("A fetched row holds its columns and its relationships under one set of keys."),
-				 errhint("Choose another name; a many-to-one is usually named after its FK column without \"_id\".")));
-}
-
 /* The stored direction with this source and name, compared with dir. */
 typedef enum
 {
@@ -160,6 +128,47 @@ stored_direction(const RelormDirection *dir, char **what)
 }
 
 /*
+ * Whether a to-one direction's name is one of its own foreign key columns
+ * (messages.sender, the relationship to users through the column sender).
+ */
+static bool
+names_own_fk_column(const RelormDirection *dir)
+{
+	return dir->fk_side != NULL && strcmp(dir->fk_side, "source") == 0 &&
+		relorm_name_in(dir->local_columns, dir->name);
+}
+
+/*
+ * What keeps a direction from taking its name, or RELORM_NAME_FREE; for
+ * RELORM_NAME_TAKEN, *what says what the name is taken by.  A name is a JSON
+ * key next to the source's columns and a word of fetch shapes, so it may not
+ * be empty, too long, have the shapes' punctuation, or be a column of the
+ * source, with one exception: a to-one direction may be named after its own
+ * foreign key column (messages.sender, the column, and sender, the
+ * relationship to users through it, as a PostgREST schema names them).  The
+ * shape tells the two apart, "sender" being the column and "sender(...)" the
+ * relationship; '*' renders the column.  The declarations ask through
+ * relorm_check_direction, relorm.reflect to choose another name.
+ */
+RelormNameProblem
+relorm_name_problem(const RelormDirection *dir, char **what)
+{
+	const char *name = dir->name;
+
+	if (name == NULL || name[0] == '\0')
+		return RELORM_NAME_EMPTY;
+	if (strlen(name) >= NAMEDATALEN)
+		return RELORM_NAME_TOO_LONG;
+	if (strpbrk(name, RELORM_SHAPE_PUNCTUATION) != NULL)
+		return RELORM_NAME_RESERVED;
+	if (get_attnum(dir->source, name) != InvalidAttrNumber && !names_own_fk_column(dir))
+		return RELORM_NAME_COLUMN;
+	if (stored_direction(dir, what) == DIRECTION_OTHER)
+		return RELORM_NAME_TAKEN;
+	return RELORM_NAME_FREE;
+}
+
+/*
  * Checks a direction before any DDL runs: its name is free, or it names this
  * very edge (declaring both sides, as SQLAlchemy users do, is idempotent).
  */
@@ -168,16 +177,48 @@ relorm_check_direction(const RelormDirection *dir)
 {
 	char	   *what = NULL;
 
-	relorm_check_relationship_name(dir->source, dir->name, "name");
-	if (stored_direction(dir, &what) == DIRECTION_OTHER)
-		ereport(ERROR,
-				(errcode(ERRCODE_DUPLICATE_OBJECT),
-				 errmsg("relationship \"%s\" of %s already exists", dir->name,
-						relorm_table_label(dir->source)),
-				 errdetail("It is %s.", what),
-				 errhint("Choose another name, or drop it first with relorm.drop_relationship(%s, %s).",
-						 quote_literal_cstr(relorm_table_label(dir->source)),
-						 quote_literal_cstr(dir->name))));
+	switch (relorm_name_problem(dir, &what))
+	{
+		case RELORM_NAME_FREE:
+			break;
+		case RELORM_NAME_EMPTY:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_NAME),
+					 errmsg("argument \"name\" must be a non-empty relationship name"),
+					 errhint("Name the relationship as its attribute would be named, e.g. 'posts' or 'author'.")));
+			break;
+		case RELORM_NAME_TOO_LONG:
+			ereport(ERROR,
+					(errcode(ERRCODE_NAME_TOO_LONG),
+					 errmsg("relationship name \"%s\" is too long", dir->name),
+					 errdetail("Names are limited to %d bytes, as identifiers are.", NAMEDATALEN - 1)));
+			break;
+		case RELORM_NAME_RESERVED:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_NAME),
+					 errmsg("invalid relationship name \"%s\"", dir->name),
+					 errdetail("Relationship names appear in fetch shapes, where parentheses, commas, colons, dots, quotes, '!', '*' and spaces have meanings."),
+					 errhint("Use letters, digits and underscores.")));
+			break;
+		case RELORM_NAME_COLUMN:
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_COLUMN),
+					 errmsg("relationship name \"%s\" clashes with a column of %s", dir->name,
+							relorm_table_label(dir->source)),
+					 errdetail("A fetched row holds its columns and its relationships under one set of keys."),
+					 errhint("Choose another name; a many-to-one is usually named after its FK column without \"_id\".")));
+			break;
+		case RELORM_NAME_TAKEN:
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("relationship \"%s\" of %s already exists", dir->name,
+							relorm_table_label(dir->source)),
+					 errdetail("It is %s.", what),
+					 errhint("Choose another name, or drop it first with relorm.drop_relationship(%s, %s).",
+							 quote_literal_cstr(relorm_table_label(dir->source)),
+							 quote_literal_cstr(dir->name))));
+			break;
+	}
 }
 
 /*
@@ -192,11 +233,10 @@ record_fragments_author(const RelormDirection *dir)
 {
 	Oid			types[3] = {REGCLASSOID, TEXTOID, OIDOID};
 	Datum		values[3];
-	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
 
 	if (dir->join_on == NULL && dir->order_by == NULL)
 		return;
-	if (get_attnum(get_relname_relid("relationship", nsp), "fragments_by") <= 0)
+	if (!relorm_catalog_has_column("fragments_by"))
 		return;
 	values[0] = ObjectIdGetDatum(dir->source);
 	values[1] = CStringGetTextDatum(dir->name);
@@ -204,6 +244,40 @@ record_fragments_author(const RelormDirection *dir)
 	relorm_exec_as_owner("UPDATE relorm.relationship r SET fragments_by = $3::pg_catalog.regrole"
 						 " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
 						 3, types, values, NULL);
+}
+
+/*
+ * A direction relorm.reflect inferred from a view's definition is marked so:
+ * no constraint of its own backs it, which the event triggers and
+ * relorm.check() must know.  Only a 0.3 catalog has the column, and only its
+ * relorm._reflect_candidates infers anything.
+ */
+static void
+record_inferred(const RelormDirection *dir)
+{
+	Oid			types[2] = {REGCLASSOID, TEXTOID};
+	Datum		values[2];
+
+	if (!dir->inferred)
+		return;
+	values[0] = ObjectIdGetDatum(dir->source);
+	values[1] = CStringGetTextDatum(dir->name);
+	relorm_exec_as_owner("UPDATE relorm.relationship r SET inferred = true"
+						 " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
+						 2, types, values, NULL);
+}
+
+/*
+ * Whether relorm.relationship has this column: a catalog of an older version
+ * lacks the later ones until ALTER EXTENSION relorm UPDATE, and the module
+ * must work with it meanwhile (its event triggers fire on every DDL).
+ */
+bool
+relorm_catalog_has_column(const char *column)
+{
+	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
+
+	return get_attnum(get_relname_relid("relationship", nsp), column) > 0;
 }
 
 #define NARGS 20
@@ -280,6 +354,7 @@ relorm_save_direction(const RelormDirection *dir)
 									  OidIsValid(dir->function) ? ", $20" : ""),
 							 NARGS, types, values, nulls);
 	record_fragments_author(dir);
+	record_inferred(dir);
 }
 
 /* The advisory lock space of declarations: 'relo', then the table's OID. */

@@ -30,12 +30,28 @@ typedef struct RelormDirection
 	const char *order_by;		/* NULL: keep the stored one */
 	const char *target_type;	/* the subtype of a polymorphic target, or NULL */
 	Oid			function;		/* computed: the function returning the rows */
+	bool		inferred;		/* inferred from a view by relorm.reflect (0.3) */
 } RelormDirection;
 
-extern void relorm_check_relationship_name(Oid source, const char *name, const char *argname);
+/* The characters fetch shapes give a meaning to: no relationship name has one. */
+#define RELORM_SHAPE_PUNCTUATION "(),:!*.\"' \t\n"
+
+/* What keeps a direction from taking its name (relorm_name_problem). */
+typedef enum RelormNameProblem
+{
+	RELORM_NAME_FREE,
+	RELORM_NAME_EMPTY,
+	RELORM_NAME_TOO_LONG,
+	RELORM_NAME_RESERVED,		/* it has characters of RELORM_SHAPE_PUNCTUATION */
+	RELORM_NAME_COLUMN,			/* a column of the source, other than its own FK column */
+	RELORM_NAME_TAKEN			/* another relationship of the source */
+} RelormNameProblem;
+
+extern RelormNameProblem relorm_name_problem(const RelormDirection *dir, char **what);
 extern void relorm_check_direction(const RelormDirection *dir);
 extern void relorm_save_direction(const RelormDirection *dir);
 extern void relorm_declaration_lock(int n, const Oid *relids);
+extern bool relorm_catalog_has_column(const char *column);
 extern void relorm_exec_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
 
 #endif							/* RELORM_CATALOG_H */

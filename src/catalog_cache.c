@@ -12,6 +12,7 @@
 #include "relorm.h"
 
 #include "catalog/namespace.h"
+#include "catalog.h"
 #include "catalog_cache.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -203,7 +204,7 @@ relation_exists(Oid relid)
 
 /* Reads relorm.relationship into the cache's hash tables. */
 static void
-read_relationships(Oid nsp)
+read_relationships(void)
 {
 	MemoryContext old;
 	int			ret;
@@ -212,9 +213,9 @@ read_relationships(Oid nsp)
 	bool		has_function;
 
 	/* target_type came with 0.2, fragments_by with 0.3: until ALTER EXTENSION UPDATE, read them as NULL */
-	has_target_type = get_attnum(get_relname_relid("relationship", nsp), "target_type") > 0;
-	has_fragments_by = get_attnum(get_relname_relid("relationship", nsp), "fragments_by") > 0;
-	has_function = get_attnum(get_relname_relid("relationship", nsp), "function") > 0;
+	has_target_type = relorm_catalog_has_column("target_type");
+	has_fragments_by = relorm_catalog_has_column("fragments_by");
+	has_function = relorm_catalog_has_column("function");
 	ret = SPI_execute(psprintf("SELECT r.source::pg_catalog.oid, r.name, r.target::pg_catalog.oid, r.kind, r.many,"
 							   " r.local_columns, r.remote_columns, r.secondary::pg_catalog.oid,"
 							   " r.secondary_local_columns, r.secondary_remote_columns, r.join_on, r.lazy, r.order_by,"
@@ -249,7 +250,7 @@ read_relationships(Oid nsp)
 		r->kind = parse_kind(SPI_getvalue(tup, desc, 4), &r->kind_name);
 		r->many = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
 		r->local_names = name_array(tup, desc, 6, &r->nkeys);
-		r->remote_names = name_array(tup, desc, 7, &n);
+		r->remote_names = name_array(tup, desc, 7, &r->nremote);
 		r->secondary = DatumGetObjectId(SPI_getbinval(tup, desc, 8, &isnull));
 		if (isnull)
 			r->secondary = InvalidOid;
@@ -274,8 +275,9 @@ read_relationships(Oid nsp)
 		if (r->kind == REL_COMPUTED && !SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(r->function)))
 			continue;			/* its function is gone */
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
-		r->remote_attnums = resolve_attnums(r->target, r->remote_names,
-											relorm_rel_by_subquery(r) ? 0 : r->nkeys);
+		if (relorm_rel_by_subquery(r))
+			r->nremote = 0;		/* join_on or the function says how the target is reached */
+		r->remote_attnums = resolve_attnums(r->target, r->remote_names, r->nremote);
 
 		watch(r->source);
 		watch(r->target);
@@ -368,7 +370,7 @@ cache_read(void)
 	PushActiveSnapshot(GetLatestSnapshot());
 	PG_TRY();
 	{
-		read_relationships(nsp);
+		read_relationships();
 		read_polymorphic();
 	}
 	PG_FINALLY();
@@ -460,7 +462,6 @@ RelormRelationship *
 relorm_copy_relationship(const RelormRelationship *r)
 {
 	RelormRelationship *c = palloc(sizeof(RelormRelationship));
-	int			nremote = relorm_rel_by_subquery(r) ? 0 : r->nkeys;
 
 	*c = *r;
 	c->name = pstrdup(r->name);
@@ -475,8 +476,8 @@ relorm_copy_relationship(const RelormRelationship *r)
 	c->secondary_remote_names = copy_names(r->secondary_remote_names);
 	c->local_attnums = palloc(sizeof(AttrNumber) * Max(1, r->nkeys));
 	memcpy(c->local_attnums, r->local_attnums, sizeof(AttrNumber) * r->nkeys);
-	c->remote_attnums = palloc(sizeof(AttrNumber) * Max(1, nremote));
-	memcpy(c->remote_attnums, r->remote_attnums, sizeof(AttrNumber) * nremote);
+	c->remote_attnums = palloc(sizeof(AttrNumber) * Max(1, r->nremote));
+	memcpy(c->remote_attnums, r->remote_attnums, sizeof(AttrNumber) * r->nremote);
 	return c;
 }
 

@@ -38,7 +38,10 @@ typedef struct RelormRelationship
 	bool		fk_on_source;	/* the foreign key is on the source's columns */
 	Oid			fragments_by;	/* the role that wrote join_on and order_by, or InvalidOid */
 	Oid			function;		/* computed: the function of the source's row */
-	int			nkeys;
+	int			nkeys;			/* local key columns (and a many-to-many's secondary_local) */
+	int			nremote;		/* remote key columns (and a many-to-many's secondary_remote):
+								 * nkeys, but for a many-to-many whose two sides' keys differ
+								 * in width, and 0 for a view-only or computed relationship */
 	/* names as stored, and attnums (InvalidAttrNumber when the column is gone) */
 	char	  **local_names;
 	AttrNumber *local_attnums;

@@ -110,6 +110,24 @@ action_sql(const char *action)
 	return "SET DEFAULT";
 }
 
+/*
+ * " ON DELETE x ON UPDATE y" of a constraint being created, each left out
+ * when it is NO ACTION; fk's NULL actions become "no action".
+ */
+static char *
+actions_sql(RelormFk *fk)
+{
+	if (fk->on_delete == NULL)
+		fk->on_delete = "no action";
+	if (fk->on_update == NULL)
+		fk->on_update = "no action";
+	return psprintf("%s%s%s%s",
+					strcmp(fk->on_delete, "no action") ? " ON DELETE " : "",
+					strcmp(fk->on_delete, "no action") ? action_sql(fk->on_delete) : "",
+					strcmp(fk->on_update, "no action") ? " ON UPDATE " : "",
+					strcmp(fk->on_update, "no action") ? action_sql(fk->on_update) : "");
+}
+
 static const char *
 action_from_code(char code)
 {
@@ -229,17 +247,56 @@ relorm_fk_constraint(const RelormFk *fk)
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
+/* The FK constraints c of table $1 over exactly the columns $2 (name[]), in any order. */
+#define FK_OVER_COLUMNS \
+	"c.contype OPERATOR(pg_catalog.=) 'f' AND c.conrelid OPERATOR(pg_catalog.=) $1" \
+	" AND ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a" \
+	"            WHERE a.attrelid OPERATOR(pg_catalog.=) c.conrelid" \
+	"              AND a.attnum OPERATOR(pg_catalog.=) ANY (c.conkey) ORDER BY a.attname)" \
+	"     OPERATOR(pg_catalog.=) ARRAY(SELECT x FROM pg_catalog.unnest($2) x ORDER BY x)"
+
+/*
+ * The key of parent that a foreign key of child over exactly these columns
+ * references, in the order of the columns, or NIL when there is none.
+ */
+List *
+relorm_referenced_key(Oid child, List *columns, Oid parent)
+{
+	Oid			types[3] = {REGCLASSOID, NAMEARRAYOID, REGCLASSOID};
+	Datum		values[3];
+	bool		isnull;
+
+	values[0] = ObjectIdGetDatum(child);
+	values[1] = relorm_name_array(columns);
+	values[2] = ObjectIdGetDatum(parent);
+	if (SPI_execute_with_args("SELECT ARRAY(SELECT ra.attname"
+							  "               FROM ROWS FROM (pg_catalog.unnest(c.conkey), pg_catalog.unnest(c.confkey)) AS k(fk, ref)"
+							  "               JOIN pg_catalog.pg_attribute fa"
+							  "                 ON fa.attrelid OPERATOR(pg_catalog.=) c.conrelid AND fa.attnum OPERATOR(pg_catalog.=) k.fk"
+							  "               JOIN pg_catalog.pg_attribute ra"
+							  "                 ON ra.attrelid OPERATOR(pg_catalog.=) c.confrelid AND ra.attnum OPERATOR(pg_catalog.=) k.ref"
+							  "              ORDER BY pg_catalog.array_position($2, fa.attname))"
+							  "  FROM pg_catalog.pg_constraint c"
+							  " WHERE " FK_OVER_COLUMNS " AND c.confrelid OPERATOR(pg_catalog.=) $3"
+							  " ORDER BY c.oid LIMIT 1",
+							  3, types, values, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not look up foreign key constraints");
+	if (SPI_processed == 0)
+		return NIL;
+	return relorm_name_list(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
 /*
  * Finds an FK constraint over exactly these columns.  One that references the
- * same key is adopted (its actions must agree with the ones asked for); one
- * that references anything else is a conflict.  Returns whether one exists.
+ * same key (exact, found by relorm_fk_constraint) is adopted (its actions
+ * must agree with the ones asked for); one that references anything else is a
+ * conflict.  Returns whether one exists.
  */
 static bool
-adopt_existing_fk(RelormFk *fk)
+adopt_existing_fk(RelormFk *fk, const char *exact)
 {
 	Oid			types[2] = {REGCLASSOID, NAMEARRAYOID};
 	Datum		values[2];
-	char	   *exact = relorm_fk_constraint(fk);
 	uint64		n;
 
 	values[0] = ObjectIdGetDatum(fk->child->relid);
@@ -247,11 +304,7 @@ adopt_existing_fk(RelormFk *fk)
 	if (SPI_execute_with_args("SELECT c.conname::pg_catalog.text, c.confrelid::pg_catalog.regclass::pg_catalog.text,"
 							  " c.confdeltype::pg_catalog.text, c.confupdtype::pg_catalog.text"
 							  "  FROM pg_catalog.pg_constraint c"
-							  " WHERE c.contype OPERATOR(pg_catalog.=) 'f' AND c.conrelid OPERATOR(pg_catalog.=) $1"
-							  "   AND ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a"
-							  "              WHERE a.attrelid OPERATOR(pg_catalog.=) c.conrelid"
-							  "                AND a.attnum OPERATOR(pg_catalog.=) ANY (c.conkey) ORDER BY a.attname)"
-							  "       OPERATOR(pg_catalog.=) ARRAY(SELECT x FROM pg_catalog.unnest($2) x ORDER BY x)"
+							  " WHERE " FK_OVER_COLUMNS
 							  " ORDER BY c.oid",
 							  2, types, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not look up foreign key constraints");
@@ -282,6 +335,10 @@ adopt_existing_fk(RelormFk *fk)
 							conname, fk->child->qualname, del, upd),
 					 errdetail("The declaration asks for ON DELETE %s ON UPDATE %s.",
 							   fk->on_delete ? fk->on_delete : del, fk->on_update ? fk->on_update : upd),
+			/* a many-to-many names only each side's ON DELETE */
+					 fk->on_delete_arg ?
+					 errhint("Declare with %s => '%s' to adopt the constraint as it is, or drop it first.",
+							 fk->on_delete_arg, del) :
 					 errhint("Declare with on_delete => '%s', on_update => '%s' to adopt the constraint as it is, or drop it first.",
 							 del, upd)));
 		if (fk->on_delete == NULL)
@@ -325,6 +382,7 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
 		(fk->on_update && strcmp(fk->on_update, "set null") == 0);
 	List	   *created = NIL;
 	char		nullable = fk->nullable;
+	char	   *existing;
 
 	if (list_length(fk->columns) != list_length(fk->key))
 		ereport(ERROR,
@@ -358,7 +416,13 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
 						relorm_quote_columns(fk->key, NULL), fk->parent->qualname),
 				 errhint("Reference the primary key, or add a unique constraint on those columns.")));
 
-	/* columns: create the missing ones, check the types of the existing ones */
+	/*
+	 * columns: create the missing ones, check the types of the existing ones,
+	 * unless a foreign key over them is adopted: PostgreSQL created it because
+	 * the types compare (a bigint column referencing an integer key), and
+	 * relorm.reflect registers such a key as it is, so a declaration does too.
+	 */
+	existing = relorm_fk_constraint(fk);
 	forboth(c, fk->columns, k, fk->key)
 	{
 		const char *col = lfirst(c);
@@ -377,7 +441,7 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
 			Oid			keytypid = get_atttype(fk->parent->relid, get_attnum(fk->parent->relid, lfirst(k)));
 
 			/* same type, typmods may differ (varchar(10) -> varchar(20)) */
-			if (coltypid != keytypid)
+			if (coltypid != keytypid && existing == NULL)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATATYPE_MISMATCH),
 						 errmsg("column %s.%s is %s but %s.%s is %s",
@@ -389,7 +453,7 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
 		}
 	}
 
-	if (!adopt_existing_fk(fk))
+	if (!adopt_existing_fk(fk, existing))
 	{
 		char	   *cond = join_condition("p", fk->key, "c", fk->columns);
 		int64		bad = spi_int64(psprintf("SELECT pg_catalog.count(*) FROM %s c WHERE %s"
@@ -407,17 +471,10 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
 					 errdetail("Their (%s) values have no match in (%s).",
 							   relorm_quote_columns(fk->columns, NULL), relorm_quote_columns(fk->key, NULL)),
 					 errhint("Delete those rows or point them at existing parents, then declare again.")));
-		if (fk->on_delete == NULL)
-			fk->on_delete = "no action";
-		if (fk->on_update == NULL)
-			fk->on_update = "no action";
-		relorm_ddl_exec(ddl, psprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s (%s)%s%s%s%s",
+		relorm_ddl_exec(ddl, psprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s (%s)%s",
 									  fk->child->qualname, relorm_quote_columns(fk->columns, NULL),
 									  fk->parent->qualname, relorm_quote_columns(fk->key, NULL),
-									  strcmp(fk->on_delete, "no action") ? " ON DELETE " : "",
-									  strcmp(fk->on_delete, "no action") ? action_sql(fk->on_delete) : "",
-									  strcmp(fk->on_update, "no action") ? " ON UPDATE " : "",
-									  strcmp(fk->on_update, "no action") ? action_sql(fk->on_update) : ""));
+									  actions_sql(fk)));
 	}
 
 	/*
@@ -478,9 +535,9 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
 }
 
 /*
- * Creates an association table: one FK to each side, both ON DELETE CASCADE,
- * the pair as primary key, and an index for lookups from the target side.
- * Returns false (and does nothing) when the table already exists.
+ * Creates an association table: one FK to each side, with each side's ON
+ * DELETE (CASCADE unless the declaration named another), the pair as primary
+ * key, and an index for lookups from the target side.
  */
 bool
 relorm_create_association(RelormDdl *ddl, const char *nspname, const char *relname,
@@ -499,9 +556,13 @@ relorm_create_association(RelormDdl *ddl, const char *nspname, const char *relna
 			appendStringInfo(&buf, "%s NOT NULL, ", psprintf("%s %s", quote_identifier(lfirst(c)),
 															 relorm_column_type(sides[s]->parent->relid, lfirst(k))));
 	for (int s = 0; s < 2; s++)
-		appendStringInfo(&buf, "FOREIGN KEY (%s) REFERENCES %s (%s) ON DELETE CASCADE, ",
+	{
+		if (sides[s]->on_delete == NULL)
+			sides[s]->on_delete = "cascade";
+		appendStringInfo(&buf, "FOREIGN KEY (%s) REFERENCES %s (%s)%s, ",
 						 relorm_quote_columns(sides[s]->columns, NULL), sides[s]->parent->qualname,
-						 relorm_quote_columns(sides[s]->key, NULL));
+						 relorm_quote_columns(sides[s]->key, NULL), actions_sql(sides[s]));
+	}
 	appendStringInfo(&buf, "PRIMARY KEY (%s, %s))",
 					 relorm_quote_columns(to_source->columns, NULL),
 					 relorm_quote_columns(to_target->columns, NULL));
@@ -509,6 +570,43 @@ relorm_create_association(RelormDdl *ddl, const char *nspname, const char *relna
 	relorm_ddl_exec(ddl, psprintf("CREATE INDEX ON %s (%s)", qualname,
 								  relorm_quote_columns(to_target->columns, NULL)));
 	return true;
+}
+
+/*
+ * The foreign key of an existing association table to one side.  One that
+ * exists is adopted with its own ON DELETE unless the declaration named one
+ * (then they must agree); a missing one is created, CASCADE unless named.
+ * Returns the name of a constraint adopted with an action the declaration
+ * did not name and that is not CASCADE, for relorm_notice_adopted_action.
+ */
+char *
+relorm_ensure_association_fk(RelormDdl *ddl, RelormFk *fk)
+{
+	bool		named = fk->on_delete != NULL;
+	char	   *existing = relorm_fk_constraint(fk);
+
+	if (!named && existing == NULL)
+		fk->on_delete = "cascade";
+	relorm_ensure_fk(ddl, fk);
+	return !named && existing != NULL && strcmp(fk->on_delete, "cascade") != 0 ? existing : NULL;
+}
+
+/*
+ * The NOTICE that an association table's foreign key (conname, or NULL for
+ * none) was adopted with an ON DELETE other than the CASCADE relorm.many_to_many
+ * gives those it creates.  Given once both sides are adopted, so that a
+ * refusal of the second does not follow a notice about the first.
+ */
+void
+relorm_notice_adopted_action(const RelormFk *fk, const char *conname)
+{
+	if (conname == NULL)
+		return;
+	ereport(NOTICE,
+			(errmsg("foreign key \"%s\" of %s is adopted with its ON DELETE %s",
+					conname, fk->child->qualname, fk->on_delete),
+			 errdetail("relorm.many_to_many creates an association table's foreign keys ON DELETE CASCADE; an existing one keeps its own action, which the relationship records."),
+			 errhint("Declare with %s => '%s' to adopt it without this notice.", fk->on_delete_arg, fk->on_delete)));
 }
 
 /*

@@ -1,8 +1,9 @@
 /*
  * declare.c
  *		SQL entry points that declare relationships: relorm.one_to_many,
- *		many_to_one, one_to_one, many_to_many, viewonly, drop_relationship,
- *		polymorphic and subtype.  Each validates everything first, then runs
+ *		many_to_one, one_to_one, many_to_many, viewonly and drop_relationship
+ *		(polymorphic and subtype are in polymorphic.c).  Each validates
+ *		everything first, then runs
  *		the generated DDL as the caller, then writes the catalog; an error at
  *		any step leaves nothing behind.  They return the DDL they ran.
  */
@@ -21,6 +22,7 @@
 #include "catalog.h"
 #include "declare.h"
 #include "ddl.h"
+#include "declare.h"
 #include "fragment.h"
 #include "names.h"
 
@@ -30,10 +32,9 @@ PG_FUNCTION_INFO_V1(relorm_one_to_one);
 PG_FUNCTION_INFO_V1(relorm_many_to_many);
 PG_FUNCTION_INFO_V1(relorm_viewonly);
 PG_FUNCTION_INFO_V1(relorm_drop_relationship);
-PG_FUNCTION_INFO_V1(relorm_polymorphic);
-PG_FUNCTION_INFO_V1(relorm_subtype);
 
 
+/* A required argument: 22004 when it is NULL. */
 void
 relorm_require_arg(FunctionCallInfo fcinfo, int n, const char *argname)
 {
@@ -337,13 +338,66 @@ relorm_one_to_one(PG_FUNCTION_ARGS)
 enum
 {
 	M2M_SOURCE, M2M_NAME, M2M_TARGET, M2M_BACK, M2M_SECONDARY, M2M_SOURCE_FK, M2M_TARGET_FK,
-	M2M_ORPHANS, M2M_LAZY, M2M_ORDER_BY, M2M_BACK_LAZY, M2M_BACK_ORDER_BY
+	M2M_ORPHANS, M2M_LAZY, M2M_ORDER_BY, M2M_BACK_LAZY, M2M_BACK_ORDER_BY, M2M_TARGET_TYPE,
+	M2M_SOURCE_ON_DELETE, M2M_TARGET_ON_DELETE
 };
 
 /*
- * Many-to-many through an association table, created when missing (two FKs
- * ON DELETE CASCADE, the pair as primary key, an index on the target side)
- * or adopted when present, extra columns and all (an association object).
+ * source_on_delete, target_on_delete (0.3): the ON DELETE of the association
+ * table's foreign key to each side, or NULL when not given (CASCADE for a
+ * created one, an existing one's own).  SET NULL cannot work there: the
+ * association rows' foreign key columns are NOT NULL.  A function declared
+ * before 0.3 has no such arguments.
+ */
+static const char *
+association_action_arg(FunctionCallInfo fcinfo, int n, const char *argname)
+{
+	const char *action;
+
+	if (PG_NARGS() <= n || PG_ARGISNULL(n))
+		return NULL;
+	action = relorm_fk_action(relorm_text_arg(fcinfo, n), argname, false);
+	if (strcmp(action, "set null") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid value for argument \"%s\": \"set null\"", argname),
+				 errdetail("The foreign key columns of an association table are NOT NULL: an association row names both sides."),
+				 errhint("Use 'cascade' to delete the association rows with the row they name, or 'restrict' or 'no action' to refuse the delete while they exist.")));
+	return action;
+}
+
+/*
+ * One side of an association table (secid, or InvalidOid when it is to be
+ * created): its columns, as argument argn names them, else
+ * <singular(table)>_<key column>, and the key of the side they reference.
+ * That is the key an existing foreign key over the named columns references
+ * (a unique key as well as the primary key: whatever relorm.reflect would
+ * register is adopted), else the side's primary key.
+ */
+static void
+association_side(FunctionCallInfo fcinfo, int argn, const char *argname, RelormTable *side, Oid secid,
+				 RelormFk *fk)
+{
+	memset(fk, 0, sizeof(*fk));
+	fk->parent = side;
+	if (!PG_ARGISNULL(argn))
+	{
+		fk->columns = relorm_parse_columns(relorm_text_arg(fcinfo, argn), argname);
+		if (OidIsValid(secid))
+			fk->key = relorm_referenced_key(secid, fk->columns, side->relid);
+	}
+	if (fk->key == NIL)
+		fk->key = key_of(side, NULL);
+	if (fk->columns == NIL)
+		fk->columns = relorm_prefixed_columns(relorm_singular(side->relname), fk->key);
+}
+
+/*
+ * Many-to-many through an association table, created when missing (two FKs,
+ * ON DELETE CASCADE unless source_on_delete or target_on_delete say
+ * otherwise, the pair as primary key, an index on the target side) or
+ * adopted when present, extra columns, extra key columns and the actions of
+ * its foreign keys as they are (an association object).
  */
 Datum
 relorm_many_to_many(PG_FUNCTION_ARGS)
@@ -394,20 +448,8 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 		secrv->schemaname = source.nspname;
 	secid = RangeVarGetRelid(secrv, NoLock, true);
 
-	memset(&to_source, 0, sizeof(to_source));
-	memset(&to_target, 0, sizeof(to_target));
-	to_source.parent = &source;
-	to_source.key = key_of(&source, NULL);
-	to_target.parent = &target;
-	to_target.key = key_of(&target, NULL);
-	if (!PG_ARGISNULL(M2M_SOURCE_FK))
-		to_source.columns = relorm_parse_columns(relorm_text_arg(fcinfo, M2M_SOURCE_FK), "source_fk");
-	else
-		to_source.columns = relorm_prefixed_columns(relorm_singular(source.relname), to_source.key);
-	if (!PG_ARGISNULL(M2M_TARGET_FK))
-		to_target.columns = relorm_parse_columns(relorm_text_arg(fcinfo, M2M_TARGET_FK), "target_fk");
-	else
-		to_target.columns = relorm_prefixed_columns(relorm_singular(target.relname), to_target.key);
+	association_side(fcinfo, M2M_SOURCE_FK, "source_fk", &source, secid, &to_source);
+	association_side(fcinfo, M2M_TARGET_FK, "target_fk", &target, secid, &to_target);
 	{
 		bool		clash = false;
 		ListCell   *a,
@@ -423,7 +465,10 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 					 errdetail("Both sides would use (%s).", relorm_quote_columns(to_source.columns, NULL)),
 					 errhint("Name them with source_fk => '...' and target_fk => '...', e.g. 'follower_id' and 'followed_id'.")));
 	}
-	to_source.on_delete = to_target.on_delete = "cascade";
+	to_source.on_delete = association_action_arg(fcinfo, M2M_SOURCE_ON_DELETE, "source_on_delete");
+	to_target.on_delete = association_action_arg(fcinfo, M2M_TARGET_ON_DELETE, "target_on_delete");
+	to_source.on_delete_arg = "source_on_delete";
+	to_target.on_delete_arg = "target_on_delete";
 	to_source.nullable = to_target.nullable = RELORM_NULLABLE_NO;
 	to_source.index = to_target.index = true;
 
@@ -443,7 +488,7 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	fwd.orphans = orphans;
 	fwd.lazy = relorm_check_lazy(relorm_text_arg(fcinfo, M2M_LAZY), true, "lazy");
 	fwd.order_by = check_order_by(relorm_text_arg(fcinfo, M2M_ORDER_BY), &target, "order_by");
-	fwd.target_type = target_type_arg(fcinfo, M2M_BACK_ORDER_BY + 1, target.relid);
+	fwd.target_type = target_type_arg(fcinfo, M2M_TARGET_TYPE, target.relid);
 	relorm_check_direction(&fwd);
 	if (back_name)
 	{
@@ -474,6 +519,8 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 	}
 	else
 	{
+		char	   *adopted[2];
+
 		relorm_table_open(secid, "secondary", true, &secondary);
 		if (secid == source.relid || secid == target.relid)
 			ereport(ERROR,
@@ -481,14 +528,18 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 					 errmsg("the association table must differ from source and target"),
 					 errhint("For a self-referential relationship through a foreign key, use relorm.one_to_many.")));
 		to_source.child = to_target.child = &secondary;
-		relorm_ensure_fk(&ddl, &to_source);
-		relorm_ensure_fk(&ddl, &to_target);
+		adopted[0] = relorm_ensure_association_fk(&ddl, &to_source);
+		adopted[1] = relorm_ensure_association_fk(&ddl, &to_target);
+		relorm_notice_adopted_action(&to_source, adopted[0]);
+		relorm_notice_adopted_action(&to_target, adopted[1]);
 	}
 	if (orphans)
 		relorm_ensure_orphan_triggers(&ddl, &secondary);
 
+	/* a direction's ON DELETE is that of the association's FK to its source, as reflect records it */
 	fwd.secondary = back.secondary = secid;
-	fwd.on_delete = back.on_delete = "cascade";
+	fwd.on_delete = to_source.on_delete;
+	back.on_delete = to_target.on_delete;
 	relorm_save_direction(&fwd);
 	if (back_name)
 		relorm_save_direction(&back);
@@ -645,7 +696,7 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 		SPI_finish();
 		return (Datum) 0;
 	}
-	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", true, &source);
+	relorm_source_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "source", &source);
 	relorm_lock_declaration(source.relid, InvalidOid);
 
 	values[0] = ObjectIdGetDatum(source.relid);
@@ -733,72 +784,4 @@ relorm_drop_relationship(PG_FUNCTION_ARGS)
 	}
 
 	return relorm_finish_declaration(fcinfo, &ddl);
-}
-
-/*
- * Single-table polymorphism: the discriminator column of a base table and
- * the identity of its own rows.  Subtypes add the columns only their rows use.
- */
-Datum
-relorm_polymorphic(PG_FUNCTION_ARGS)
-{
-	RelormTable base;
-	char	   *discriminator;
-	Oid			types[3] = {REGCLASSOID, NAMEOID, TEXTOID};
-	Datum		values[3];
-
-	relorm_require_arg(fcinfo, 1, "discriminator");
-	relorm_require_arg(fcinfo, 2, "identity");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, &base);
-	relorm_lock_declaration(base.relid, InvalidOid);
-	discriminator = NameStr(*PG_GETARG_NAME(1));
-	relorm_require_columns(&base, list_make1(discriminator), "discriminator");
-
-	values[0] = ObjectIdGetDatum(base.relid);
-	values[1] = PG_GETARG_DATUM(1);
-	values[2] = PG_GETARG_DATUM(2);
-	relorm_exec_as_owner("INSERT INTO relorm.polymorphic_base (base, discriminator, identity)"
-						 " VALUES ($1, $2, $3) ON CONFLICT (base) DO UPDATE"
-						 " SET discriminator = EXCLUDED.discriminator, identity = EXCLUDED.identity",
-						 3, types, values, NULL);
-	SPI_finish();
-	PG_RETURN_VOID();
-}
-
-Datum
-relorm_subtype(PG_FUNCTION_ARGS)
-{
-	RelormTable base;
-	Oid			types[3] = {REGCLASSOID, TEXTOID, NAMEARRAYOID};
-	Datum		values[3];
-	List	   *columns;
-
-	relorm_require_arg(fcinfo, 1, "identity");
-	relorm_require_arg(fcinfo, 2, "columns");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	relorm_table_open(PG_ARGISNULL(0) ? InvalidOid : PG_GETARG_OID(0), "base", true, &base);
-	relorm_lock_declaration(base.relid, InvalidOid);
-	values[0] = ObjectIdGetDatum(base.relid);
-	if (SPI_execute_with_args("SELECT 1 FROM relorm.polymorphic_base b WHERE b.base OPERATOR(pg_catalog.=) $1",
-							  1, types, values, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read relorm.polymorphic_base");
-	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("%s is not declared polymorphic", base.qualname),
-				 errhint("Declare its discriminator first: SELECT relorm.polymorphic(%s, 'type', 'base identity').",
-						 quote_literal_cstr(base.qualname))));
-	columns = relorm_name_list_arg(PG_GETARG_DATUM(2), "columns");
-	relorm_require_columns(&base, columns, "columns");
-
-	values[1] = PG_GETARG_DATUM(1);
-	values[2] = relorm_name_array(columns);
-	relorm_exec_as_owner("INSERT INTO relorm.subtype (base, identity, columns) VALUES ($1, $2, $3)"
-						 " ON CONFLICT (base, identity) DO UPDATE SET columns = EXCLUDED.columns",
-						 3, types, values, NULL);
-	SPI_finish();
-	PG_RETURN_VOID();
 }

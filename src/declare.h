@@ -1,7 +1,7 @@
 /*
  * declare.h
  *		What the files of the declaration entry points (declare.c,
- *		declare_computed.c) share.
+ *		declare_computed.c, polymorphic.c) share.
  */
 #ifndef RELORM_DECLARE_H
 #define RELORM_DECLARE_H

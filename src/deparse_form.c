@@ -239,11 +239,20 @@ relorm_deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, co
 	switch (r->kind)
 	{
 		case REL_MANY_TO_MANY:
+			/*
+			 * The association row's columns to the source's key (k1..) and to
+			 * the target's (r1..): the two keys may differ in width.
+			 */
 			appendStringInfo(buf, " FROM %s AS %s JOIN (SELECT ", relorm_qualified_table(r->target), talias);
-			for (int k = 0; k < nkeys; k++)
-				appendStringInfo(buf, "%s%s.%s AS %s, %s.%s AS %s", k ? ", " : "",
-								 relorm_iname(dp, "s"), quote_identifier(r->secondary_local_names[k]), relorm_iname(dp, "k%d", k + 1),
-								 relorm_iname(dp, "s"), quote_identifier(r->secondary_remote_names[k]), relorm_iname(dp, "r%d", k + 1));
+			for (int k = 0; k < Max(nkeys, r->nremote); k++)
+			{
+				if (k < nkeys)
+					appendStringInfo(buf, "%s%s.%s AS %s", k ? ", " : "", relorm_iname(dp, "s"),
+									 quote_identifier(r->secondary_local_names[k]), relorm_iname(dp, "k%d", k + 1));
+				if (k < r->nremote)
+					appendStringInfo(buf, "%s%s.%s AS %s", k || k < nkeys ? ", " : "", relorm_iname(dp, "s"),
+									 quote_identifier(r->secondary_remote_names[k]), relorm_iname(dp, "r%d", k + 1));
+			}
 			/* link columns: of the association row, each once */
 			{
 				Bitmapset  *links = NULL;
@@ -259,7 +268,7 @@ relorm_deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, co
 			}
 			appendStringInfo(buf, " FROM %s AS %s) AS %s ON ", relorm_qualified_table(r->secondary), relorm_iname(dp, "s"),
 							 relorm_iname(dp, "secondary"));
-			for (int k = 0; k < nkeys; k++)
+			for (int k = 0; k < r->nremote; k++)
 				appendStringInfo(buf, "%s%s.%s%s %s %s.%s", k ? " AND " : "",
 								 relorm_iname(dp, "secondary"), relorm_iname(dp, "r%d", k + 1),
 								 relorm_collate_as(secondary_collation(r, r->secondary_remote_names, k),

@@ -46,9 +46,13 @@ PG_FUNCTION_INFO_V1(relorm_on_ddl_command_end);
  * staying) marks it.  A DROP TABLE also reports the table's columns and
  * constraints, and the constraints of other tables referencing it (CASCADE);
  * the priorities make the table win.  Relationships whose source is gone are
- * labelled with the identity the drop reported.
+ * labelled with the identity the drop reported.  A relationship inferred
+ * from a view (0.3) has no constraint to lose: it goes when the foreign key
+ * it was inferred from goes (relorm._inferred_holds).  The query is
+ * affected_by_drop_head, affected_by_drop_mark, inferred_drop on a catalog
+ * that has inferred relationships (0.3), affected_by_drop_tail.
  */
-static const char *const affected_by_drop =
+static const char *const affected_by_drop_head =
 "WITH d AS ("
 "    SELECT o.object_type, o.objid, o.address_names, o.object_identity"
 "      FROM pg_catalog.pg_event_trigger_dropped_objects() o"
@@ -81,14 +85,28 @@ static const char *const affected_by_drop =
 "    UNION ALL"
 "    SELECT r.source, r.name, 3, 'mark', pg_catalog.format('Constraint %s was dropped.', k.object_identity)"
 "      FROM relorm.relationship r"
-"      JOIN dk k ON k.relid OPERATOR(pg_catalog.=) ANY (ARRAY[r.source, r.target, r.secondary]::pg_catalog.oid[])"
-"     WHERE r.kind OPERATOR(pg_catalog.<>) 'viewonly' AND r.status OPERATOR(pg_catalog.=) 'ok'"
+"      JOIN dk k ON k.relid OPERATOR(pg_catalog.=) ANY (ARRAY[r.source, r.target, r.secondary]::pg_catalog.oid[])";
+
+static const char *const affected_by_drop_mark =
+"     WHERE r.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[])"
+"       AND r.status OPERATOR(pg_catalog.=) 'ok'"
 "       AND CASE r.fk_side"
 "             WHEN 'source' THEN relorm.constraint_of(r.source, r.local_columns, r.target, r.remote_columns) IS NULL"
 "             WHEN 'target' THEN relorm.constraint_of(r.target, r.remote_columns, r.source, r.local_columns) IS NULL"
 "             ELSE relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns) IS NULL"
 "               OR relorm.constraint_of(r.secondary, r.secondary_remote_columns, r.target, r.remote_columns) IS NULL"
-"           END"
+"           END";
+
+static const char *const inferred_drop =
+"       AND NOT r.inferred"
+"    UNION ALL"
+"    SELECT r.source, r.name, 2, 'remove',"
+"           pg_catalog.format('The foreign key it was inferred from was dropped (constraint %s).',"
+"                             (SELECT pg_catalog.string_agg(k.object_identity, ', ' ORDER BY k.object_identity) FROM dk k))"
+"      FROM relorm.relationship r"
+"     WHERE r.inferred AND EXISTS (SELECT 1 FROM dk) AND NOT relorm._inferred_holds(r)";
+
+static const char *const affected_by_drop_tail =
 ")"
 "SELECT DISTINCT ON (l.label, h.name) h.source::pg_catalog.oid, h.name, h.action, l.label, h.detail"
 "  FROM hit h"
@@ -120,9 +138,7 @@ static bool spi_exists(const char *sql, int nargs, Oid *types, Datum *values);
 static void
 drop_computed(void)
 {
-	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
-
-	if (get_attnum(get_relname_relid("relationship", nsp), "function") <= 0 ||
+	if (!relorm_catalog_has_column("function") ||
 		!spi_exists("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o"
 					"  JOIN relorm.relationship r ON r.function::pg_catalog.oid OPERATOR(pg_catalog.=) o.objid"
 					" WHERE o.object_type OPERATOR(pg_catalog.=) 'function')",
@@ -193,37 +209,12 @@ typedef struct Affected
 	char	   *detail;
 } Affected;
 
-Datum
-relorm_on_sql_drop(PG_FUNCTION_ARGS)
+/* The directions of the last query's result (source, name, action, label, detail). */
+static List *
+affected_rows(void)
 {
 	List	   *affected = NIL;
-	ListCell   *lc;
 
-	/*
-	 * Queries here run with read_only = false: that takes a new snapshot,
-	 * which sees the catalogs as the drop left them (a read-only query would
-	 * use the statement's snapshot, from before the drop).
-	 */
-	require_event_trigger(fcinfo, "relorm._on_sql_drop()", "relorm_sql_drop");
-	if (!catalog_present())
-		PG_RETURN_NULL();
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-
-	drop_computed();
-
-	/* most drops (functions, types, indexes, empty catalogs) concern nothing of ours */
-	if (!spi_exists("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o"
-					"  WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{" RELATION_TYPES "," COLUMN_TYPES ",\"table constraint\"}'::pg_catalog.text[]))"
-					" AND (EXISTS (SELECT 1 FROM relorm.relationship) OR EXISTS (SELECT 1 FROM relorm.polymorphic_base))",
-					0, NULL, NULL))
-	{
-		SPI_finish();
-		PG_RETURN_NULL();
-	}
-
-	if (SPI_execute(affected_by_drop, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the relationships affected by a drop");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -238,8 +229,19 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 		a->detail = SPI_getvalue(tup, desc, 5);
 		affected = lappend(affected, a);
 	}
+	return affected;
+}
 
-	/* one statement per action, however many tables a DROP SCHEMA took */
+/*
+ * Removes or marks 'constraint dropped' each affected direction, with a
+ * NOTICE each: one statement per action, however many tables a DROP SCHEMA
+ * took.
+ */
+static void
+apply_affected(List *affected)
+{
+	ListCell   *lc;
+
 	for (int pass = 0; pass < 2; pass++)
 	{
 		const char *action = pass == 0 ? "remove" : "mark";
@@ -278,6 +280,39 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 								 2, types, values, NULL);
 		}
 	}
+}
+
+Datum
+relorm_on_sql_drop(PG_FUNCTION_ARGS)
+{
+	/*
+	 * Queries here run with read_only = false: that takes a new snapshot,
+	 * which sees the catalogs as the drop left them (a read-only query would
+	 * use the statement's snapshot, from before the drop).
+	 */
+	require_event_trigger(fcinfo, "relorm._on_sql_drop()", "relorm_sql_drop");
+	if (!catalog_present())
+		PG_RETURN_NULL();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	drop_computed();
+
+	/* most drops (functions, types, indexes, empty catalogs) concern nothing of ours */
+	if (!spi_exists("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o"
+					"  WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{" RELATION_TYPES "," COLUMN_TYPES ",\"table constraint\"}'::pg_catalog.text[]))"
+					" AND (EXISTS (SELECT 1 FROM relorm.relationship) OR EXISTS (SELECT 1 FROM relorm.polymorphic_base))",
+					0, NULL, NULL))
+	{
+		SPI_finish();
+		PG_RETURN_NULL();
+	}
+
+	if (SPI_execute(psprintf("%s%s%s%s", affected_by_drop_head, affected_by_drop_mark,
+							 relorm_catalog_has_column("inferred") ? inferred_drop : "", affected_by_drop_tail),
+					false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the relationships affected by a drop");
+	apply_affected(affected_rows());
 
 	if (spi_exists("SELECT EXISTS (SELECT 1 FROM relorm.polymorphic_base b"
 				   "  JOIN pg_catalog.pg_event_trigger_dropped_objects() o ON o.objid OPERATOR(pg_catalog.=) b.base"
@@ -403,14 +438,17 @@ remark_restored_constraints(void)
 						 "   END", 0, NULL, NULL, NULL);
 }
 
-/* The tables a CREATE TABLE or ALTER TABLE command touched. */
+/* The relations of this object type ('table', 'view') the command touched. */
 static List *
-commanded_tables(void)
+commanded_relations(const char *object_type)
 {
 	List	   *tables = NIL;
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(object_type)};
 
-	if (SPI_execute("SELECT DISTINCT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c"
-					" WHERE c.object_type OPERATOR(pg_catalog.=) 'table'", false, 0) != SPI_OK_SELECT)
+	if (SPI_execute_with_args("SELECT DISTINCT c.objid FROM pg_catalog.pg_event_trigger_ddl_commands() c"
+							  " WHERE c.object_type OPERATOR(pg_catalog.=) $1",
+							  1, types, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read pg_event_trigger_ddl_commands()");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
@@ -421,6 +459,42 @@ commanded_tables(void)
 			tables = lappend_oid(tables, DatumGetObjectId(d));
 	}
 	return tables;
+}
+
+/*
+ * CREATE [OR REPLACE] VIEW: the relationships relorm.reflect inferred that no
+ * longer hold (a view column that is no longer its table's, or no longer the
+ * columns of a foreign key or of its key) are removed, with a NOTICE each.
+ * All of them are looked at, not only the view's: a view of the view follows
+ * its columns through the new definition.  With relorm.auto_reflect, what the
+ * view infers now is registered, as relorm.reflect would.  Only a 0.3
+ * catalog infers anything.
+ */
+static void
+follow_view(void)
+{
+	List	   *views;
+	Oid			types[1] = {OIDOID};
+	Datum		values[1];
+
+	if (!relorm_catalog_has_column("inferred"))
+		return;
+	views = commanded_relations("view");
+	if (views == NIL)
+		return;
+	/* a CREATE VIEW makes one view */
+	values[0] = ObjectIdGetDatum(linitial_oid(views));
+	if (SPI_execute_with_args("SELECT r.source::pg_catalog.oid, r.name, 'remove', r.source::pg_catalog.text,"
+							  "       pg_catalog.format('View %s was replaced: the relationship no longer follows"
+							  " a foreign key through the view columns it names.', $1::pg_catalog.regclass)"
+							  "  FROM relorm.relationship r"
+							  " WHERE r.inferred AND NOT relorm._inferred_holds(r)"
+							  " ORDER BY 4, 2",
+							  1, types, values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the relationships inferred from views");
+	apply_affected(affected_rows());
+	if (relorm_auto_reflect && relorm_ddl_depth == 0)
+		relorm_reflect_foreign_keys(NULL, views, InvalidOid, NULL, NULL, true);
 }
 
 Datum
@@ -453,6 +527,14 @@ relorm_on_ddl_command_end(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	}
 
+	if (IsA(parsetree, ViewStmt))
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		follow_view();
+		SPI_finish();
+		PG_RETURN_NULL();
+	}
 	if (!IsA(parsetree, AlterTableStmt) && !IsA(parsetree, CreateStmt))
 		PG_RETURN_NULL();
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -465,7 +547,7 @@ relorm_on_ddl_command_end(PG_FUNCTION_ARGS)
 	 */
 	if (relorm_auto_reflect && relorm_ddl_depth == 0)
 	{
-		List	   *tables = commanded_tables();
+		List	   *tables = commanded_relations("table");
 
 		if (tables != NIL)
 			relorm_reflect_foreign_keys(NULL, tables, InvalidOid, NULL, NULL, true);

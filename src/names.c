@@ -27,12 +27,30 @@
 
 #include "names.h"
 
+static void open_relation(Oid relid, const char *argname, bool owned, bool views, RelormTable *table);
+
 /*
  * Looks up a table argument.  Declarations change tables, so by default the
  * caller must own them; the DDL itself then runs with the caller's rights.
  */
 void
 relorm_table_open(Oid relid, const char *argname, bool owned, RelormTable *table)
+{
+	open_relation(relid, argname, owned, false, table);
+}
+
+/*
+ * Looks up the source of a relationship to drop: a table, or a view whose
+ * relationships relorm.reflect inferred.  The caller must own it.
+ */
+void
+relorm_source_open(Oid relid, const char *argname, RelormTable *table)
+{
+	open_relation(relid, argname, true, true, table);
+}
+
+static void
+open_relation(Oid relid, const char *argname, bool owned, bool views, RelormTable *table)
 {
 	HeapTuple	tuple;
 	Form_pg_class form;
@@ -55,7 +73,8 @@ relorm_table_open(Oid relid, const char *argname, bool owned, RelormTable *table
 	ReleaseSysCache(tuple);
 	table->qualname = quote_qualified_identifier(table->nspname, table->relname);
 
-	if (table->relkind != RELKIND_RELATION && table->relkind != RELKIND_PARTITIONED_TABLE)
+	if (table->relkind != RELKIND_RELATION && table->relkind != RELKIND_PARTITIONED_TABLE &&
+		!(views && table->relkind == RELKIND_VIEW))
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a table", table->qualname),

@@ -21,6 +21,7 @@ typedef struct RelormTable
 
 extern void relorm_refuse_temporary(Oid relid, const char *argname);
 extern void relorm_table_open(Oid relid, const char *argname, bool owned, RelormTable *table);
+extern void relorm_source_open(Oid relid, const char *argname, RelormTable *table);
 extern List *relorm_parse_columns(const char *text, const char *argname);
 extern List *relorm_primary_key(Oid relid);
 extern void relorm_require_columns(const RelormTable *table, List *columns, const char *argname);

@@ -5,27 +5,43 @@
  *		trigger calls the same code for relorm.auto_reflect.  Nothing in the
  *		schema changes: the directions are written straight to the catalog,
  *		as a declaration adopting the constraint would write them (calling
- *		the declarations would not do: relorm.many_to_many insists on ON
- *		DELETE CASCADE and adds an index, and every FK constraint's actions
- *		are kept as they are).
+ *		the declarations would not do: they add an index where the FK
+ *		columns have none, and NOT NULL to an association table's columns;
+ *		every FK constraint's actions are kept as they are).
  *
- * Naming rules (each direction is skipped, with its partner, with a NOTICE
- * when its name is invalid, clashes with a column or is already taken):
- *	- to-one side (on the table holding the FK): the FK column without "_id"
- *	  (author_id -> author, editor_id -> editor); a composite FK or a column
- *	  not ending in "_id" gives the referenced table's name, singular.
+ * Naming rules.  Every foreign key is registered.  Its names depend on the
+ * schema and on the relationships already registered, nothing else: the
+ * tables are taken in the order of their names, a table's many-to-manys
+ * first, then its foreign keys, each in the order of their constraints'
+ * names; where a name cannot be had, a NOTICE says which was taken instead.
+ *	- to-one side (on the table holding the FK), one column: the column
+ *	  without "_id" (author_id -> author); a column not ending in "_id" keeps
+ *	  its name (sender -> sender: a to-one relationship may be named after
+ *	  its own FK column), unless it is named like the key it references
+ *	  (profiles.id -> users.id), which gives the referenced table's name,
+ *	  singular (user).  Several columns: the referenced table's name, singular
+ *	  (region); when the table has several FKs to that table, the columns,
+ *	  each without "_id", joined by "_" (fst_country_fst_code).  So two FKs
+ *	  of a table to one table get two names (sender, recipient).
  *	- to-many side (on the referenced table): the child table's name (posts);
  *	  when the child has several FKs to that table, or references itself,
- *	  "<child>_by_<to-one name>" (posts_by_author, posts_by_editor,
+ *	  "<child>_by_<to-one name>" (posts_by_author, messages_by_sender,
  *	  employees_by_manager).
  *	- one-to-one (the FK columns are unique): the referenced side is named
  *	  after the child table, singular (profile), disambiguated the same way.
- *	- many-to-many (a junction: its primary key is exactly two FKs): each
- *	  side is named after the other table (posts.tags, tags.posts); with
- *	  several junctions between the same tables, "<other>_via_<junction>";
- *	  a self-referential junction (follows: follower_id, followed_id) names
- *	  each side after the other FK's to-one name plus "s" (followers,
- *	  followeds) -- crude, but deterministic; redeclare to rename.
+ *	- many-to-many (a junction: its primary key holds the columns of two of
+ *	  its FKs, and maybe others: jobs (site_id, project_id, role)): each side
+ *	  is named after the other table (posts.tags, tags.posts); a junction
+ *	  whose two FKs reference one table names each side after the other FK's
+ *	  to-one name plus "s" (follows (follower_id, followed_id): followeds,
+ *	  followers; subscriptions (subscriber, subscribed): subscribeds,
+ *	  subscribers) -- crude, but deterministic; redeclare to rename.  With
+ *	  several junctions between the same tables, "_via_<junction>" follows.
+ *	- a name with the shapes' punctuation has it turned into "_"; a name that
+ *	  is a column of its table (other than the direction's own FK column),
+ *	  another relationship of it, or its partner's on the same table, is
+ *	  followed by "_2", "_3"... up to the first that is free, with a NOTICE.
+ *	  Names are cut to an identifier's length at a character boundary.
  */
 #include "relorm.h"
 
@@ -36,6 +52,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "access/xact.h"
 #include "catalog/pg_constraint.h"
@@ -69,6 +86,7 @@ typedef struct Candidate
 	char	   *on_delete2;		/* many_to_many: the FK to parent2 */
 	char	   *on_update2;
 	int64		siblings;
+	Oid			via_view;		/* inferred from this view: child or parent is it */
 } Candidate;
 
 static Oid
@@ -84,55 +102,89 @@ owner_of(Oid relid)
 	return owner;
 }
 
-/* author_id -> author; anything else -> the referenced table, singular */
+/* A column's name without its "_id" suffix (author_id -> author). */
 static char *
-to_one_name(List *fk_columns, Oid parent)
+without_id(const char *col)
+{
+	size_t		len = strlen(col);
+
+	if (len > 3 && strcmp(col + len - 3, "_id") == 0)
+		return pnstrdup(col, len - 3);
+	return pstrdup(col);
+}
+
+/*
+ * The name a foreign key's table gives the row the key references (the
+ * naming rules at the top).  several: the table has other foreign keys to
+ * the same table.
+ */
+static char *
+to_one_name(List *fk_columns, List *ref_columns, Oid parent, bool several)
 {
 	if (list_length(fk_columns) == 1)
 	{
 		const char *col = linitial(fk_columns);
-		size_t		len = strlen(col);
 
-		if (len > 3 && strcmp(col + len - 3, "_id") == 0)
-			return pnstrdup(col, len - 3);
+		/* profiles.id -> users.id is the user, not the "id" */
+		if (strcmp(without_id(col), col) != 0 || strcmp(col, linitial(ref_columns)) != 0)
+			return without_id(col);
+	}
+	else if (several)
+	{
+		StringInfoData buf;
+		ListCell   *lc;
+
+		initStringInfo(&buf);
+		foreach(lc, fk_columns)
+			appendStringInfo(&buf, "%s%s", buf.len ? "_" : "", without_id(lfirst(lc)));
+		return relorm_make_identifier(buf.data);
 	}
 	return relorm_singular(get_rel_name(parent));
 }
 
 /*
- * Why a direction cannot take this name, or NULL when it can.  The rules are
- * those of relorm_check_relationship_name and relorm_check_direction, asked
- * as questions so that reflect can skip instead of failing.
+ * Why a direction cannot take its name, as a detail for a NOTICE, or NULL
+ * when it can (relorm_name_problem, the declarations' rules).
  */
 static char *
-name_problem(Oid source, const char *name)
+name_problem(const RelormDirection *dir)
 {
-	Oid			types[2] = {REGCLASSOID, TEXTOID};
-	Datum		values[2];
+	char	   *what = NULL;
 
-	if (name[0] == '\0' || strlen(name) >= NAMEDATALEN)
-		return psprintf("The name \"%s\" is empty or longer than %d bytes.", name, NAMEDATALEN - 1);
-	if (strpbrk(name, "(),:!*.\"' \t\n") != NULL)
-		return psprintf("The name \"%s\" has characters that fetch shapes reserve.", name);
-	if (get_attnum(source, name) != InvalidAttrNumber)
-		return psprintf("The name \"%s\" is a column of %s.", name, relorm_qualified_table(source));
-	values[0] = ObjectIdGetDatum(source);
-	values[1] = CStringGetTextDatum(name);
-	if (SPI_execute_with_args("SELECT 1 FROM relorm.relationship r"
-							  " WHERE r.source OPERATOR(pg_catalog.=) $1 AND r.name OPERATOR(pg_catalog.=) $2",
-							  2, types, values, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read relorm.relationship");
-	if (SPI_processed > 0)
-		return psprintf("%s already has a relationship named \"%s\".", relorm_qualified_table(source), name);
-	return NULL;
+	switch (relorm_name_problem(dir, &what))
+	{
+		case RELORM_NAME_FREE:
+			return NULL;
+		case RELORM_NAME_EMPTY:
+		case RELORM_NAME_TOO_LONG:
+			return psprintf("The name \"%s\" is empty or longer than %d bytes.", dir->name, NAMEDATALEN - 1);
+		case RELORM_NAME_RESERVED:
+			return psprintf("The name \"%s\" has characters that fetch shapes reserve.", dir->name);
+		case RELORM_NAME_COLUMN:
+			return psprintf("The name \"%s\" is a column of %s.", dir->name, relorm_qualified_table(dir->source));
+		case RELORM_NAME_TAKEN:
+			break;
+	}
+	return psprintf("%s already has a relationship named \"%s\".", relorm_qualified_table(dir->source), dir->name);
+}
+
+/* The foreign key a candidate comes from, for messages. */
+static char *
+origin_of(const Candidate *c)
+{
+	if (OidIsValid(c->via_view))
+		return psprintf("foreign key \"%s\" through view %s", c->conname, relorm_qualified_table(c->via_view));
+	return psprintf("foreign key \"%s\" of %s", c->conname, relorm_qualified_table(c->child));
 }
 
 static void
 skip(const Candidate *c, const char *why)
 {
 	ereport(NOTICE,
-			(errmsg("foreign key \"%s\" of %s not registered", c->conname, relorm_qualified_table(c->child)),
+			(errmsg("%s not registered", origin_of(c)),
 			 errdetail_internal("%s", why),
+			 OidIsValid(c->via_view) ?
+			 errhint("Run relorm.reflect as the owner of the view and the table, or relate them with relorm.viewonly.") :
 			 errhint("Declare it with relorm.many_to_one, relorm.one_to_one or relorm.many_to_many and names of your choice.")));
 }
 
@@ -153,40 +205,134 @@ emit(const RelormDirection *dir, Tuplestorestate *out, TupleDesc outdesc, bool n
 	if (notify)
 		ereport(NOTICE,
 				(errmsg("relationship \"%s\" of %s registered", dir->name, relorm_qualified_table(dir->source)),
+				 OidIsValid(c->via_view) ?
+				 errdetail("View %s was created or replaced while relorm.auto_reflect is on.",
+						   relorm_qualified_table(c->via_view)) :
 				 errdetail("Foreign key \"%s\" of %s was added while relorm.auto_reflect is on.",
 						   c->conname, relorm_qualified_table(c->child))));
 }
 
-/* Fills the two directions of one candidate; returns false (after a NOTICE) to skip it. */
-static bool
-directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
+/*
+ * The conventional names of a candidate's two directions (the naming rules
+ * at the top), before any clash is looked at.
+ */
+static void
+conventional_names(const Candidate *c, char **fwd, char **back)
 {
 	char	   *child = get_rel_name(c->child);
-	char	   *why;
+
+	if (strcmp(c->unit, "many_to_many") == 0)
+	{
+		if (c->parent == c->parent2)
+		{
+			/* from a row, the rows its foreign key's partner reaches: followeds, followers */
+			*fwd = psprintf("%ss", to_one_name(c->fk2_columns, c->ref2_columns, c->parent2, true));
+			*back = psprintf("%ss", to_one_name(c->fk_columns, c->ref_columns, c->parent, true));
+		}
+		else
+		{
+			*fwd = get_rel_name(c->parent2);
+			*back = get_rel_name(c->parent);
+		}
+		if (c->siblings > 1)
+		{
+			*fwd = psprintf("%s_via_%s", *fwd, child);
+			*back = psprintf("%s_via_%s", *back, child);
+		}
+	}
+	else
+	{
+		char	   *plain = strcmp(c->unit, "one_to_one") == 0 ? relorm_singular(child) : child;
+		char	   *to_one = to_one_name(c->fk_columns, c->ref_columns, c->parent, c->siblings > 1);
+		bool		several = c->siblings > 1 || (c->child == c->parent && !OidIsValid(c->via_view));
+
+		/*
+		 * A table to a view exposing the key its foreign key references: the
+		 * to-one side is named after the view, as the table's own to-one
+		 * side already has the foreign key's name.
+		 */
+		if (c->via_view == c->parent)
+			*fwd = c->siblings > 1 ? psprintf("%s_by_%s", relorm_singular(get_rel_name(c->parent)), to_one)
+				: relorm_singular(get_rel_name(c->parent));
+		else
+			*fwd = to_one;
+		*back = several ? psprintf("%s_by_%s", plain, to_one) : plain;
+	}
+	*fwd = relorm_make_identifier(*fwd);
+	*back = relorm_make_identifier(*back);
+}
+
+/* base with "_n" after it, base cut at a character boundary so that the whole is an identifier. */
+static char *
+numbered(const char *base, int n)
+{
+	char	   *suffix = psprintf("_%d", n);
+
+	return psprintf("%.*s%s", pg_mbcliplen(base, strlen(base), NAMEDATALEN - 1 - strlen(suffix)), base, suffix);
+}
+
+/*
+ * Gives dir a name: the conventional one when nothing stands against it,
+ * else the first that nothing stands against of that name with the shapes'
+ * punctuation turned into "_", then of it followed by "_2", "_3"...  What
+ * stands against a name: relorm_name_problem (a column of the table other
+ * than the direction's own foreign key column, another relationship of the
+ * table) and the partner direction's name when it is on the same table.
+ * Nothing is ever left out; a NOTICE says which name was taken instead of
+ * which, and why.
+ */
+static void
+choose_name(RelormDirection *dir, const char *conventional, const RelormDirection *partner, const Candidate *c)
+{
+	char	   *base = pstrdup(conventional);
+	char	   *why = NULL;
+	char	   *problem;
+	int			n = 1;
+
+	for (char *p = base; *p; p++)
+		if (strchr(RELORM_SHAPE_PUNCTUATION, *p) != NULL)
+			*p = '_';
+	if (strcmp(base, conventional) != 0)
+		why = psprintf("The name \"%s\" has characters that fetch shapes reserve.", conventional);
+	dir->name = base;
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (partner && partner->source == dir->source && strcmp(partner->name, dir->name) == 0)
+			problem = psprintf("Both directions would be named \"%s\" on %s.", dir->name,
+							   relorm_qualified_table(dir->source));
+		else
+			problem = name_problem(dir);
+		if (problem == NULL)
+			break;
+		if (why == NULL)
+			why = problem;
+		dir->name = numbered(base, ++n);
+	}
+	if (why != NULL)
+		ereport(NOTICE,
+				(errmsg("relationship of %s named \"%s\" instead of \"%s\"", relorm_qualified_table(dir->source),
+						dir->name, conventional),
+				 errdetail("%s It comes from %s.", why, origin_of(c)),
+				 dir->inferred ?
+				 errhint("A relationship inferred from a view takes no other name; drop it with relorm.drop_relationship if this one does not suit.") :
+				 errhint("To choose its name, drop it with relorm.drop_relationship and declare it with relorm.%s.",
+						 dir->kind)));
+}
+
+/* Fills and names the two directions of one candidate. */
+static void
+directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
+{
+	char	   *fwd_name;
+	char	   *back_name;
 
 	memset(fwd, 0, sizeof(*fwd));
 	memset(back, 0, sizeof(*back));
 	if (strcmp(c->unit, "many_to_many") == 0)
 	{
-		bool		self = c->parent == c->parent2;
-
 		fwd->source = back->target = c->parent;
 		fwd->target = back->source = c->parent2;
-		if (self)
-		{
-			fwd->name = relorm_make_identifier(psprintf("%ss", to_one_name(c->fk2_columns, c->parent2)));
-			back->name = relorm_make_identifier(psprintf("%ss", to_one_name(c->fk_columns, c->parent)));
-		}
-		else if (c->siblings > 1)
-		{
-			fwd->name = relorm_make_identifier(psprintf("%s_via_%s", get_rel_name(c->parent2), child));
-			back->name = relorm_make_identifier(psprintf("%s_via_%s", get_rel_name(c->parent), child));
-		}
-		else
-		{
-			fwd->name = get_rel_name(c->parent2);
-			back->name = get_rel_name(c->parent);
-		}
 		fwd->kind = back->kind = "many_to_many";
 		fwd->many = back->many = true;
 		fwd->fk_side = back->fk_side = "secondary";
@@ -204,14 +350,9 @@ directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
 	else
 	{
 		bool		one = strcmp(c->unit, "one_to_one") == 0;
-		char	   *to_one = to_one_name(c->fk_columns, c->parent);
-		char	   *plain = one ? relorm_singular(child) : child;
 
 		fwd->source = back->target = c->child;
 		fwd->target = back->source = c->parent;
-		fwd->name = to_one;
-		back->name = (c->siblings > 1 || c->child == c->parent)
-			? relorm_make_identifier(psprintf("%s_by_%s", plain, to_one)) : pstrdup(plain);
 		fwd->kind = one ? "one_to_one" : "many_to_one";
 		back->kind = one ? "one_to_one" : "one_to_many";
 		fwd->many = false;
@@ -222,22 +363,13 @@ directions_of(const Candidate *c, RelormDirection *fwd, RelormDirection *back)
 		fwd->remote_columns = back->local_columns = c->ref_columns;
 		fwd->on_delete = back->on_delete = c->on_delete;
 		fwd->on_update = back->on_update = c->on_update;
+		fwd->inferred = back->inferred = OidIsValid(c->via_view);
 	}
+	conventional_names(c, &fwd_name, &back_name);
+	choose_name(fwd, fwd_name, NULL, c);
+	choose_name(back, back_name, fwd, c);
 	fwd->back_populates = back->name;
 	back->back_populates = fwd->name;
-
-	if (strcmp(fwd->name, back->name) == 0 && fwd->source == back->source)
-	{
-		skip(c, psprintf("Both directions would be named \"%s\".", fwd->name));
-		return false;
-	}
-	if ((why = name_problem(fwd->source, fwd->name)) != NULL ||
-		(why = name_problem(back->source, back->name)) != NULL)
-	{
-		skip(c, why);
-		return false;
-	}
-	return true;
 }
 
 /* Reads the candidates into memory: saving directions runs other SPI queries. */
@@ -248,18 +380,29 @@ read_candidates(const char *schema, List *tables)
 	Datum		values[2];
 	char		nulls[2] = {' ', ' '};
 	List	   *result = NIL;
+	const char *via_view;
 
 	values[0] = DirectFunctionCall1(namein, CStringGetDatum(schema ? schema : ""));
+	via_view = relorm_catalog_has_column("inferred") ? "c.via_view" : "NULL::pg_catalog.oid";
 	if (tables == NIL)
 		nulls[1] = 'n';
 	else
 		values[1] = relorm_oid_array(tables);
-	if (SPI_execute_with_args("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
-							  " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
-							  " c.on_delete2, c.on_update2, c.siblings, c.conname2"
-							  "  FROM relorm._reflect_candidates($1, $2) c"
-							  /* first come, first named: in one order, whatever plan reads them */
-							  " ORDER BY c.child, c.conname COLLATE \"C\"",
+	/*
+	 * Names are given first come, first named, so the order is the naming
+	 * rules' (at the top), and collation-proof: the tables' foreign keys
+	 * before what views infer (0.3's candidates, which an older catalog does
+	 * not have yet), tables by name, a table's many-to-manys before its
+	 * foreign keys, each by constraint name.
+	 */
+	if (SPI_execute_with_args(psprintf("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
+									   " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
+									   " c.on_delete2, c.on_update2, c.siblings, c.conname2, %s"
+									   "  FROM relorm._reflect_candidates($1, $2) c"
+									   " ORDER BY %s IS NOT NULL, c.child::pg_catalog.text COLLATE \"C\","
+									   "          c.unit OPERATOR(pg_catalog.<>) 'many_to_many', c.conname COLLATE \"C\","
+									   "          c.conname2 COLLATE \"C\", c.parent::pg_catalog.text COLLATE \"C\"",
+									   via_view, via_view),
 							  2, types, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the foreign keys to reflect");
 
@@ -290,6 +433,8 @@ read_candidates(const char *schema, List *tables)
 		c->on_update2 = SPI_getvalue(tup, desc, 13);
 		c->siblings = DatumGetInt64(SPI_getbinval(tup, desc, 14, &isnull));
 		c->conname2 = SPI_getvalue(tup, desc, 15);
+		d = SPI_getbinval(tup, desc, 16, &isnull);
+		c->via_view = isnull ? InvalidOid : DatumGetObjectId(d);
 		result = lappend(result, c);
 	}
 	return result;
@@ -333,9 +478,10 @@ relorm_reflect_foreign_keys(const char *schema, List *tables, Oid as_user,
 
 		/*
 		 * auto_reflect (notify) registers the FKs the command added, not those
-		 * an unrelated ALTER TABLE happens to find on the table.
+		 * an unrelated ALTER TABLE happens to find on the table; what a view
+		 * infers, when the view is created or replaced.
 		 */
-		if (notify && !created_now(c->child, c->conname) &&
+		if (notify && !OidIsValid(c->via_view) && !created_now(c->child, c->conname) &&
 			(c->conname2 == NULL || !created_now(c->child, c->conname2)))
 			continue;
 		/* a declaration refuses temporary tables; so does reflect */
@@ -361,8 +507,7 @@ relorm_reflect_foreign_keys(const char *schema, List *tables, Oid as_user,
 			continue;
 		/* as a declaration would: one at a time on these tables, then the names are checked */
 		relorm_declaration_lock(3, rels);
-		if (!directions_of(c, &fwd, &back))
-			continue;
+		directions_of(c, &fwd, &back);
 		relorm_save_direction(&fwd);
 		relorm_save_direction(&back);
 		emit(&fwd, out, outdesc, notify, c);

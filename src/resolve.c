@@ -286,7 +286,8 @@ resolve_child(ResolveState *rs, PlanLevel *owner, PlanLevel *parent, Relation pa
 static bool
 is_reverse(const RelormRelationship *r, const RelormRelationship *via)
 {
-	if (r->target != via->source || r->source != via->target || r->nkeys != via->nkeys ||
+	if (r->target != via->source || r->source != via->target ||
+		r->nkeys != via->nremote || r->nremote != via->nkeys ||
 		relorm_rel_by_subquery(r) || relorm_rel_by_subquery(via))
 		return false;
 	if (OidIsValid(r->secondary) || OidIsValid(via->secondary))

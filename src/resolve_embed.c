@@ -126,6 +126,7 @@ fk_relationship(const char *name, Oid relid, const ForeignKey *fk, bool outgoing
 	r->target = outgoing ? fk->to : fk->from;
 	r->fk_on_source = outgoing;
 	r->nkeys = fk->nkeys;
+	r->nremote = fk->nkeys;
 	r->lazy = "select";
 	r->local_attnums = copy_attnums(outgoing ? fk->from_cols : fk->to_cols, fk->nkeys);
 	r->remote_attnums = copy_attnums(outgoing ? fk->to_cols : fk->from_cols, fk->nkeys);
@@ -155,10 +156,11 @@ junction_relationship(const char *name, Oid relid, const ForeignKey *to_source, 
 	r->lazy = "select";
 	r->secondary = to_source->from;
 	r->nkeys = to_source->nkeys;
+	r->nremote = to_target->nkeys;
 	r->local_attnums = copy_attnums(to_source->to_cols, to_source->nkeys);
 	r->local_names = column_names(relid, r->local_attnums, r->nkeys);
 	r->remote_attnums = copy_attnums(to_target->to_cols, to_target->nkeys);
-	r->remote_names = column_names(r->target, r->remote_attnums, to_target->nkeys);
+	r->remote_names = column_names(r->target, r->remote_attnums, r->nremote);
 	r->secondary_local_names = column_names(r->secondary, to_source->from_cols, to_source->nkeys);
 	r->secondary_remote_names = column_names(r->secondary, to_target->from_cols, to_target->nkeys);
 	return r;
@@ -272,8 +274,7 @@ candidates(const char *name, Oid relid, Oid target, const char *hint)
 		{
 			ForeignKey *to_target = lfirst(lc2);
 
-			if (to_target->to != target || to_target->oid == to_source->oid || !in_primary_key(to_target) ||
-				to_target->nkeys != to_source->nkeys)
+			if (to_target->to != target || to_target->oid == to_source->oid || !in_primary_key(to_target))
 				continue;
 			if (hint && strcmp(hint, junction) != 0 && strcmp(hint, to_source->name) != 0 &&
 				strcmp(hint, to_target->name) != 0)

@@ -98,13 +98,14 @@ relorm_resolve_usable(ResolveState *rs, const RelormRelationship *r)
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				 errmsg("relationship \"%s\" of table %s has no key columns",
 						r->name, relorm_table_label(r->source))));
-	for (int k = 0; k < r->nkeys; k++)
+	/* a many-to-many's two keys may differ in width: each side is checked on its own */
+	for (int k = 0; k < Max(r->nkeys, r->nremote); k++)
 	{
 		const char *gone = NULL;
 
-		if (r->local_attnums[k] <= 0)
+		if (k < r->nkeys && r->local_attnums[k] <= 0)
 			gone = r->local_names[k];
-		else if (!relorm_rel_by_subquery(r) && r->remote_attnums[k] <= 0)
+		else if (k < r->nremote && r->remote_attnums[k] <= 0)
 			gone = r->remote_names[k];
 		if (gone)
 			ereport(ERROR,
@@ -311,7 +312,7 @@ relorm_columns_unique(Oid relid, const AttrNumber *atts, int natts)
 static bool
 remote_is_unique(const RelormRelationship *r)
 {
-	return relorm_columns_unique(r->target, r->remote_attnums, r->nkeys);
+	return relorm_columns_unique(r->target, r->remote_attnums, r->nremote);
 }
 
 /*
