@@ -414,14 +414,17 @@ gone AS (
      GROUP BY u.rsource, u.rname
 ),
 fk_of AS (
-    -- the constraint behind each direction (for many_to_many: to its source);
-    -- a view-only relationship has none, nor has one inferred from a view
+    -- the constraint behind each direction (for many_to_many: to its source,
+    -- NULL when either of the association table's two is gone); a view-only
+    -- or computed relationship has none, nor has one inferred from a view
     SELECT r.*,
            CASE r.fk_side WHEN 'source' THEN r.source WHEN 'target' THEN r.target ELSE r.secondary END AS fk_table,
            CASE r.fk_side
              WHEN 'source' THEN relorm.constraint_of(r.source, r.local_columns, r.target, r.remote_columns)
              WHEN 'target' THEN relorm.constraint_of(r.target, r.remote_columns, r.source, r.local_columns)
-             WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
+             WHEN 'secondary' THEN
+               CASE WHEN relorm.constraint_of(r.secondary, r.secondary_remote_columns, r.target, r.remote_columns) IS NOT NULL
+                    THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns) END
            END AS con
       FROM relorm.relationship r
      WHERE r.kind OPERATOR(pg_catalog.<>) ALL ('{viewonly,computed}'::pg_catalog.text[]) AND NOT r.inferred
