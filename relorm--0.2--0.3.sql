@@ -927,3 +927,43 @@ AS 'MODULE_PATHNAME', 'relorm_computed' LANGUAGE C CALLED ON NULL INPUT VOLATILE
 COMMENT ON FUNCTION relorm.computed(pg_catalog.regclass, pg_catalog.text, pg_catalog.regprocedure, pg_catalog.text,
                                     pg_catalog.text)
     IS 'relorm: declares a relationship whose rows a function of the source''s row returns';
+
+-- The diagram draws an edge no constraint backs (view-only, computed, inferred
+-- from a view) dashed, as a view-only one was.
+CREATE OR REPLACE FUNCTION relorm._diagram_edges()
+RETURNS TABLE (lhs pg_catalog.regclass, rhs pg_catalog.regclass, card pg_catalog.text, label pg_catalog.text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'source' THEN r.target ELSE r.source END,
+           CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'source' THEN r.source ELSE r.target END,
+           CASE WHEN r.kind OPERATOR(pg_catalog.=) 'many_to_many' THEN 'many:many'
+                WHEN r.kind OPERATOR(pg_catalog.=) ANY ('{viewonly,computed}'::pg_catalog.text[]) OR r.inferred
+                THEN CASE WHEN r.many THEN 'view:many' ELSE 'view:one' END
+                ELSE CASE WHEN nn.all_not_null THEN 'one' ELSE 'zero-or-one' END
+                     OPERATOR(pg_catalog.||) ':'
+                     OPERATOR(pg_catalog.||) CASE WHEN r.kind OPERATOR(pg_catalog.=) 'one_to_one' THEN 'one' ELSE 'many' END
+           END,
+           CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'source'
+                THEN COALESCE(r.back_populates OPERATOR(pg_catalog.||) ' / ', '') OPERATOR(pg_catalog.||) r.name
+                ELSE r.name OPERATOR(pg_catalog.||) COALESCE(' / ' OPERATOR(pg_catalog.||) r.back_populates, '')
+           END OPERATOR(pg_catalog.||)
+           CASE WHEN r.secondary IS NOT NULL
+                THEN pg_catalog.format(' (%s)', r.secondary) ELSE '' END
+      FROM relorm.relationship r
+     CROSS JOIN LATERAL (
+           SELECT COALESCE(pg_catalog.bool_and(a.attnotnull), false) AS all_not_null
+             FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid OPERATOR(pg_catalog.=) CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'source' THEN r.source ELSE r.target END
+              AND a.attname OPERATOR(pg_catalog.=) ANY (CASE WHEN r.fk_side OPERATOR(pg_catalog.=) 'source'
+                                                             THEN r.local_columns ELSE r.remote_columns END)) AS nn
+     WHERE NOT EXISTS (
+             -- the partner direction draws this edge instead
+             SELECT 1 FROM relorm.relationship p
+              WHERE p.source OPERATOR(pg_catalog.=) r.target AND p.name OPERATOR(pg_catalog.=) r.back_populates
+                AND p.back_populates OPERATOR(pg_catalog.=) r.name
+                AND CASE WHEN r.fk_side OPERATOR(pg_catalog.=) ANY ('{source,target}'::pg_catalog.text[])
+                              AND p.fk_side OPERATOR(pg_catalog.<>) r.fk_side
+                         THEN r.fk_side OPERATOR(pg_catalog.=) 'source'
+                         ELSE (p.source::pg_catalog.text, p.name) OPERATOR(pg_catalog.<) (r.source::pg_catalog.text, r.name) END)
+$$;

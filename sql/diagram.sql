@@ -31,6 +31,10 @@ SELECT count(*) FROM relorm.many_to_one('categories', 'parent', 'categories', fk
 -- view-only, to a view
 SELECT count(*) FROM relorm.viewonly('authors', 'popular', 'popular_posts',
                                      join_on => 'popular_posts.id IN (SELECT p.id FROM dia.posts p WHERE p.author_id = authors.id)');
+-- computed: dashed too, as no constraint backs it
+CREATE FUNCTION dia.first_post(a dia.authors) RETURNS dia.posts LANGUAGE sql STABLE
+  AS $$ SELECT * FROM dia.posts p WHERE p.author_id = a.id ORDER BY p.id LIMIT 1 $$;
+SELECT count(*) FROM relorm.computed('authors', 'first', 'dia.first_post(dia.authors)');
 RESET client_min_messages;
 
 -- Printed as plain text, as it would be piped to mermaid-cli or dot.
