@@ -27,6 +27,10 @@ UPDATE relorm.relationship r SET fragments_by = c.relowner::pg_catalog.regrole
 ALTER TABLE relorm.relationship ADD COLUMN inferred pg_catalog.bool NOT NULL DEFAULT false;
 COMMENT ON COLUMN relorm.relationship.inferred IS
     'relorm: inferred by relorm.reflect from a view''s definition: a foreign key of the view''s table backs it, no constraint of its own';
+-- A computed relationship's function (relorm.computed, below).
+ALTER TABLE relorm.relationship ADD COLUMN function pg_catalog.regprocedure;
+COMMENT ON COLUMN relorm.relationship.function IS
+    'relorm: a computed relationship''s function, of the source''s row type, returning the target''s rows';
 
 -- The columns of a view that are columns of a table (through joins,
 -- subqueries and views of views), with that table and column.
@@ -226,7 +230,7 @@ BEGIN
 END
 $$;
 
--- The view lists fragments_by and inferred last (CREATE OR REPLACE VIEW may only add columns at the end).
+-- The view lists fragments_by, inferred and function last (CREATE OR REPLACE VIEW may only add columns at the end).
 CREATE OR REPLACE VIEW relorm.relationships AS
 SELECT r.source,
        r.name,
@@ -253,7 +257,8 @@ SELECT r.source,
        r.status,
        r.target_type,
        r.fragments_by,
-       r.inferred
+       r.inferred,
+       r.function
   FROM relorm.relationship r;
 
 -------------------------------------------------------------------------------
@@ -879,44 +884,12 @@ COMMENT ON FUNCTION relorm.fetch_one(pg_catalog.regclass, pg_catalog.text, pg_ca
 -- Computed relationships (relorm.computed): a function of the source's row type
 -- returning the target's rows, stored by OID (a CREATE OR REPLACE keeps it, a
 -- DROP FUNCTION removes the relationship).
-ALTER TABLE relorm.relationship ADD COLUMN function pg_catalog.regprocedure;
-COMMENT ON COLUMN relorm.relationship.function IS
-    'relorm: a computed relationship''s function, of the source''s row type, returning the target''s rows';
 ALTER TABLE relorm.relationship DROP CONSTRAINT relationship_kind_check;
 ALTER TABLE relorm.relationship ADD CONSTRAINT relationship_kind_check CHECK (kind IN
     ('one_to_many', 'many_to_one', 'one_to_one', 'many_to_many', 'viewonly', 'computed'));
 ALTER TABLE relorm.relationship ADD CONSTRAINT relationship_function_check CHECK (
     (kind OPERATOR(pg_catalog.=) 'computed') OPERATOR(pg_catalog.=) (function IS NOT NULL));
 
-CREATE OR REPLACE VIEW relorm.relationships AS
-SELECT r.source,
-       r.name,
-       r.target,
-       r.kind,
-       r.many,
-       r.local_columns,
-       r.remote_columns,
-       r.secondary,
-       r.secondary_local_columns,
-       r.secondary_remote_columns,
-       r.back_populates,
-       r.on_delete,
-       r.on_update,
-       r.orphans,
-       r.lazy AS loading,
-       r.order_by,
-       r.join_on,
-       CASE r.fk_side
-         WHEN 'source' THEN relorm.constraint_of(r.source, r.local_columns, r.target, r.remote_columns)
-         WHEN 'target' THEN relorm.constraint_of(r.target, r.remote_columns, r.source, r.local_columns)
-         WHEN 'secondary' THEN relorm.constraint_of(r.secondary, r.secondary_local_columns, r.source, r.local_columns)
-       END AS constraint_name,
-       r.status,
-       r.target_type,
-       r.fragments_by,
-       r.inferred,
-       r.function
-  FROM relorm.relationship r;
 
 CREATE FUNCTION relorm.computed(
     source pg_catalog.regclass, name pg_catalog.text, function pg_catalog.regprocedure,

@@ -220,6 +220,34 @@ keys_condition(Deparse *dp, const PlanLevel *lvl, char **exprs, KeyMatch match)
 }
 
 /*
+ * The subquery of a view-only or computed form: " FROM (SELECT" the source's
+ * key (aliased sa) as k1.., then what the form selects, ...
+ */
+static void
+open_subquery_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const char *sa)
+{
+	appendStringInfoString(buf, " FROM (SELECT ");
+	for (int k = 0; k < r->nkeys; k++)
+		appendStringInfo(buf, "%s.%s AS %s, ", sa, quote_identifier(r->local_names[k]), relorm_iname(dp, "k%d", k + 1));
+}
+
+/* ... and its end: the source's key matched with the parents', ") AS talias". */
+static void
+close_subquery_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, const char *sa,
+					const PlanLevel *lvl, KeyMatch match, const char *talias)
+{
+	if (match != MATCH_NONE)
+	{
+		char	  **inner = palloc(sizeof(char *) * r->nkeys);
+
+		for (int k = 0; k < r->nkeys; k++)
+			inner[k] = psprintf("%s.%s", sa, quote_identifier(r->local_names[k]));
+		appendStringInfo(buf, " WHERE %s", keys_condition(dp, lvl, inner, match));
+	}
+	appendStringInfo(buf, ") AS %s", talias);
+}
+
+/*
  * FROM of the rows of relationship r, aliased talias (the target's name,
  * which the caller's fragments use), in the join form of its kind; link
  * columns of a many-to-many's association row come along.  With a key match,
@@ -292,10 +320,7 @@ relorm_deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, co
 				char	   *row = psprintf("%s.%s", ra, relorm_iname(dp, "row"));
 				char	   *fa = relorm_iname(dp, "fn");
 
-				appendStringInfoString(buf, " FROM (SELECT ");
-				for (int k = 0; k < nkeys; k++)
-					appendStringInfo(buf, "%s.%s AS %s, ", sa, quote_identifier(r->local_names[k]),
-									 relorm_iname(dp, "k%d", k + 1));
+				open_subquery_form(dp, buf, r, sa);
 				appendStringInfo(buf, "(%s).*, %s.%s AS %s", row, ra, relorm_iname(dp, "ord"), relorm_iname(dp, "ord"));
 				if (lvl)
 					relorm_append_row_calls(dp, buf, lvl, 0, row);
@@ -304,15 +329,7 @@ relorm_deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, co
 								 relorm_qualified_table(r->source), sa, fa, relorm_iname(dp, "row"),
 								 relorm_iname(dp, "ord"), relorm_deparse_row_call(r->function, psprintf("%s.*", sa)), fa,
 								 r->many ? "" : psprintf(" WHERE NOT (%s IS NULL)", fa), ra);
-				if (match != MATCH_NONE)
-				{
-					char	  **inner = palloc(sizeof(char *) * nkeys);
-
-					for (int k = 0; k < nkeys; k++)
-						inner[k] = psprintf("%s.%s", sa, quote_identifier(r->local_names[k]));
-					appendStringInfo(buf, " WHERE %s", keys_condition(dp, lvl, inner, match));
-				}
-				appendStringInfo(buf, ") AS %s", talias);
+				close_subquery_form(dp, buf, r, sa, lvl, match, talias);
 			}
 			break;
 		case REL_VIEWONLY:
@@ -326,25 +343,14 @@ relorm_deparse_form(Deparse *dp, StringInfo buf, const RelormRelationship *r, co
 				char	   *ta = self ? "target" : (char *) talias;
 				char	   *sa = self ? "source" : relorm_table_alias(r->source);
 
-				appendStringInfoString(buf, " FROM (SELECT ");
-				for (int k = 0; k < nkeys; k++)
-					appendStringInfo(buf, "%s.%s AS %s, ", sa, quote_identifier(r->local_names[k]),
-									 relorm_iname(dp, "k%d", k + 1));
+				open_subquery_form(dp, buf, r, sa);
 				appendStringInfo(buf, "%s.*", ta);
 				if (lvl)
 					relorm_append_row_calls(dp, buf, lvl, 0, psprintf("%s.*", ta));
 				appendStringInfo(buf, " FROM %s AS %s JOIN %s AS %s ON %s",
 								 relorm_qualified_table(r->target), ta, relorm_qualified_table(r->source), sa,
 								 relorm_embed_expression(r->join_on));
-				if (match != MATCH_NONE)
-				{
-					char	  **inner = palloc(sizeof(char *) * nkeys);
-
-					for (int k = 0; k < nkeys; k++)
-						inner[k] = psprintf("%s.%s", sa, quote_identifier(r->local_names[k]));
-					appendStringInfo(buf, " WHERE %s", keys_condition(dp, lvl, inner, match));
-				}
-				appendStringInfo(buf, ") AS %s", talias);
+				close_subquery_form(dp, buf, r, sa, lvl, match, talias);
 			}
 			break;
 		default:
