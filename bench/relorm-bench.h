@@ -245,7 +245,14 @@ extern bool quick;
 extern double rounds_factor;
 
 extern double now_ms(void);
-extern double median(double *v, int n);
+typedef struct Stats
+{
+	double		median;
+	double		min;
+	double		max;
+} Stats;
+
+extern Stats summarize(const double *v, int n);
 extern bool run_workload(const Workload *w, Conn *check);
 extern void print_round_trip(Conn *c);
 

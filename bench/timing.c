@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "relorm-bench.h"
@@ -32,12 +33,20 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The median of v; sorts v, so v[0] and v[n - 1] are then its minimum and maximum. */
-double
-median(double *v, int n)
+/* The median, minimum and maximum of the n > 0 times in v, from a sorted copy (v is left as it is). */
+Stats
+summarize(const double *v, int n)
 {
-	qsort(v, (size_t) n, sizeof(double), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double	   *s = xmalloc(sizeof(double) * (size_t) n);
+	Stats		st;
+
+	memcpy(s, v, sizeof(double) * (size_t) n);
+	qsort(s, (size_t) n, sizeof(double), cmp_double);
+	st.median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	st.min = s[0];
+	st.max = s[n - 1];
+	free(s);
+	return st;
 }
 
 /* A warm-up or round count after --quick and --rounds-factor. */
@@ -145,5 +154,5 @@ print_round_trip(Conn *c)
 		if (i >= 0)
 			t[i] = now_ms() - t0;
 	}
-	printf("round trip of a prepared SELECT 1: median %.3f ms\n", median(t, 200));
+	printf("round trip of a prepared SELECT 1: median %.3f ms\n", summarize(t, 200).median);
 }
