@@ -1,10 +1,14 @@
 /*
  * check.c
  *		Before any timing: runs every contender once and compares its output with
- *		the reference's (handwritten), root by root, as jsonb.  A contender that
- *		fails is reported, or marked unavailable when relorm.fetch is missing.
+ *		the reference's (handwritten), root by root: the same jsonb, and the same
+ *		bytes apart from the whitespace between JSON tokens (json_build_object
+ *		writes "a" : 1, relorm "a":1), so key order, number formatting and string
+ *		escapes must agree too.  A contender that fails is reported, or marked
+ *		unavailable when relorm.fetch is missing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "relorm-bench.h"
@@ -22,6 +26,39 @@ print_excerpt(const char *label, const char *doc)
 	size_t		n = strlen(doc);
 
 	fprintf(stderr, "    %s (%zu bytes): %.400s%s\n", label, n, doc, n > 400 ? " ..." : "");
+}
+
+/*
+ * The JSON text s without the whitespace between its tokens (outside strings), in
+ * a new string: what the comparison compares.
+ */
+static char *
+compact(const char *s)
+{
+	char	   *out = xmalloc(strlen(s) + 1),
+			   *o = out;
+	bool		in_string = false;
+
+	for (; *s; s++)
+	{
+		if (in_string)
+		{
+			*o++ = *s;
+			if (*s == '\\' && s[1])
+				*o++ = *++s;
+			else if (*s == '"')
+				in_string = false;
+		}
+		else if (*s == '"')
+		{
+			in_string = true;
+			*o++ = *s;
+		}
+		else if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			*o++ = *s;
+	}
+	*o = '\0';
+	return out;
 }
 
 /* Both documents as canonical jsonb text, around their first difference. */
@@ -52,7 +89,12 @@ print_difference(Conn *check, const char *ref, const char *got, const char *name
 	PQclear(res);
 }
 
-/* Compares every contender's output with the reference's, as jsonb. */
+/*
+ * Compares a contender's output with the reference's, root by root: each root must
+ * be the same jsonb (so valid JSON, same values), and the same bytes once the
+ * whitespace between tokens is left out (so the same key order, number formatting
+ * and escapes).
+ */
 static bool
 check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
 {
@@ -69,6 +111,10 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
 	for (i = 0; i < ref->ndocs; i++)
 	{
 		bool		same;
+		char	   *a,
+				   *b;
+		size_t		at = 0,
+					from;
 
 		params[0] = ref->docs[i];
 		params[1] = got->docs[i];
@@ -91,6 +137,25 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
 			print_difference(check, ref->docs[i], got->docs[i], ct->name);
 			return false;
 		}
+		a = compact(ref->docs[i]);
+		b = compact(got->docs[i]);
+		while (a[at] && a[at] == b[at])
+			at++;
+		same = a[at] == b[at];
+		if (!same)
+		{
+			from = at > 160 ? at - 160 : 0;
+			fprintf(stderr, "  MISMATCH %s: root %d is the same jsonb as %s's, but its text differs "
+					"(key order, number formatting or escapes) at byte %zu, whitespace between "
+					"tokens left out; from byte %zu:\n",
+					ct->name, i + 1, contenders[REFERENCE].name, at, from);
+			fprintf(stderr, "    %-12s ...%.320s\n", contenders[REFERENCE].name, a + from);
+			fprintf(stderr, "    %-12s ...%.320s\n", ct->name, b + from);
+		}
+		free(a);
+		free(b);
+		if (!same)
+			return false;
 	}
 	return true;
 }
@@ -149,6 +214,7 @@ check_contenders(const Workload *w, Conn *check, const char *const *params)
 		output_free(&got);
 	}
 	output_free(&ref);
-	printf("   output checked as jsonb against %s\n", contenders[REFERENCE].name);
+	printf("   output checked against %s's: same jsonb, same bytes apart from whitespace\n",
+		   contenders[REFERENCE].name);
 	return ok;
 }
