@@ -62,8 +62,11 @@ scaled(int n)
 
 /*
  * The warm-up, then the timed rounds of every contender still in the race, as
- * its client sees each call; the starting contender rotates every round.  Leaves
- * the last round's parameters in params.  Returns false when a contender failed.
+ * its client sees each call; the starting contender rotates every round.  The
+ * timed rounds take the parameters of rounds 0 .. rounds - 1, the warm-up those
+ * of the rounds after them, so that no timed call finds its key warmed (for the
+ * workloads whose key changes every round).  Leaves the last round's parameters
+ * in params.  Returns false when a contender failed.
  */
 static bool
 time_rounds(const Workload *w, int warmup, int rounds, char pbuf[2][32],
@@ -75,7 +78,7 @@ time_rounds(const Workload *w, int warmup, int rounds, char pbuf[2][32],
 
 	for (r = -warmup; r < rounds; r++)
 	{
-		workload_params(w, r < 0 ? r + warmup : r, pbuf, params);
+		workload_params(w, r < 0 ? rounds + r + warmup : r, pbuf, params);
 		for (k = 0; k < NCONTENDERS; k++)
 		{
 			Contender  *ct = &contenders[(k + (r + warmup)) % NCONTENDERS];
@@ -118,9 +121,9 @@ run_workload(const Workload *w, Conn *check)
 	printf("\n== %s\n", w->title);
 	fflush(stdout);
 
-	/* connect, check availability and correctness */
+	/* connect, check availability and correctness, on a key no round uses */
 	contenders_open(w, rounds);
-	workload_params(w, 0, pbuf, params);
+	workload_params(w, rounds + warmup, pbuf, params);
 	ok = check_contenders(w, check, params);
 
 	if (!time_rounds(w, warmup, rounds, pbuf, params))
