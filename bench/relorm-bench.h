@@ -258,7 +258,7 @@ extern void print_round_trip(Conn *c);
 
 /* ---- memory.c ----------------------------------------------------------- */
 
-extern void measure_memory(const Workload *w, const char *const *params);
+extern bool measure_memory(const Workload *w, const char *const *params);
 
 /* ---- report.c ----------------------------------------------------------- */
 

@@ -128,8 +128,8 @@ run_workload(const Workload *w, Conn *check)
 
 	if (!time_rounds(w, warmup, rounds, pbuf, params))
 		ok = false;
-	if (w->memory)
-		measure_memory(w, params);	/* with the last round's parameters */
+	if (w->memory && !measure_memory(w, params))	/* with the last round's parameters */
+		ok = false;
 	report_workload(w, warmup, rounds);
 	contenders_close();
 	fflush(stdout);
