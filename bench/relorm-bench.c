@@ -36,10 +36,10 @@ main(int argc, char **argv)
 	bool		any = false,
 				ok = true,
 				print_sql = false;
+	const char *tsv_path = "/dev/null";
 	Conn	   *check;
 	PGresult   *res;
 
-	tsv = fopen("/dev/null", "w");
 	for (i = 1; i < argc; i++)
 	{
 		if (strcmp(argv[i], "--quick") == 0)
@@ -49,10 +49,7 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--rounds-factor") == 0 && i + 1 < argc)
 			rounds_factor = atof(argv[++i]);
 		else if (strcmp(argv[i], "--tsv") == 0 && i + 1 < argc)
-		{
-			if (!(tsv = fopen(argv[++i], "w")))
-				die("cannot write %s: %s", argv[i], strerror(errno));
-		}
+			tsv_path = argv[++i];
 		else if (argv[i][0] == '-')
 			usage();
 		else
@@ -68,7 +65,6 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < NWORKLOADS; i++)
 		number_rels(workloads[i].root);
-	report_begin();
 
 	if (print_sql)
 	{
@@ -77,6 +73,9 @@ main(int argc, char **argv)
 				print_statements(&workloads[i]);
 		return 0;
 	}
+	if (!(tsv = fopen(tsv_path, "w")))
+		die("cannot write %s: %s", tsv_path, strerror(errno));
+	report_begin();
 
 	check = conn_open();
 	res = PQexec(check->pg, "SELECT max(id) FROM users");
@@ -91,7 +90,8 @@ main(int argc, char **argv)
 			ok &= run_workload(&workloads[i], check);
 	print_targets();
 	conn_close(check);
-	fclose(tsv);
+	if (fclose(tsv) != 0)
+		die("cannot write %s: %s", tsv_path, strerror(errno));
 	if (!ok)
 	{
 		fprintf(stderr, "relorm-bench: some contender failed or returned different JSON\n");
