@@ -73,8 +73,12 @@ report_workload(const Workload *w, int warmup, int rounds)
 			printf(" %9.1f MB (+%.1f MB)", ct->peak_anon_kb / 1024.0,
 				   (ct->peak_anon_kb - ct->base_anon_kb) / 1024.0);
 		printf("\n");
-		fprintf(tsv, "%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\t%ld\n", w->name, ct->name, st.median,
-				st.min, st.max, base > 0 ? st.median / base : 0.0, ct->peak_anon_kb, ct->base_anon_kb);
+		fprintf(tsv, "%s\t%s\t%.3f\t%.3f\t%.3f\t", w->name, ct->name, st.median, st.min, st.max);
+		if (base > 0)
+			fprintf(tsv, "%.3f", st.median / base);
+		else
+			fputc('-', tsv);	/* relorm not measured: no ratio, as in the table */
+		fprintf(tsv, "\t%ld\t%ld\n", ct->peak_anon_kb, ct->base_anon_kb);
 	}
 	fflush(tsv);
 }
