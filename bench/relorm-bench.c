@@ -27,6 +27,23 @@ usage(void)
 	exit(2);
 }
 
+/*
+ * --rounds-factor's value: a number, all of it, above 0 and at most 1000 (so that
+ * the round counts it multiplies stay within an int).
+ */
+static double
+parse_factor(const char *s)
+{
+	char	   *end;
+	double		v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !(v > 0 && v <= 1000))
+		die("--rounds-factor takes a number above 0 and at most 1000, not \"%s\"", s);
+	return v;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -47,7 +64,7 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--sql") == 0)
 			print_sql = true;
 		else if (strcmp(argv[i], "--rounds-factor") == 0 && i + 1 < argc)
-			rounds_factor = atof(argv[++i]);
+			rounds_factor = parse_factor(argv[++i]);
 		else if (strcmp(argv[i], "--tsv") == 0 && i + 1 < argc)
 			tsv_path = argv[++i];
 		else if (argv[i][0] == '-')
