@@ -106,7 +106,7 @@ typedef struct Level
 	int			skip;			/* leading _parent column */
 	Slot	   *slots;			/* open addressing on the _parent value */
 	size_t		nslots;
-	struct Level *kids[4];
+	struct Level *kids[NODE_RELS];	/* one per relationship of the node */
 } Level;
 
 static uint64_t
@@ -140,7 +140,7 @@ level_free(Level *lv)
 
 	if (!lv)
 		return;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NODE_RELS; i++)
 		level_free(lv->kids[i]);
 	PQclear(lv->res);
 	free(lv->slots);

@@ -101,12 +101,18 @@ typedef struct Rel
 	int			id;				/* index of its prepared statements, set at start */
 } Rel;
 
-/* One level of a tree: a table, its columns in output order, its relationships. */
+/*
+ * One level of a tree: a table, its columns in output order, its relationships.
+ * Both arrays end with a NULL, within their size: at most NODE_COLUMNS - 1
+ * columns and NODE_RELS - 1 relationships (number_rels() checks every node).
+ */
+#define NODE_COLUMNS 8
+#define NODE_RELS 4
 struct Node
 {
 	const char *table;
-	const char *columns[8];		/* NULL-terminated; keys of the JSON object */
-	const Rel  *rels[4];		/* NULL-terminated */
+	const char *columns[NODE_COLUMNS];	/* NULL-terminated; keys of the JSON object */
+	const Rel  *rels[NODE_RELS];	/* NULL-terminated */
 };
 
 typedef enum Mode
@@ -139,7 +145,10 @@ extern void workload_params(const Workload *w, int round, char bufs[2][32],
 							const char *params[2]);
 extern int	workload_index(const char *name);
 
-/* Every relationship gets an id: its prepared statements are n<id> and s<id>. */
+/*
+ * Every relationship gets an id: its prepared statements are n<id> and s<id>.
+ * number_rels() also checks each node's arrays end within their size.
+ */
 #define MAXRELS 32
 extern void number_rels(const Node *n);
 

@@ -116,13 +116,20 @@ workload_index(const char *name)
 static const Rel *all_rels[MAXRELS];
 static int	nrels;
 
-/* Gives every relationship of the tree below n its id, once, depth first. */
+/*
+ * Gives every relationship of the tree below n its id, once, depth first, and
+ * checks that each node's column and relationship lists end within their arrays
+ * (a full array has no NULL at its end, and the loops over it would read past it).
+ */
 void
 number_rels(const Node *n)
 {
 	int			i,
 				j;
 
+	if (n->columns[NODE_COLUMNS - 1] || n->rels[NODE_RELS - 1])
+		die("table %s in a workload's tree: at most %d columns and %d relationships",
+			n->table, NODE_COLUMNS - 1, NODE_RELS - 1);
 	for (i = 0; n->rels[i]; i++)
 	{
 		Rel		   *r = (Rel *) n->rels[i];
