@@ -55,6 +55,7 @@ extern void buf_reserve(Buf *b, size_t extra);
 extern void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern void buf_reset(Buf *b);
 extern void buf_json_string(Buf *b, const char *s, size_t n);
+extern void buf_sql_literal(Buf *b, const char *s);
 
 /*
  * The appends every JSON value goes through: inline, as they were when the client

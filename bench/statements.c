@@ -142,6 +142,10 @@ handwritten_sql(const Workload *w)
 	return b.data;
 }
 
+/*
+ * relorm's call: the table, shape and filter are string literals (quoted, never
+ * pasted), the filter's values are the statement's parameters, as jsonb.
+ */
 char *
 relorm_sql(const Workload *w)
 {
@@ -153,23 +157,31 @@ relorm_sql(const Workload *w)
 		buf_puts(&shape, w->relorm_shape);
 	else
 		shape_text(&shape, w->root);
+	buf_puts(&b, w->mode != MODE_BATCH ? "SELECT relorm.fetch_one(" : "SELECT relorm.fetch(");
+	buf_sql_literal(&b, w->root->table);
+	buf_puts(&b, ", ");
+	buf_sql_literal(&b, shape.data);
 	if (w->mode != MODE_BATCH)
-		buf_printf(&b, "SELECT relorm.fetch_one('%s', '%s', to_jsonb($1::bigint))",
-				   w->root->table, shape.data);
+		buf_puts(&b, ", to_jsonb($1::bigint))");
 	else
 	{
-		buf_printf(&b, "SELECT relorm.fetch('%s', '%s', ", w->root->table, shape.data);
-		if (w->filter && w->nparams == 0)
-			buf_printf(&b, "'%s', NULL, ", w->filter);
-		else if (w->filter)
+		buf_puts(&b, ", ");
+		if (w->filter)
 		{
-			buf_printf(&b, "'%s', jsonb_build_array(", w->filter);
+			buf_sql_literal(&b, w->filter);
+			buf_puts(&b, ", ");
+		}
+		else
+			buf_puts(&b, "NULL, ");
+		if (w->filter && w->nparams > 0)
+		{
+			buf_puts(&b, "jsonb_build_array(");
 			for (i = 1; i <= w->nparams; i++)
 				buf_printf(&b, "%s$%d::bigint", i > 1 ? ", " : "", i);
 			buf_puts(&b, "), ");
 		}
 		else
-			buf_puts(&b, "NULL, NULL, ");
+			buf_puts(&b, "NULL, ");
 		buf_puts(&b, "'id', NULL, NULL)");
 	}
 	free(shape.data);
