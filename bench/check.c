@@ -93,15 +93,16 @@ print_difference(Conn *check, const char *ref, const char *got, const char *name
  * Compares a contender's output with the reference's, root by root: each root must
  * be the same jsonb (so valid JSON, same values), and the same bytes once the
  * whitespace between tokens is left out (so the same key order, number formatting
- * and escapes).
+ * and escapes).  Sets *identical when every root is the same bytes as it is.
  */
 static bool
-check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
+check_same(Conn *check, Contender *ct, const Output *ref, const Output *got, bool *identical)
 {
 	int			i;
 	const char *params[2];
 	PGresult   *res;
 
+	*identical = false;
 	if (got->ndocs != ref->ndocs)
 	{
 		fprintf(stderr, "  MISMATCH %s: %d roots, %s returned %d\n",
@@ -157,6 +158,9 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
 		if (!same)
 			return false;
 	}
+	for (i = 0; i < ref->ndocs && strcmp(ref->docs[i], got->docs[i]) == 0; i++)
+		;
+	*identical = i == ref->ndocs;
 	return true;
 }
 
@@ -171,8 +175,10 @@ check_contenders(const Workload *w, Conn *check, const char *const *params)
 	int			i;
 	Output		ref,
 				got;
-	bool		ok = true;
+	bool		ok = true,
+				identical;
 	double		t0;
+	Buf			same_bytes = {0};
 
 	output_init(&ref, true);
 	t0 = now_ms();
@@ -206,15 +212,19 @@ check_contenders(const Workload *w, Conn *check, const char *const *params)
 			conn_close(ct->conn);
 			ct->conn = NULL;
 		}
-		else if (!check_same(check, ct, &ref, &got))
+		else if (!check_same(check, ct, &ref, &got, &identical))
 		{
 			ct->mismatch = true;
 			ok = false;
 		}
+		else if (identical)
+			buf_printf(&same_bytes, "%s%s", same_bytes.len ? ", " : "", ct->name);
 		output_free(&got);
 	}
 	output_free(&ref);
-	printf("   output checked against %s's: same jsonb, same bytes apart from whitespace\n",
-		   contenders[REFERENCE].name);
+	printf("   output checked against %s's: same jsonb, same bytes apart from whitespace;"
+		   " the very same bytes: %s\n",
+		   contenders[REFERENCE].name, same_bytes.len ? same_bytes.data : "none");
+	free(same_bytes.data);
 	return ok;
 }
