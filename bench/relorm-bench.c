@@ -81,7 +81,10 @@ main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < NWORKLOADS; i++)
+	{
 		number_rels(workloads[i].root);
+		(void) workload_aggregate(&workloads[i]);	/* dies on what the statements cannot do */
+	}
 
 	if (print_sql)
 	{

@@ -11,7 +11,11 @@
  *   n+1          the root query, then one query per parent row and relationship
  *   selectin     the root query, then per batch of 500 roots one "= ANY($1)" query per
  *                relationship level, children grouped to their parents in the client
- * The two client contenders build each root's JSON text here, as an ORM would.
+ *   groupby      for a root with aggregates only: one GROUP BY query of the roots
+ *                joined to the rows aggregated, as an ORM's annotate() sends it
+ * The three client contenders build each root's JSON text here, as an ORM would.
+ * A workload whose root has an aggregate relationship (its counts and sums spread
+ * into the root's object) gets the GROUP BY statement as its handwritten one.
  *
  * The files, one job each:
  *   relorm-bench.c       main: command-line options, the run of the selected workloads
@@ -20,7 +24,7 @@
  *   statements.c         the SQL each contender sends, derived from a workload
  *   connection.c         connections, prepared statements, server errors
  *   client_json.c        result rows rendered as JSON text, as to_json renders them
- *   client_loaders.c     n+1 and selectin: loading a tree from the client
+ *   client_loaders.c     n+1, selectin, groupby: loading a tree from the client
  *   contenders.c         the contenders, their collected output, one call of one
  *   check.c              every contender's output compared with the reference's
  *   timing.c             one workload's run: warm-up, timed rounds; medians
@@ -88,6 +92,19 @@ buf_putc(Buf *b, char c)
 
 typedef struct Node Node;
 
+/*
+ * An aggregate over a relationship's rows: relorm's "key:column.func()", or
+ * "key:count()" without a column.  Over no rows, count is 0 and the others null.
+ */
+typedef struct Agg
+{
+	const char *key;			/* key in the parent's JSON object */
+	const char *func;			/* count, sum, avg, min or max */
+	const char *column;			/* a column of the relationship's table; NULL: count() */
+} Agg;
+
+#define REL_AGGS 4				/* at most 3 aggregates, then one with a NULL key */
+
 /* A relationship from a parent node to its children. */
 typedef struct Rel
 {
@@ -99,8 +116,20 @@ typedef struct Rel
 	const Node *node;
 	const char *order;			/* "col [DESC], ...", columns of the node's; NULL: id */
 	int			limit;			/* top-N per parent; 0: all children */
+	/*
+	 * Aggregates: when the first has a key, the relationship is spread into its
+	 * parent as these keys, one value each per parent (relorm's
+	 * "...posts(n:count(),total:score.sum())"), and its node has no columns.
+	 */
+	Agg			aggs[REL_AGGS];
 	int			id;				/* index of its prepared statements, set at start */
 } Rel;
+
+static inline bool
+rel_is_aggregate(const Rel *r)
+{
+	return r->aggs[0].key != NULL;
+}
 
 /*
  * One level of a tree: a table, its columns in output order, its relationships.
@@ -138,13 +167,14 @@ typedef struct Workload
 } Workload;
 
 /* NWORKLOADS counts workloads[]: workloads.c asserts it at compile time. */
-#define NWORKLOADS 6
+#define NWORKLOADS 7
 extern const Workload workloads[];
 extern long nusers;				/* max(users.id), for the parameters */
 
 extern void workload_params(const Workload *w, int round, char bufs[2][32],
 							const char *params[2]);
 extern int	workload_index(const char *name);
+extern const Rel *workload_aggregate(const Workload *w);
 
 /*
  * Every relationship gets an id: its prepared statements are n<id> and s<id>.
@@ -159,6 +189,7 @@ extern char *relorm_sql(const Workload *w);
 extern char *handwritten_sql(const Workload *w);
 extern char *root_sql(const Workload *w);
 extern char *child_sql(const Rel *r, bool any);
+extern char *groupby_sql(const Workload *w);
 extern void print_statements(const Workload *w);
 
 /* ---- connection.c ------------------------------------------------------- */
@@ -186,6 +217,7 @@ extern PGresult *exec_prepared(Conn *c, const char *name, int nparams,
 /* ---- client_json.c ------------------------------------------------------ */
 
 extern void json_columns(Buf *b, const Node *n, const PGresult *res, int row, int skip);
+extern void json_aggregates(Buf *b, const Rel *r, const PGresult *res, int row, int skip);
 extern int	id_column(const Node *n, int skip);
 
 /* ---- contenders.c ------------------------------------------------------- */
@@ -194,7 +226,8 @@ typedef enum Kind
 {
 	KIND_SQL,					/* one statement returning one json per root */
 	KIND_NPLUS1,
-	KIND_SELECTIN
+	KIND_SELECTIN,
+	KIND_GROUPBY				/* one GROUP BY query; only for aggregate workloads */
 } Kind;
 
 typedef struct Contender
@@ -203,6 +236,7 @@ typedef struct Contender
 	Kind		kind;
 	bool		relorm;			/* its absence makes it unavailable, not a failure */
 	/* per workload */
+	bool		applies;		/* false: not run, not reported (groupby elsewhere) */
 	char	   *sql;
 	Conn	   *conn;
 	bool		available;
@@ -216,7 +250,7 @@ typedef struct Contender
 } Contender;
 
 /* NCONTENDERS counts contenders[]: contenders.c asserts it at compile time. */
-#define NCONTENDERS 4
+#define NCONTENDERS 5
 extern Contender contenders[];
 #define REFERENCE 1				/* handwritten: the output the others must match */
 
@@ -244,6 +278,7 @@ extern bool nplus1_roots(Conn *c, const Node *root, const PGresult *roots, Outpu
 						 Failure *f);
 extern bool selectin_roots(Conn *c, const Node *root, PGresult *roots, Output *out,
 						   Failure *f);
+extern void groupby_roots(const Workload *w, const PGresult *rows, Output *out);
 
 /* ---- check.c ------------------------------------------------------------ */
 

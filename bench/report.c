@@ -48,6 +48,8 @@ report_workload(const Workload *w, int warmup, int rounds)
 		Contender  *ct = &contenders[i];
 		Stats		st;
 
+		if (!ct->applies)
+			continue;
 		printf("   %-12s ", ct->name);
 		if (!ct->available)
 		{

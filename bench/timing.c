@@ -73,15 +73,21 @@ time_rounds(const Workload *w, int warmup, int rounds, char pbuf[2][32],
 			const char *params[2])
 {
 	int			r,
-				k;
+				k,
+				order[NCONTENDERS],
+				n = 0;
 	bool		ok = true;
 
+	/* the rotation goes over the contenders that apply to the workload */
+	for (k = 0; k < NCONTENDERS; k++)
+		if (contenders[k].applies)
+			order[n++] = k;
 	for (r = -warmup; r < rounds; r++)
 	{
 		workload_params(w, r < 0 ? rounds + r + warmup : r, pbuf, params);
-		for (k = 0; k < NCONTENDERS; k++)
+		for (k = 0; k < n; k++)
 		{
-			Contender  *ct = &contenders[(k + (r + warmup)) % NCONTENDERS];
+			Contender  *ct = &contenders[order[(k + (r + warmup)) % n]];
 			Conn	   *c = ct->conn;
 			Output		o;
 			double		t;
