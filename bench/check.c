@@ -61,6 +61,28 @@ compact(const char *s)
 	return out;
 }
 
+/* Where the texts a and b first differ: the offset of their first unequal byte. */
+static size_t
+first_difference(const char *a, const char *b)
+{
+	size_t		at = 0;
+
+	while (a[at] && a[at] == b[at])
+		at++;
+	return at;
+}
+
+/* The reference's text a and the contender's b (seen as what) from 160 bytes before at. */
+static void
+print_around(const char *what, const char *a, const char *b, size_t at, const char *name)
+{
+	size_t		from = at > 160 ? at - 160 : 0;
+
+	fprintf(stderr, "    %s, from byte %zu (first difference at %zu):\n", what, from, at);
+	fprintf(stderr, "    %-12s ...%.320s\n", contenders[REFERENCE].name, a + from);
+	fprintf(stderr, "    %-12s ...%.320s\n", name, b + from);
+}
+
 /* Both documents as canonical jsonb text, around their first difference. */
 static void
 print_difference(Conn *check, const char *ref, const char *got, const char *name)
@@ -70,8 +92,6 @@ print_difference(Conn *check, const char *ref, const char *got, const char *name
 								   NULL, params, NULL, NULL, 0);
 	const char *a,
 			   *b;
-	size_t		at = 0,
-				from;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
@@ -80,12 +100,7 @@ print_difference(Conn *check, const char *ref, const char *got, const char *name
 	}
 	a = PQgetvalue(res, 0, 0);
 	b = PQgetvalue(res, 0, 1);
-	while (a[at] && a[at] == b[at])
-		at++;
-	from = at > 160 ? at - 160 : 0;
-	fprintf(stderr, "    as jsonb, from character %zu (first difference at %zu):\n", from, at);
-	fprintf(stderr, "    %-12s ...%.320s\n", contenders[REFERENCE].name, a + from);
-	fprintf(stderr, "    %-12s ...%.320s\n", name, b + from);
+	print_around("as jsonb", a, b, first_difference(a, b), name);
 	PQclear(res);
 }
 
@@ -114,8 +129,7 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got, boo
 		bool		same;
 		char	   *a,
 				   *b;
-		size_t		at = 0,
-					from;
+		size_t		at;
 
 		params[0] = ref->docs[i];
 		params[1] = got->docs[i];
@@ -140,18 +154,14 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got, boo
 		}
 		a = compact(ref->docs[i]);
 		b = compact(got->docs[i]);
-		while (a[at] && a[at] == b[at])
-			at++;
+		at = first_difference(a, b);
 		same = a[at] == b[at];
 		if (!same)
 		{
-			from = at > 160 ? at - 160 : 0;
 			fprintf(stderr, "  MISMATCH %s: root %d is the same jsonb as %s's, but its text differs "
-					"(key order, number formatting or escapes) at byte %zu, whitespace between "
-					"tokens left out; from byte %zu:\n",
-					ct->name, i + 1, contenders[REFERENCE].name, at, from);
-			fprintf(stderr, "    %-12s ...%.320s\n", contenders[REFERENCE].name, a + from);
-			fprintf(stderr, "    %-12s ...%.320s\n", ct->name, b + from);
+					"(key order, number formatting or escapes)\n",
+					ct->name, i + 1, contenders[REFERENCE].name);
+			print_around("whitespace between tokens left out", a, b, at, ct->name);
 		}
 		free(a);
 		free(b);
