@@ -1,10 +1,14 @@
 /*
  * check.c
  *		Before any timing: runs every contender once and compares its output with
- *		the reference's (handwritten), root by root, as jsonb.  A contender that
- *		fails is reported, or marked unavailable when relorm.fetch is missing.
+ *		the reference's (handwritten), root by root: the same jsonb, and the same
+ *		bytes apart from the whitespace between JSON tokens (json_build_object
+ *		writes "a" : 1, relorm "a":1), so key order, number formatting and string
+ *		escapes must agree too.  A contender that fails is reported, or marked
+ *		unavailable when relorm.fetch is missing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "relorm-bench.h"
@@ -24,6 +28,61 @@ print_excerpt(const char *label, const char *doc)
 	fprintf(stderr, "    %s (%zu bytes): %.400s%s\n", label, n, doc, n > 400 ? " ..." : "");
 }
 
+/*
+ * The JSON text s without the whitespace between its tokens (outside strings), in
+ * a new string: what the comparison compares.
+ */
+static char *
+compact(const char *s)
+{
+	char	   *out = xmalloc(strlen(s) + 1),
+			   *o = out;
+	bool		in_string = false;
+
+	for (; *s; s++)
+	{
+		if (in_string)
+		{
+			*o++ = *s;
+			if (*s == '\\' && s[1])
+				*o++ = *++s;
+			else if (*s == '"')
+				in_string = false;
+		}
+		else if (*s == '"')
+		{
+			in_string = true;
+			*o++ = *s;
+		}
+		else if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Where the texts a and b first differ: the offset of their first unequal byte. */
+static size_t
+first_difference(const char *a, const char *b)
+{
+	size_t		at = 0;
+
+	while (a[at] && a[at] == b[at])
+		at++;
+	return at;
+}
+
+/* The reference's text a and the contender's b (seen as what) from 160 bytes before at. */
+static void
+print_around(const char *what, const char *a, const char *b, size_t at, const char *name)
+{
+	size_t		from = at > 160 ? at - 160 : 0;
+
+	fprintf(stderr, "    %s, from byte %zu (first difference at %zu):\n", what, from, at);
+	fprintf(stderr, "    %-12s ...%.320s\n", contenders[REFERENCE].name, a + from);
+	fprintf(stderr, "    %-12s ...%.320s\n", name, b + from);
+}
+
 /* Both documents as canonical jsonb text, around their first difference. */
 static void
 print_difference(Conn *check, const char *ref, const char *got, const char *name)
@@ -33,8 +92,6 @@ print_difference(Conn *check, const char *ref, const char *got, const char *name
 								   NULL, params, NULL, NULL, 0);
 	const char *a,
 			   *b;
-	size_t		at = 0,
-				from;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
@@ -43,23 +100,24 @@ print_difference(Conn *check, const char *ref, const char *got, const char *name
 	}
 	a = PQgetvalue(res, 0, 0);
 	b = PQgetvalue(res, 0, 1);
-	while (a[at] && a[at] == b[at])
-		at++;
-	from = at > 160 ? at - 160 : 0;
-	fprintf(stderr, "    as jsonb, from character %zu (first difference at %zu):\n", from, at);
-	fprintf(stderr, "    %-12s ...%.320s\n", contenders[REFERENCE].name, a + from);
-	fprintf(stderr, "    %-12s ...%.320s\n", name, b + from);
+	print_around("as jsonb", a, b, first_difference(a, b), name);
 	PQclear(res);
 }
 
-/* Compares every contender's output with the reference's, as jsonb. */
+/*
+ * Compares a contender's output with the reference's, root by root: each root must
+ * be the same jsonb (so valid JSON, same values), and the same bytes once the
+ * whitespace between tokens is left out (so the same key order, number formatting
+ * and escapes).  Sets *identical when every root is the same bytes as it is.
+ */
 static bool
-check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
+check_same(Conn *check, Contender *ct, const Output *ref, const Output *got, bool *identical)
 {
 	int			i;
 	const char *params[2];
 	PGresult   *res;
 
+	*identical = false;
 	if (got->ndocs != ref->ndocs)
 	{
 		fprintf(stderr, "  MISMATCH %s: %d roots, %s returned %d\n",
@@ -69,6 +127,9 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
 	for (i = 0; i < ref->ndocs; i++)
 	{
 		bool		same;
+		char	   *a,
+				   *b;
+		size_t		at;
 
 		params[0] = ref->docs[i];
 		params[1] = got->docs[i];
@@ -91,7 +152,25 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got)
 			print_difference(check, ref->docs[i], got->docs[i], ct->name);
 			return false;
 		}
+		a = compact(ref->docs[i]);
+		b = compact(got->docs[i]);
+		at = first_difference(a, b);
+		same = a[at] == b[at];
+		if (!same)
+		{
+			fprintf(stderr, "  MISMATCH %s: root %d is the same jsonb as %s's, but its text differs "
+					"(key order, number formatting or escapes)\n",
+					ct->name, i + 1, contenders[REFERENCE].name);
+			print_around("whitespace between tokens left out", a, b, at, ct->name);
+		}
+		free(a);
+		free(b);
+		if (!same)
+			return false;
 	}
+	for (i = 0; i < ref->ndocs && strcmp(ref->docs[i], got->docs[i]) == 0; i++)
+		;
+	*identical = i == ref->ndocs;
 	return true;
 }
 
@@ -106,8 +185,10 @@ check_contenders(const Workload *w, Conn *check, const char *const *params)
 	int			i;
 	Output		ref,
 				got;
-	bool		ok = true;
+	bool		ok = true,
+				identical;
 	double		t0;
+	Buf			same_bytes = {0};
 
 	output_init(&ref, true);
 	t0 = now_ms();
@@ -121,7 +202,7 @@ check_contenders(const Workload *w, Conn *check, const char *const *params)
 	{
 		Contender  *ct = &contenders[i];
 
-		if (i == REFERENCE)
+		if (i == REFERENCE || !ct->applies)
 			continue;
 		output_init(&got, true);
 		if (!run_once(ct, ct->conn, w, params, &got, &ct->failure))
@@ -141,14 +222,19 @@ check_contenders(const Workload *w, Conn *check, const char *const *params)
 			conn_close(ct->conn);
 			ct->conn = NULL;
 		}
-		else if (!check_same(check, ct, &ref, &got))
+		else if (!check_same(check, ct, &ref, &got, &identical))
 		{
 			ct->mismatch = true;
 			ok = false;
 		}
+		else if (identical)
+			buf_printf(&same_bytes, "%s%s", same_bytes.len ? ", " : "", ct->name);
 		output_free(&got);
 	}
 	output_free(&ref);
-	printf("   output checked as jsonb against %s\n", contenders[REFERENCE].name);
+	printf("   output checked against %s's: same jsonb, same bytes apart from whitespace;"
+		   " the very same bytes: %s\n",
+		   contenders[REFERENCE].name, same_bytes.len ? same_bytes.data : "none");
+	free(same_bytes.data);
 	return ok;
 }

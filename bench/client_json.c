@@ -1,7 +1,7 @@
 /*
  * client_json.c
  *		Result rows rendered as JSON text in the client, values as to_json renders
- *		them, for the two client contenders (n+1 and selectin).
+ *		them, for the client contenders (n+1, selectin, groupby).
  */
 #include <string.h>
 
@@ -102,6 +102,30 @@ json_columns(Buf *b, const Node *n, const PGresult *res, int row, int skip)
 		buf_puts(b, n->columns[c]);
 		buf_puts(b, "\":");
 		json_value(b, res, row, skip + c);
+	}
+}
+
+/*
+ * An aggregate relationship's values, spread into its parent's object after the
+ * parent's columns, each as ,"key":value: from the row of res whose aggregates
+ * start at column skip or, with row < 0 (a parent without rows, for which a
+ * grouped query returns nothing), what the aggregates give over no rows: 0 for a
+ * count, null for the others.
+ */
+void
+json_aggregates(Buf *b, const Rel *r, const PGresult *res, int row, int skip)
+{
+	int			i;
+
+	for (i = 0; r->aggs[i].key; i++)
+	{
+		buf_puts(b, ",\"");
+		buf_puts(b, r->aggs[i].key);
+		buf_puts(b, "\":");
+		if (row >= 0)
+			json_value(b, res, row, skip + i);
+		else
+			buf_puts(b, strcmp(r->aggs[i].func, "count") == 0 ? "0" : "null");
 	}
 }
 

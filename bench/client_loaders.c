@@ -1,8 +1,9 @@
 /*
  * client_loaders.c
- *		The two client contenders, which load a tree as an ORM does and build each
- *		root's JSON in the client: n+1 (one query per parent row and relationship)
- *		and selectin (one "= ANY($1)" query per relationship level and batch).
+ *		The client contenders, which load a tree as an ORM does and build each
+ *		root's JSON in the client: n+1 (one query per parent row and relationship),
+ *		selectin (one "= ANY($1)" query per relationship level and batch) and, for
+ *		a root with aggregates, groupby (the rows of one GROUP BY query).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +46,13 @@ nplus1_row(Conn *c, const Node *n, const PGresult *res, int row, Buf *out, Failu
 		kids = exec_prepared(c, name, 1, &key, f);
 		if (!kids)
 			return false;
+		if (rel_is_aggregate(r))
+		{
+			/* an aggregate without GROUP BY: one row, even for no children */
+			json_aggregates(out, r, kids, 0, 0);
+			PQclear(kids);
+			continue;
+		}
 		buf_putc(out, ',');
 		buf_json_string(out, r->name, strlen(r->name));
 		buf_putc(out, ':');
@@ -106,7 +114,7 @@ typedef struct Level
 	int			skip;			/* leading _parent column */
 	Slot	   *slots;			/* open addressing on the _parent value */
 	size_t		nslots;
-	struct Level *kids[4];
+	struct Level *kids[NODE_RELS];	/* one per relationship of the node */
 } Level;
 
 static uint64_t
@@ -140,7 +148,7 @@ level_free(Level *lv)
 
 	if (!lv)
 		return;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NODE_RELS; i++)
 		level_free(lv->kids[i]);
 	PQclear(lv->res);
 	free(lv->slots);
@@ -239,6 +247,12 @@ selectin_row(const Level *lv, int row, Buf *out)
 		const Level *kl = lv->kids[i];
 		const Slot *s = level_find(kl, key);
 
+		if (rel_is_aggregate(r))
+		{
+			/* one row per parent that has children; none for the others */
+			json_aggregates(out, r, kl->res, s->key ? s->start : -1, kl->skip);
+			continue;
+		}
 		buf_putc(out, ',');
 		buf_json_string(out, r->name, strlen(r->name));
 		buf_putc(out, ':');
@@ -283,4 +297,27 @@ selectin_roots(Conn *c, const Node *root, PGresult *roots, Output *out, Failure 
 		level_free(lv);
 	}
 	return true;
+}
+
+/* ---- groupby: the rows of one GROUP BY query ------------------------------ */
+
+/* Every root's object from its row: the root's columns, then its aggregates. */
+void
+groupby_roots(const Workload *w, const PGresult *rows, Output *out)
+{
+	const Rel  *agg = workload_aggregate(w);
+	int			ncolumns,
+				row;
+
+	for (ncolumns = 0; w->root->columns[ncolumns]; ncolumns++)
+		;
+	for (row = 0; row < PQntuples(rows); row++)
+	{
+		buf_reset(&scratch_doc);
+		buf_putc(&scratch_doc, '{');
+		json_columns(&scratch_doc, w->root, rows, row, 0);
+		json_aggregates(&scratch_doc, agg, rows, row, ncolumns);
+		buf_putc(&scratch_doc, '}');
+		output_add(out, scratch_doc.data, scratch_doc.len);
+	}
 }

@@ -1,7 +1,8 @@
 /*
  * contenders.c
- *		The contenders (relorm, handwritten, n+1, selectin), their per-workload
- *		state and connections, the output they collect, and one call of one.
+ *		The contenders (relorm, handwritten, n+1, selectin, groupby), their
+ *		per-workload state and connections, the output they collect, and one call
+ *		of one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@ Contender	contenders[] = {
 	{.name = "handwritten", .kind = KIND_SQL},
 	{.name = "n+1", .kind = KIND_NPLUS1},
 	{.name = "selectin", .kind = KIND_SELECTIN},
+	{.name = "groupby", .kind = KIND_GROUPBY},
 };
 
 _Static_assert(sizeof(contenders) / sizeof(contenders[0]) == NCONTENDERS,
@@ -61,7 +63,8 @@ output_free(Output *o)
 
 /*
  * Readies every contender for a workload: its statement, its state reset, room
- * for its timings, and a connection of its own.
+ * for its timings, and a connection of its own; groupby only for a workload whose
+ * root has an aggregate relationship (it does not apply to the others).
  */
 void
 contenders_open(const Workload *w, int rounds)
@@ -74,8 +77,17 @@ contenders_open(const Workload *w, int rounds)
 
 		free(ct->sql);
 		ct->sql = NULL;
+		ct->applies = ct->kind != KIND_GROUPBY || workload_aggregate(w) != NULL;
+		ct->conn = NULL;
+		if (!ct->applies)
+		{
+			ct->available = false;
+			continue;
+		}
 		if (ct->kind == KIND_SQL)
 			ct->sql = ct->relorm ? relorm_sql(w) : handwritten_sql(w);
+		else if (ct->kind == KIND_GROUPBY)
+			ct->sql = groupby_sql(w);
 		ct->available = true;
 		ct->failed = ct->mismatch = false;
 		ct->ntimes = 0;
@@ -131,6 +143,19 @@ run_once(Contender *ct, Conn *c, const Workload *w, const char *const *params,
 			PQclear(res);
 		}
 		return ok;
+	}
+	else if (ct->kind == KIND_GROUPBY)
+	{
+		PGresult   *rows;
+
+		if (!prepare(c, 2 * MAXRELS, "q", ct->sql, f))
+			return false;
+		rows = exec_prepared(c, "q", w->nparams, params, f);
+		if (!rows)
+			return false;
+		groupby_roots(w, rows, out);
+		PQclear(rows);
+		return true;
 	}
 	else
 	{

@@ -2,7 +2,7 @@
 -- factor :scale (psql -v scale=1).  Plain DDL, so the dataset does not depend on
 -- relorm's declarations (bench/declare.sql registers the relationships afterwards).
 --   users       scale x 1,000, each with one profile (every third without a website)
---   posts       10 per user          comments  10 per post
+--   posts       10 per user (score: NULL for some)   comments  10 per post
 --   tags        1,000                post_tags 3 per post
 --   categories  a self-referential tree of depth 6 (5 roots, 3 children each)
 -- Some values carry quotes, backslashes, control characters and non-ASCII text, so
@@ -29,7 +29,8 @@ CREATE TABLE posts (
     author_id  bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     title      text NOT NULL,
     body       text NOT NULL,
-    created_at timestamptz NOT NULL
+    created_at timestamptz NOT NULL,
+    score      integer
 );
 CREATE INDEX posts_author_id_idx ON posts (author_id);
 
@@ -79,13 +80,17 @@ SELECT u, u,
 -- slot = (7k mod 10) / 2, i.e. k = 0..9 get slots 0,3,2,0,4,2,1,4,3,1, so "the 5
 -- latest, ties broken by id" (workload topn) is k = 4,7,1,8,2 and the cut falls
 -- between the tied k = 2 and 5.  Milliseconds by slot keep fractional seconds.
-INSERT INTO posts (id, author_id, title, body, created_at)
+-- score (workload aggregate): 0..100, (37p mod 101), NULL on every 7th post and on
+-- every post of every 100th author, so a user's count and the number of scores summed
+-- differ, and some users have posts but a NULL sum.
+INSERT INTO posts (id, author_id, title, body, created_at, score)
 SELECT p, (p - 1) / 10 + 1,
        'Post ' || p,
        repeat(md5('post' || p), 3) ||
            CASE WHEN p % 97 = 0 THEN E'\n\t"quoted" back\\slash \u00e9\u4e2d\x01' ELSE '' END,
        timestamptz '2024-01-01 00:00:00+00' + ((p - 1) / 10) * interval '370 seconds'
-           + (((p - 1) % 10 * 7 % 10) / 2) * interval '37.00125 seconds'
+           + (((p - 1) % 10 * 7 % 10) / 2) * interval '37.00125 seconds',
+       CASE WHEN p % 7 = 0 OR ((p - 1) / 10 + 1) % 100 = 0 THEN NULL ELSE p * 37 % 101 END
   FROM generate_series(1, :nusers * 10) p;
 
 INSERT INTO comments (id, post_id, body, created_at)

@@ -66,12 +66,14 @@ sampler_main(void *arg)
  * every millisecond from /proc.  A fresh backend, because freed memory stays
  * with a backend's heap and would hide the peak of a later call.  Sets each
  * contender's base_anon_kb and peak_anon_kb; stops at the first backend whose
- * /proc is not readable.
+ * /proc is not readable.  A contender that fails here is marked failed, as in
+ * the timed rounds; returns false when one did.
  */
-void
+bool
 measure_memory(const Workload *w, const char *const *params)
 {
 	int			i;
+	bool		ok = true;
 
 	for (i = 0; i < NCONTENDERS; i++)
 	{
@@ -96,10 +98,16 @@ measure_memory(const Workload *w, const char *const *params)
 			die("pthread_create: %s", strerror(errno));
 		output_init(&o, false);
 		if (!run_once(ct, mc, w, params, &o, &ct->failure))
-			die("%s failed during the memory run: %s", ct->name, ct->failure.message);
+		{
+			fprintf(stderr, "  FAILED %s, in the memory run: %s\n", ct->name, ct->failure.message);
+			ct->failed = true;
+			ok = false;
+		}
 		s.stop = true;
 		pthread_join(th, NULL);
-		ct->peak_anon_kb = s.peak_kb;
+		if (!ct->failed)
+			ct->peak_anon_kb = s.peak_kb;
 		conn_close(mc);
 	}
+	return ok;
 }

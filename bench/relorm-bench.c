@@ -27,6 +27,23 @@ usage(void)
 	exit(2);
 }
 
+/*
+ * --rounds-factor's value: a number, all of it, above 0 and at most 1000 (so that
+ * the round counts it multiplies stay within an int).
+ */
+static double
+parse_factor(const char *s)
+{
+	char	   *end;
+	double		v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !(v > 0 && v <= 1000))
+		die("--rounds-factor takes a number above 0 and at most 1000, not \"%s\"", s);
+	return v;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -36,10 +53,10 @@ main(int argc, char **argv)
 	bool		any = false,
 				ok = true,
 				print_sql = false;
+	const char *tsv_path = "/dev/null";
 	Conn	   *check;
 	PGresult   *res;
 
-	tsv = fopen("/dev/null", "w");
 	for (i = 1; i < argc; i++)
 	{
 		if (strcmp(argv[i], "--quick") == 0)
@@ -47,12 +64,9 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--sql") == 0)
 			print_sql = true;
 		else if (strcmp(argv[i], "--rounds-factor") == 0 && i + 1 < argc)
-			rounds_factor = atof(argv[++i]);
+			rounds_factor = parse_factor(argv[++i]);
 		else if (strcmp(argv[i], "--tsv") == 0 && i + 1 < argc)
-		{
-			if (!(tsv = fopen(argv[++i], "w")))
-				die("cannot write %s: %s", argv[i], strerror(errno));
-		}
+			tsv_path = argv[++i];
 		else if (argv[i][0] == '-')
 			usage();
 		else
@@ -67,8 +81,10 @@ main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < NWORKLOADS; i++)
+	{
 		number_rels(workloads[i].root);
-	report_begin();
+		(void) workload_aggregate(&workloads[i]);	/* dies on what the statements cannot do */
+	}
 
 	if (print_sql)
 	{
@@ -77,6 +93,9 @@ main(int argc, char **argv)
 				print_statements(&workloads[i]);
 		return 0;
 	}
+	if (!(tsv = fopen(tsv_path, "w")))
+		die("cannot write %s: %s", tsv_path, strerror(errno));
+	report_begin();
 
 	check = conn_open();
 	res = PQexec(check->pg, "SELECT max(id) FROM users");
@@ -91,7 +110,8 @@ main(int argc, char **argv)
 			ok &= run_workload(&workloads[i], check);
 	print_targets();
 	conn_close(check);
-	fclose(tsv);
+	if (fclose(tsv) != 0)
+		die("cannot write %s: %s", tsv_path, strerror(errno));
 	if (!ok)
 	{
 		fprintf(stderr, "relorm-bench: some contender failed or returned different JSON\n");

@@ -11,7 +11,11 @@
  *   n+1          the root query, then one query per parent row and relationship
  *   selectin     the root query, then per batch of 500 roots one "= ANY($1)" query per
  *                relationship level, children grouped to their parents in the client
- * The two client contenders build each root's JSON text here, as an ORM would.
+ *   groupby      for a root with aggregates only: one GROUP BY query of the roots
+ *                joined to the rows aggregated, as an ORM's annotate() sends it
+ * The three client contenders build each root's JSON text here, as an ORM would.
+ * A workload whose root has an aggregate relationship (its counts and sums spread
+ * into the root's object) gets the GROUP BY statement as its handwritten one.
  *
  * The files, one job each:
  *   relorm-bench.c       main: command-line options, the run of the selected workloads
@@ -20,7 +24,7 @@
  *   statements.c         the SQL each contender sends, derived from a workload
  *   connection.c         connections, prepared statements, server errors
  *   client_json.c        result rows rendered as JSON text, as to_json renders them
- *   client_loaders.c     n+1 and selectin: loading a tree from the client
+ *   client_loaders.c     n+1, selectin, groupby: loading a tree from the client
  *   contenders.c         the contenders, their collected output, one call of one
  *   check.c              every contender's output compared with the reference's
  *   timing.c             one workload's run: warm-up, timed rounds; medians
@@ -55,6 +59,7 @@ extern void buf_reserve(Buf *b, size_t extra);
 extern void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern void buf_reset(Buf *b);
 extern void buf_json_string(Buf *b, const char *s, size_t n);
+extern void buf_sql_literal(Buf *b, const char *s);
 
 /*
  * The appends every JSON value goes through: inline, as they were when the client
@@ -87,6 +92,19 @@ buf_putc(Buf *b, char c)
 
 typedef struct Node Node;
 
+/*
+ * An aggregate over a relationship's rows: relorm's "key:column.func()", or
+ * "key:count()" without a column.  Over no rows, count is 0 and the others null.
+ */
+typedef struct Agg
+{
+	const char *key;			/* key in the parent's JSON object */
+	const char *func;			/* count, sum, avg, min or max */
+	const char *column;			/* a column of the relationship's table; NULL: count() */
+} Agg;
+
+#define REL_AGGS 4				/* at most 3 aggregates, then one with a NULL key */
+
 /* A relationship from a parent node to its children. */
 typedef struct Rel
 {
@@ -98,15 +116,33 @@ typedef struct Rel
 	const Node *node;
 	const char *order;			/* "col [DESC], ...", columns of the node's; NULL: id */
 	int			limit;			/* top-N per parent; 0: all children */
+	/*
+	 * Aggregates: when the first has a key, the relationship is spread into its
+	 * parent as these keys, one value each per parent (relorm's
+	 * "...posts(n:count(),total:score.sum())"), and its node has no columns.
+	 */
+	Agg			aggs[REL_AGGS];
 	int			id;				/* index of its prepared statements, set at start */
 } Rel;
 
-/* One level of a tree: a table, its columns in output order, its relationships. */
+static inline bool
+rel_is_aggregate(const Rel *r)
+{
+	return r->aggs[0].key != NULL;
+}
+
+/*
+ * One level of a tree: a table, its columns in output order, its relationships.
+ * Both arrays end with a NULL, within their size: at most NODE_COLUMNS - 1
+ * columns and NODE_RELS - 1 relationships (number_rels() checks every node).
+ */
+#define NODE_COLUMNS 8
+#define NODE_RELS 4
 struct Node
 {
 	const char *table;
-	const char *columns[8];		/* NULL-terminated; keys of the JSON object */
-	const Rel  *rels[4];		/* NULL-terminated */
+	const char *columns[NODE_COLUMNS];	/* NULL-terminated; keys of the JSON object */
+	const Rel  *rels[NODE_RELS];	/* NULL-terminated */
 };
 
 typedef enum Mode
@@ -131,15 +167,19 @@ typedef struct Workload
 } Workload;
 
 /* NWORKLOADS counts workloads[]: workloads.c asserts it at compile time. */
-#define NWORKLOADS 6
+#define NWORKLOADS 7
 extern const Workload workloads[];
 extern long nusers;				/* max(users.id), for the parameters */
 
 extern void workload_params(const Workload *w, int round, char bufs[2][32],
 							const char *params[2]);
 extern int	workload_index(const char *name);
+extern const Rel *workload_aggregate(const Workload *w);
 
-/* Every relationship gets an id: its prepared statements are n<id> and s<id>. */
+/*
+ * Every relationship gets an id: its prepared statements are n<id> and s<id>.
+ * number_rels() also checks each node's arrays end within their size.
+ */
 #define MAXRELS 32
 extern void number_rels(const Node *n);
 
@@ -149,6 +189,7 @@ extern char *relorm_sql(const Workload *w);
 extern char *handwritten_sql(const Workload *w);
 extern char *root_sql(const Workload *w);
 extern char *child_sql(const Rel *r, bool any);
+extern char *groupby_sql(const Workload *w);
 extern void print_statements(const Workload *w);
 
 /* ---- connection.c ------------------------------------------------------- */
@@ -176,6 +217,7 @@ extern PGresult *exec_prepared(Conn *c, const char *name, int nparams,
 /* ---- client_json.c ------------------------------------------------------ */
 
 extern void json_columns(Buf *b, const Node *n, const PGresult *res, int row, int skip);
+extern void json_aggregates(Buf *b, const Rel *r, const PGresult *res, int row, int skip);
 extern int	id_column(const Node *n, int skip);
 
 /* ---- contenders.c ------------------------------------------------------- */
@@ -184,7 +226,8 @@ typedef enum Kind
 {
 	KIND_SQL,					/* one statement returning one json per root */
 	KIND_NPLUS1,
-	KIND_SELECTIN
+	KIND_SELECTIN,
+	KIND_GROUPBY				/* one GROUP BY query; only for aggregate workloads */
 } Kind;
 
 typedef struct Contender
@@ -193,6 +236,7 @@ typedef struct Contender
 	Kind		kind;
 	bool		relorm;			/* its absence makes it unavailable, not a failure */
 	/* per workload */
+	bool		applies;		/* false: not run, not reported (groupby elsewhere) */
 	char	   *sql;
 	Conn	   *conn;
 	bool		available;
@@ -206,7 +250,7 @@ typedef struct Contender
 } Contender;
 
 /* NCONTENDERS counts contenders[]: contenders.c asserts it at compile time. */
-#define NCONTENDERS 4
+#define NCONTENDERS 5
 extern Contender contenders[];
 #define REFERENCE 1				/* handwritten: the output the others must match */
 
@@ -234,6 +278,7 @@ extern bool nplus1_roots(Conn *c, const Node *root, const PGresult *roots, Outpu
 						 Failure *f);
 extern bool selectin_roots(Conn *c, const Node *root, PGresult *roots, Output *out,
 						   Failure *f);
+extern void groupby_roots(const Workload *w, const PGresult *rows, Output *out);
 
 /* ---- check.c ------------------------------------------------------------ */
 
@@ -245,13 +290,20 @@ extern bool quick;
 extern double rounds_factor;
 
 extern double now_ms(void);
-extern double median(double *v, int n);
+typedef struct Stats
+{
+	double		median;
+	double		min;
+	double		max;
+} Stats;
+
+extern Stats summarize(const double *v, int n);
 extern bool run_workload(const Workload *w, Conn *check);
 extern void print_round_trip(Conn *c);
 
 /* ---- memory.c ----------------------------------------------------------- */
 
-extern void measure_memory(const Workload *w, const char *const *params);
+extern bool measure_memory(const Workload *w, const char *const *params);
 
 /* ---- report.c ----------------------------------------------------------- */
 

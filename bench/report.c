@@ -27,10 +27,7 @@ report_begin(void)
 			medians[i][j] = peaks_kb[i][j] = -1;
 }
 
-/*
- * One workload's table, and its rows in the TSV file.  Sorts each contender's
- * times (median()), so its minimum and maximum are the first and the last.
- */
+/* One workload's table, and its rows in the TSV file. */
 void
 report_workload(const Workload *w, int warmup, int rounds)
 {
@@ -39,7 +36,7 @@ report_workload(const Workload *w, int warmup, int rounds)
 
 	if (contenders[0].available && !contenders[0].failed && !contenders[0].mismatch &&
 		contenders[0].ntimes > 0)
-		base = median(contenders[0].times, contenders[0].ntimes);
+		base = summarize(contenders[0].times, contenders[0].ntimes).median;
 	printf("   %d warm-up, %d rounds%s\n", warmup, rounds,
 		   w->mode == MODE_FIRST_CALL ? " (each call on a new connection; connect not timed)" : "");
 	printf("   %-12s %12s %12s %12s %10s", "contender", "median", "min", "max", "x relorm");
@@ -49,8 +46,10 @@ report_workload(const Workload *w, int warmup, int rounds)
 	for (i = 0; i < NCONTENDERS; i++)
 	{
 		Contender  *ct = &contenders[i];
-		double		med;
+		Stats		st;
 
+		if (!ct->applies)
+			continue;
 		printf("   %-12s ", ct->name);
 		if (!ct->available)
 		{
@@ -64,21 +63,24 @@ report_workload(const Workload *w, int warmup, int rounds)
 			fprintf(tsv, "%s\t%s\t%s\n", w->name, ct->name, ct->mismatch ? "mismatch" : "failed");
 			continue;
 		}
-		med = median(ct->times, ct->ntimes);
-		medians[w - workloads][i] = med;
+		st = summarize(ct->times, ct->ntimes);
+		medians[w - workloads][i] = st.median;
 		peaks_kb[w - workloads][i] = ct->peak_anon_kb;
-		printf("%9.3f ms %9.3f ms %9.3f ms ", med, ct->times[0], ct->times[ct->ntimes - 1]);
+		printf("%9.3f ms %9.3f ms %9.3f ms ", st.median, st.min, st.max);
 		if (base > 0)
-			printf("%9.2fx", med / base);
+			printf("%9.2fx", st.median / base);
 		else
 			printf("%10s", "-");
 		if (w->memory && ct->peak_anon_kb >= 0)
 			printf(" %9.1f MB (+%.1f MB)", ct->peak_anon_kb / 1024.0,
 				   (ct->peak_anon_kb - ct->base_anon_kb) / 1024.0);
 		printf("\n");
-		fprintf(tsv, "%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\t%ld\n", w->name, ct->name, med,
-				ct->times[0], ct->times[ct->ntimes - 1],
-				base > 0 ? med / base : 0.0, ct->peak_anon_kb, ct->base_anon_kb);
+		fprintf(tsv, "%s\t%s\t%.3f\t%.3f\t%.3f\t", w->name, ct->name, st.median, st.min, st.max);
+		if (base > 0)
+			fprintf(tsv, "%.3f", st.median / base);
+		else
+			fputc('-', tsv);	/* relorm not measured: no ratio, as in the table */
+		fprintf(tsv, "\t%ld\t%ld\n", ct->peak_anon_kb, ct->base_anon_kb);
 	}
 	fflush(tsv);
 }

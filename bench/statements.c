@@ -33,14 +33,47 @@ order_by(Buf *b, const Rel *r, const char *alias)
 }
 
 /*
+ * One aggregate as SQL over the rows aliased alias: "sum(t1.score)"; count() counts
+ * the rows, as count(*), or with rows_column, as the count of that column (the
+ * foreign key, never null in a joined row: count(*) would count 1 for a parent
+ * without children in a LEFT JOIN).
+ */
+static void
+agg_sql(Buf *b, const Agg *a, const char *alias, const char *rows_column)
+{
+	if (a->column)
+		buf_printf(b, "%s(%s.%s)", a->func, alias, a->column);
+	else if (rows_column)
+		buf_printf(b, "count(%s.%s)", alias, rows_column);
+	else
+		buf_puts(b, "count(*)");
+}
+
+/* The aggregates of r as select-list items, each named by its key. */
+static void
+agg_list(Buf *b, const Rel *r, const char *alias, const char *rows_column)
+{
+	int			i;
+
+	for (i = 0; r->aggs[i].key; i++)
+	{
+		buf_puts(b, i ? ", " : "");
+		agg_sql(b, &r->aggs[i], alias, rows_column);
+		buf_printf(b, " AS %s", r->aggs[i].key);
+	}
+}
+
+/*
  * relorm's shape: "id,name,email,profile(id,user_id,bio,website),posts(...)"; a
  * relationship with an order or a limit starts with its modifiers:
- * "posts(limit: 5, order: (created_at DESC, id), id,title,created_at)".
+ * "posts(limit: 5, order: (created_at DESC, id), id,title,created_at)"; an
+ * aggregate one is spread: "...posts(post_count:count(),score_sum:score.sum())".
  */
 static void
 shape_text(Buf *b, const Node *n)
 {
-	int			i;
+	int			i,
+				j;
 
 	for (i = 0; n->columns[i]; i++)
 		buf_printf(b, "%s%s", i ? "," : "", n->columns[i]);
@@ -48,6 +81,19 @@ shape_text(Buf *b, const Node *n)
 	{
 		const Rel  *r = n->rels[i];
 
+		if (rel_is_aggregate(r))
+		{
+			buf_printf(b, ",...%s(", r->name);
+			for (j = 0; r->aggs[j].key; j++)
+			{
+				buf_printf(b, "%s%s:", j ? "," : "", r->aggs[j].key);
+				if (r->aggs[j].column)
+					buf_printf(b, "%s.", r->aggs[j].column);
+				buf_printf(b, "%s()", r->aggs[j].func);
+			}
+			buf_putc(b, ')');
+			continue;
+		}
 		buf_printf(b, ",%s(", r->name);
 		if (r->limit)
 			buf_printf(b, "limit: %d, ", r->limit);
@@ -128,11 +174,69 @@ hw_object(Buf *b, const Node *n, int depth)
 	buf_putc(b, ')');
 }
 
+/*
+ * The GROUP BY query of a root with an aggregate relationship r, without its ORDER
+ * BY: the roots (filtered in a derived table, as the filter names the root's
+ * columns unqualified, which the joined table may share), LEFT JOINed to r's rows
+ * and grouped by the root's columns (the planner keeps only the primary key of
+ * them, as for GROUP BY t0.id), the aggregates named by their keys:
+ * SELECT t0.id, t0.name, count(t1.author_id) AS post_count, sum(t1.score) AS
+ * score_sum FROM (SELECT id, name FROM users WHERE id <= 1000) t0 LEFT JOIN posts t1
+ * ON t1.author_id = t0.id GROUP BY t0.id, t0.name
+ */
+static void
+groupby_query(Buf *b, const Workload *w, const Rel *r)
+{
+	const Node *n = w->root;
+	int			i;
+
+	buf_puts(b, "SELECT ");
+	select_list(b, n, "t0");
+	buf_puts(b, ", ");
+	agg_list(b, r, "t1", r->fk);
+	if (w->filter)
+	{
+		buf_puts(b, " FROM (SELECT ");
+		for (i = 0; n->columns[i]; i++)
+			buf_printf(b, "%s%s", i ? ", " : "", n->columns[i]);
+		buf_printf(b, " FROM %s WHERE %s) t0", n->table, w->filter);
+	}
+	else
+		buf_printf(b, " FROM %s t0", n->table);
+	buf_printf(b, " LEFT JOIN %s t1 ON t1.%s = t0.id GROUP BY ", r->node->table, r->fk);
+	select_list(b, n, "t0");
+}
+
+/* groupby's query: the GROUP BY query, ordered by the root's key. */
+char *
+groupby_sql(const Workload *w)
+{
+	Buf			b = {0};
+
+	groupby_query(&b, w, workload_aggregate(w));
+	buf_puts(&b, " ORDER BY t0.id");
+	return b.data;
+}
+
+/*
+ * The handwritten statement: json_build_object and correlated subqueries, or for
+ * a root with an aggregate relationship the GROUP BY query, each row turned into
+ * JSON by to_json (its columns' names are the keys):
+ * SELECT to_json(g) FROM (SELECT t0.id, ... GROUP BY t0.id, t0.name) g ORDER BY g.id
+ */
 char *
 handwritten_sql(const Workload *w)
 {
 	Buf			b = {0};
+	const Rel  *agg = workload_aggregate(w);
 
+	if (agg)
+	{
+		buf_puts(&b, "SELECT to_json(g) FROM (");
+		groupby_query(&b, w, agg);
+		buf_puts(&b, ") g ORDER BY g.id");
+		return b.data;
+	}
 	buf_puts(&b, "SELECT ");
 	hw_object(&b, w->root, 0);
 	buf_printf(&b, " FROM %s t0", w->root->table);
@@ -142,6 +246,10 @@ handwritten_sql(const Workload *w)
 	return b.data;
 }
 
+/*
+ * relorm's call: the table, shape and filter are string literals (quoted, never
+ * pasted), the filter's values are the statement's parameters, as jsonb.
+ */
 char *
 relorm_sql(const Workload *w)
 {
@@ -153,29 +261,38 @@ relorm_sql(const Workload *w)
 		buf_puts(&shape, w->relorm_shape);
 	else
 		shape_text(&shape, w->root);
+	buf_puts(&b, w->mode != MODE_BATCH ? "SELECT relorm.fetch_one(" : "SELECT relorm.fetch(");
+	buf_sql_literal(&b, w->root->table);
+	buf_puts(&b, ", ");
+	buf_sql_literal(&b, shape.data);
 	if (w->mode != MODE_BATCH)
-		buf_printf(&b, "SELECT relorm.fetch_one('%s', '%s', to_jsonb($1::bigint))",
-				   w->root->table, shape.data);
+		buf_puts(&b, ", to_jsonb($1::bigint))");
 	else
 	{
-		buf_printf(&b, "SELECT relorm.fetch('%s', '%s', ", w->root->table, shape.data);
-		if (w->filter && w->nparams == 0)
-			buf_printf(&b, "'%s', NULL, ", w->filter);
-		else if (w->filter)
+		buf_puts(&b, ", ");
+		if (w->filter)
 		{
-			buf_printf(&b, "'%s', jsonb_build_array(", w->filter);
+			buf_sql_literal(&b, w->filter);
+			buf_puts(&b, ", ");
+		}
+		else
+			buf_puts(&b, "NULL, ");
+		if (w->filter && w->nparams > 0)
+		{
+			buf_puts(&b, "jsonb_build_array(");
 			for (i = 1; i <= w->nparams; i++)
 				buf_printf(&b, "%s$%d::bigint", i > 1 ? ", " : "", i);
 			buf_puts(&b, "), ");
 		}
 		else
-			buf_puts(&b, "NULL, NULL, ");
+			buf_puts(&b, "NULL, ");
 		buf_puts(&b, "'id', NULL, NULL)");
 	}
 	free(shape.data);
 	return b.data;
 }
 
+/* The node's columns qualified by alias: "t0.id, t0.name". */
 static void
 select_list(Buf *b, const Node *n, const char *alias)
 {
@@ -203,6 +320,9 @@ root_sql(const Workload *w)
  * The children of one parent ($1 = its id) or, with any, of many ($1 = an array of
  * ids): those come first ordered by parent key, in a _parent column.  A top-N
  * relationship loads many parents' children through a LATERAL subquery per key.
+ * An aggregate relationship gives one row per parent, of its aggregates: always
+ * one for one parent, and with any, one per parent that has rows, grouped by its
+ * key (unordered: the client looks parents up by key).
  */
 char *
 child_sql(const Rel *r, bool any)
@@ -210,6 +330,18 @@ child_sql(const Rel *r, bool any)
 	Buf			b = {0};
 	char		key[64];
 	bool		lateral = any && r->limit;
+
+	if (rel_is_aggregate(r))
+	{
+		buf_puts(&b, "SELECT ");
+		if (any)
+			buf_printf(&b, "t.%s AS _parent, ", r->fk);
+		agg_list(&b, r, "t", NULL);
+		buf_printf(&b, " FROM %s t WHERE t.%s = %s", r->node->table, r->fk, any ? "ANY($1)" : "$1");
+		if (any)
+			buf_printf(&b, " GROUP BY t.%s", r->fk);
+		return b.data;
+	}
 
 	if (r->secondary)
 		snprintf(key, sizeof(key), "s.%s", r->fk);
@@ -272,4 +404,9 @@ print_statements(const Workload *w)
 	printf("-- n+1 and selectin: roots\n%s;\n", (s = root_sql(w)));
 	free(s);
 	print_child_sql(w->root);
+	if (workload_aggregate(w))
+	{
+		printf("-- groupby\n%s;\n", (s = groupby_sql(w)));
+		free(s);
+	}
 }

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "relorm-bench.h"
@@ -32,12 +33,20 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The median of v; sorts v, so v[0] and v[n - 1] are then its minimum and maximum. */
-double
-median(double *v, int n)
+/* The median, minimum and maximum of the n > 0 times in v, from a sorted copy (v is left as it is). */
+Stats
+summarize(const double *v, int n)
 {
-	qsort(v, (size_t) n, sizeof(double), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	double	   *s = xmalloc(sizeof(double) * (size_t) n);
+	Stats		st;
+
+	memcpy(s, v, sizeof(double) * (size_t) n);
+	qsort(s, (size_t) n, sizeof(double), cmp_double);
+	st.median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	st.min = s[0];
+	st.max = s[n - 1];
+	free(s);
+	return st;
 }
 
 /* A warm-up or round count after --quick and --rounds-factor. */
@@ -53,23 +62,32 @@ scaled(int n)
 
 /*
  * The warm-up, then the timed rounds of every contender still in the race, as
- * its client sees each call; the starting contender rotates every round.  Leaves
- * the last round's parameters in params.  Returns false when a contender failed.
+ * its client sees each call; the starting contender rotates every round.  The
+ * timed rounds take the parameters of rounds 0 .. rounds - 1, the warm-up those
+ * of the rounds after them, so that no timed call finds its key warmed (for the
+ * workloads whose key changes every round).  Leaves the last round's parameters
+ * in params.  Returns false when a contender failed.
  */
 static bool
 time_rounds(const Workload *w, int warmup, int rounds, char pbuf[2][32],
 			const char *params[2])
 {
 	int			r,
-				k;
+				k,
+				order[NCONTENDERS],
+				n = 0;
 	bool		ok = true;
 
+	/* the rotation goes over the contenders that apply to the workload */
+	for (k = 0; k < NCONTENDERS; k++)
+		if (contenders[k].applies)
+			order[n++] = k;
 	for (r = -warmup; r < rounds; r++)
 	{
-		workload_params(w, r < 0 ? r + warmup : r, pbuf, params);
-		for (k = 0; k < NCONTENDERS; k++)
+		workload_params(w, r < 0 ? rounds + r + warmup : r, pbuf, params);
+		for (k = 0; k < n; k++)
 		{
-			Contender  *ct = &contenders[(k + (r + warmup)) % NCONTENDERS];
+			Contender  *ct = &contenders[order[(k + (r + warmup)) % n]];
 			Conn	   *c = ct->conn;
 			Output		o;
 			double		t;
@@ -109,15 +127,15 @@ run_workload(const Workload *w, Conn *check)
 	printf("\n== %s\n", w->title);
 	fflush(stdout);
 
-	/* connect, check availability and correctness */
+	/* connect, check availability and correctness, on a key no round uses */
 	contenders_open(w, rounds);
-	workload_params(w, 0, pbuf, params);
+	workload_params(w, rounds + warmup, pbuf, params);
 	ok = check_contenders(w, check, params);
 
 	if (!time_rounds(w, warmup, rounds, pbuf, params))
 		ok = false;
-	if (w->memory)
-		measure_memory(w, params);	/* with the last round's parameters */
+	if (w->memory && !measure_memory(w, params))	/* with the last round's parameters */
+		ok = false;
 	report_workload(w, warmup, rounds);
 	contenders_close();
 	fflush(stdout);
@@ -145,5 +163,5 @@ print_round_trip(Conn *c)
 		if (i >= 0)
 			t[i] = now_ms() - t0;
 	}
-	printf("round trip of a prepared SELECT 1: median %.3f ms\n", median(t, 200));
+	printf("round trip of a prepared SELECT 1: median %.3f ms\n", summarize(t, 200).median);
 }

@@ -88,6 +88,26 @@ buf_reset(Buf *b)
 		b->data[0] = '\0';
 }
 
+/*
+ * An SQL string literal, as PQescapeLiteral writes it: quotes doubled, and with
+ * E'' and backslashes doubled when there are any, so it reads the same whatever
+ * standard_conforming_strings is.
+ */
+void
+buf_sql_literal(Buf *b, const char *s)
+{
+	if (strchr(s, '\\'))
+		buf_putc(b, 'E');
+	buf_putc(b, '\'');
+	for (; *s; s++)
+	{
+		if (*s == '\'' || *s == '\\')
+			buf_putc(b, *s);
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '\'');
+}
+
 /* A JSON string literal, escaped as PostgreSQL's escape_json does. */
 void
 buf_json_string(Buf *b, const char *s, size_t n)

@@ -30,6 +30,17 @@ static Rel	latest_posts = {.name = "posts", .many = true, .fk = "author_id",
 static const Node topn_user_node = {"users", {"id", "name"}, {&latest_posts}};
 
 /*
+ * aggregate: users with the number of their posts and the sum of their posts'
+ * scores, spread into each user's object: {"id":1,"name":"User 1","post_count":10,
+ * "score_sum":463}; a user without posts gets 0 and null.
+ */
+static const Node scored_post_node = {"posts", {NULL}, {NULL}};
+static Rel	post_totals = {.name = "posts", .many = true, .fk = "author_id",
+	.node = &scored_post_node,
+.aggs = {{"post_count", "count", NULL}, {"score_sum", "sum", "score"}}};
+static const Node totals_user_node = {"users", {"id", "name"}, {&post_totals}};
+
+/*
  * tree: the self-referential categories, one Node per level to the dataset's depth
  * of 6.  Level 6 still has a "children" relationship, whose query finds nothing, so
  * the leaves render "children": [] as relorm's children*(...) does.
@@ -47,7 +58,7 @@ CATEGORY_LEVEL(2, category_level3);
 CATEGORY_LEVEL(1, category_level2);
 
 /*
- * The workloads.  Parameters: "full", "topn" and "tree" have none; "page" gets
+ * The workloads.  Parameters: "full", "topn", "tree" and "aggregate" have none; "page" gets
  * $1,$2 = an id range of 50 users in the middle of the table; "one" and "one_cold"
  * get $1 = a user id, a different one each round (the same for every contender
  * within a round).
@@ -71,6 +82,9 @@ const Workload workloads[] = {
 		.root = &category_level1, .relorm_shape = "id,name,children*(id,name)",
 		.filter = "parent_id IS NULL",
 	.mode = MODE_BATCH, .warmup = 5, .rounds = 30},
+	{.name = "aggregate", .title = "aggregate: the first 1,000 users, each with their post count and score sum",
+		.root = &totals_user_node, .filter = "id <= 1000",
+	.mode = MODE_BATCH, .warmup = 5, .rounds = 50},
 };
 
 _Static_assert(sizeof(workloads) / sizeof(workloads[0]) == NWORKLOADS,
@@ -112,17 +126,75 @@ workload_index(const char *name)
 	return -1;
 }
 
+/* Whether the tree from n down has an aggregate relationship. */
+static bool
+aggregate_below(const Node *n)
+{
+	int			i;
+
+	for (i = 0; n->rels[i]; i++)
+		if (rel_is_aggregate(n->rels[i]) || aggregate_below(n->rels[i]->node))
+			return true;
+	return false;
+}
+
+/*
+ * The aggregate relationship of w's root, or NULL.  What the statements support,
+ * checked here (the run dies otherwise): aggregates on a to-many relationship of
+ * the root, without association table, order or limit, over a node without
+ * columns; one such relationship, and no other, on the root (the GROUP BY
+ * statement joins the root to it); none deeper in the tree.
+ */
+const Rel *
+workload_aggregate(const Workload *w)
+{
+	const Node *n = w->root;
+	const Rel  *found = NULL;
+	int			i,
+				j;
+
+	for (i = 0; n->rels[i]; i++)
+	{
+		const Rel  *r = n->rels[i];
+
+		if (!rel_is_aggregate(r))
+			continue;
+		if (i > 0 || n->rels[i + 1])
+			die("workload %s: an aggregate relationship must be the root's only one", w->name);
+		if (!r->many || r->secondary || r->order || r->limit || r->node->columns[0] ||
+			r->node->rels[0] || r->aggs[REL_AGGS - 1].key)
+			die("workload %s: aggregates over %s: a to-many relationship without association "
+				"table, order, limit, columns or relationships, at most %d aggregates",
+				w->name, r->name, REL_AGGS - 1);
+		for (j = 0; r->aggs[j].key; j++)
+			if (!r->aggs[j].func || (!r->aggs[j].column && strcmp(r->aggs[j].func, "count") != 0))
+				die("workload %s: aggregate %s needs a column", w->name, r->aggs[j].key);
+		found = r;
+	}
+	for (i = 0; n->rels[i]; i++)
+		if (aggregate_below(n->rels[i]->node))
+			die("workload %s: aggregates are supported on the root's relationships only", w->name);
+	return found;
+}
+
 /* The relationships numbered so far, by id. */
 static const Rel *all_rels[MAXRELS];
 static int	nrels;
 
-/* Gives every relationship of the tree below n its id, once, depth first. */
+/*
+ * Gives every relationship of the tree below n its id, once, depth first, and
+ * checks that each node's column and relationship lists end within their arrays
+ * (a full array has no NULL at its end, and the loops over it would read past it).
+ */
 void
 number_rels(const Node *n)
 {
 	int			i,
 				j;
 
+	if (n->columns[NODE_COLUMNS - 1] || n->rels[NODE_RELS - 1])
+		die("table %s in a workload's tree: at most %d columns and %d relationships",
+			n->table, NODE_COLUMNS - 1, NODE_RELS - 1);
 	for (i = 0; n->rels[i]; i++)
 	{
 		Rel		   *r = (Rel *) n->rels[i];
