@@ -101,6 +101,12 @@ SELECT * FROM compare(
   $$SELECT json_agg(json_build_object('id', o.id, 'labels', coalesce((SELECT json_agg(json_build_object('name', l.name,
       'by', ol.note->'by', 'n', (ol.note->>'by')::int) ORDER BY l.id) FROM labels l JOIN order_labels ol ON ol.label_id = l.id
       WHERE ol.order_id = o.id), '[]')) ORDER BY o.id) FROM orders o WHERE o.id <= 6$$);
+-- a value named like the column it is made of (a cast of id is "id" too) leaves an
+-- ordering by that column's name unambiguous, at the root and nested
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('customers', 'id::text,i:id,orders(id::bool, order: id)', order_by => 'id DESC')$$,
+  $$SELECT json_agg(json_build_object('id', c.id::text, 'i', c.id, 'orders', coalesce((SELECT json_agg(json_build_object(
+      'id', o.id::bool) ORDER BY o.id) FROM orders o WHERE o.customer_id = c.id), '[]')) ORDER BY c.id DESC) FROM customers c$$);
 -- fetch_one too
 SELECT relorm.fetch_one('customers', 'full_name,prefs->address->>city', '2');
 

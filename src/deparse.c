@@ -89,6 +89,14 @@ append_columns(Deparse *dp, StringInfo buf, const PlanLevel *lvl, const char *al
 		if (comma || i > 0)
 			appendStringInfoString(buf, ", ");
 		appendStringInfoString(buf, column_expr(dp, lvl, &lvl->attrs[i], alias));
+
+		/*
+		 * A value takes the name of the column it is made of (a cast of id
+		 * is "id" too): under an internal name, a caller's ordering by the
+		 * column's name sees one column of that name, not two.
+		 */
+		if (lvl->attrs[i].expr)
+			appendStringInfo(buf, " AS %s", relorm_iname(dp, "v%d", i + 1));
 	}
 }
 
