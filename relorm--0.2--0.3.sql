@@ -940,3 +940,58 @@ AS $$
                          THEN r.fk_side OPERATOR(pg_catalog.=) 'source'
                          ELSE (p.source::pg_catalog.text, p.name) OPERATOR(pg_catalog.<) (r.source::pg_catalog.text, r.name) END)
 $$;
+
+-------------------------------------------------------------------------------
+-- Issue 11: nested writes.  relorm.save writes a JSON tree through the
+-- relationships, set-based, all or nothing, with the caller's rights;
+-- relorm.save_many an array of trees; relorm.explain_save prints the
+-- statements.  A table may declare a version column (SQLAlchemy's
+-- version_id_col): an update must give the version it read.
+-------------------------------------------------------------------------------
+
+CREATE TABLE relorm.version_column (
+    table_name  pg_catalog.regclass PRIMARY KEY,
+    column_name pg_catalog.name NOT NULL
+);
+COMMENT ON TABLE relorm.version_column IS
+    'relorm: the column of a table that tells the version of its rows, for relorm.save''s optimistic concurrency';
+SELECT pg_catalog.pg_extension_config_dump('relorm.version_column', '');
+GRANT SELECT ON relorm.version_column TO PUBLIC;
+
+CREATE FUNCTION relorm.version_column(tbl pg_catalog.regclass, "column" pg_catalog.name)
+RETURNS void
+AS 'MODULE_PATHNAME', 'relorm_version_column' LANGUAGE C CALLED ON NULL INPUT VOLATILE;
+COMMENT ON FUNCTION relorm.version_column(pg_catalog.regclass, pg_catalog.name)
+    IS 'relorm: the version column of a table (NULL: none); relorm.save refuses an update of a row changed since it was read';
+
+CREATE FUNCTION relorm.save(
+    root pg_catalog.regclass,
+    tree pg_catalog.json,
+    mode pg_catalog.text DEFAULT 'merge',
+    shape pg_catalog.text DEFAULT NULL,
+    match pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.json
+AS 'MODULE_PATHNAME', 'relorm_save' LANGUAGE C CALLED ON NULL INPUT VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.save(pg_catalog.regclass, pg_catalog.json, pg_catalog.text, pg_catalog.text, pg_catalog.text)
+    IS 'relorm: writes a JSON tree through the relationships, set-based, all or nothing; returns the saved tree';
+
+CREATE FUNCTION relorm.save_many(
+    root pg_catalog.regclass,
+    trees pg_catalog.json,
+    mode pg_catalog.text DEFAULT 'merge',
+    shape pg_catalog.text DEFAULT NULL,
+    match pg_catalog.text DEFAULT NULL)
+RETURNS SETOF pg_catalog.json
+AS 'MODULE_PATHNAME', 'relorm_save_many' LANGUAGE C CALLED ON NULL INPUT VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.save_many(pg_catalog.regclass, pg_catalog.json, pg_catalog.text, pg_catalog.text, pg_catalog.text)
+    IS 'relorm: writes a JSON array of trees together; returns each saved tree, in their order';
+
+CREATE FUNCTION relorm.explain_save(
+    root pg_catalog.regclass,
+    trees pg_catalog.json,
+    mode pg_catalog.text DEFAULT 'merge',
+    match pg_catalog.text DEFAULT NULL)
+RETURNS SETOF pg_catalog.text
+AS 'MODULE_PATHNAME', 'relorm_explain_save' LANGUAGE C CALLED ON NULL INPUT VOLATILE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.explain_save(pg_catalog.regclass, pg_catalog.json, pg_catalog.text, pg_catalog.text)
+    IS 'relorm: the statements relorm.save_many runs for these trees (run, then rolled back)';

@@ -220,7 +220,7 @@ read_relationships(void)
 							   " r.local_columns, r.remote_columns, r.secondary::pg_catalog.oid,"
 							   " r.secondary_local_columns, r.secondary_remote_columns, r.join_on, r.lazy, r.order_by,"
 							   " %s, b.discriminator::pg_catalog.text, r.fk_side OPERATOR(pg_catalog.=) 'source',"
-							   " %s::pg_catalog.oid, %s::pg_catalog.oid"
+							   " %s::pg_catalog.oid, %s::pg_catalog.oid, r.on_delete, r.back_populates"
 							   " FROM relorm.relationship r"
 							   " LEFT JOIN relorm.polymorphic_base b ON b.base OPERATOR(pg_catalog.=) r.target"
 							   " AND %s IS NOT NULL"
@@ -272,6 +272,8 @@ read_relationships(void)
 		r->function = DatumGetObjectId(SPI_getbinval(tup, desc, 18, &isnull));
 		if (isnull)
 			r->function = InvalidOid;
+		r->on_delete = SPI_getvalue(tup, desc, 19);
+		r->back_populates = SPI_getvalue(tup, desc, 20);
 		if (r->kind == REL_COMPUTED && !SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(r->function)))
 			continue;			/* its function is gone */
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
@@ -470,6 +472,8 @@ relorm_copy_relationship(const RelormRelationship *r)
 	c->join_on = copy_string(r->join_on);
 	c->target_type = copy_string(r->target_type);
 	c->target_discriminator = copy_string(r->target_discriminator);
+	c->on_delete = copy_string(r->on_delete);
+	c->back_populates = copy_string(r->back_populates);
 	c->local_names = copy_names(r->local_names);
 	c->remote_names = copy_names(r->remote_names);
 	c->secondary_local_names = copy_names(r->secondary_local_names);

@@ -38,6 +38,8 @@ typedef struct RelormRelationship
 	bool		fk_on_source;	/* the foreign key is on the source's columns */
 	Oid			fragments_by;	/* the role that wrote join_on and order_by, or InvalidOid */
 	Oid			function;		/* computed: the function of the source's row */
+	char	   *on_delete;		/* the FK's action as declared (delete-orphan...), or NULL */
+	char	   *back_populates; /* the other direction's name, or NULL */
 	int			nkeys;			/* local key columns (and a many-to-many's secondary_local) */
 	int			nremote;		/* remote key columns (and a many-to-many's secondary_remote):
 								 * nkeys, but for a many-to-many whose two sides' keys differ

@@ -399,10 +399,27 @@ root_sql(Deparse *dp, PlanLevel *top)
 	if (top->nattrs == 0)
 		appendStringInfoString(&buf, "NULL");
 	appendStringInfo(&buf, " FROM %s", relorm_qualified_table(top->relid));
+	if (plan->key_list)
+	{
+		/* the rows of a list of keys, in its order (a key twice: its tree twice) */
+		char	   *ka = relorm_iname(dp, "keys");
+
+		appendStringInfoString(&buf, " JOIN ROWS FROM (");
+		for (int k = 0; k < top->npk; k++)
+			appendStringInfo(&buf, "%spg_catalog.unnest($%d)", k ? ", " : "", plan->key_param + k + 1);
+		appendStringInfo(&buf, ") WITH ORDINALITY AS %s(", ka);
+		for (int k = 0; k < top->npk; k++)
+			appendStringInfo(&buf, "%s, ", relorm_iname(dp, "key%d", k + 1));
+		appendStringInfo(&buf, "%s) ON ", relorm_iname(dp, "ord"));
+		for (int k = 0; k < top->npk; k++)
+			appendStringInfo(&buf, "%s%s.%s %s %s.%s", k ? " AND " : "", alias, quote_identifier(top->pk[k]),
+							 relorm_equality_operator(get_atttype(top->relid, get_attnum(top->relid, top->pk[k]))),
+							 ka, relorm_iname(dp, "key%d", k + 1));
+	}
 	append_joins(dp, &buf, top, alias);
 	if (top->where)
 		conds = lappend(conds, relorm_embed_where(top->where));
-	for (int k = 0; plan->by_key && k < top->npk; k++)
+	for (int k = 0; plan->by_key && !plan->key_list && k < top->npk; k++)
 		conds = lappend(conds, psprintf("%s.%s %s $%d", alias, quote_identifier(top->pk[k]),
 										relorm_equality_operator(get_atttype(top->relid, get_attnum(top->relid, top->pk[k]))),
 										plan->key_param + k + 1));
@@ -411,7 +428,8 @@ root_sql(Deparse *dp, PlanLevel *top)
 	relorm_deparse_conditions(dp, &buf, conds);
 	if (top->grouped && !top->scalar_agg)
 		appendStringInfo(&buf, " GROUP BY %s", grouping_positions(top, 0));
-	order = deparse_order(dp, top, alias, 0);
+	order = plan->key_list ? psprintf("%s.%s", relorm_iname(dp, "keys"), relorm_iname(dp, "ord"))
+		: deparse_order(dp, top, alias, 0);
 	if (order)
 		appendStringInfo(&buf, " ORDER BY %s", order);
 	appendStringInfo(&buf, " LIMIT $%d OFFSET $%d", plan->nparams + 1, plan->nparams + 2);

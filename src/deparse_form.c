@@ -66,26 +66,6 @@ relorm_column_sql(Oid relid, AttrNumber attnum)
 }
 
 /*
- * "OPERATOR(schema.=)": the equality operator of a type, schema-qualified so
- * that neither search_path nor a type outside pg_catalog (citext, ...) matters.
- */
-char *
-relorm_equality_operator(Oid type)
-{
-	TypeCacheEntry *tce = lookup_type_cache(type, TYPECACHE_EQ_OPR);
-	HeapTuple	tup;
-	char	   *nsp = "pg_catalog";
-
-	if (OidIsValid(tce->eq_opr) &&
-		HeapTupleIsValid(tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(tce->eq_opr))))
-	{
-		nsp = get_namespace_name(((Form_pg_operator) GETSTRUCT(tup))->oprnamespace);
-		ReleaseSysCache(tup);
-	}
-	return psprintf("OPERATOR(%s.=)", quote_identifier(nsp));
-}
-
-/*
  * " COLLATE schema.name" when a key whose two sides have collations a and b
  * must compare under want (its foreign key column's); "" when both sides
  * already have it.

@@ -29,7 +29,6 @@ typedef enum KeyMatch
 extern char *relorm_iname(Deparse *dp, const char *fmt,...) pg_attribute_printf(2, 3);
 extern char *relorm_table_alias(Oid relid);
 extern char *relorm_column_sql(Oid relid, AttrNumber attnum);
-extern char *relorm_equality_operator(Oid type);
 extern const char *relorm_collate_as(Oid a, Oid b, Oid want);
 extern Oid	relorm_local_collation(const RelormRelationship *r, int k);
 extern Oid	relorm_remote_collation(const RelormRelationship *r, int k);

@@ -19,4 +19,8 @@ typedef bool (*TreeEmitter) (void *arg, const char *json, int len);
 extern void relorm_execute(LoadPlan *plan, Datum *params, const char *nulls,
 						 TreeEmitter emit, void *emit_arg);
 
+/* fetch.c: the trees of a list of roots' keys (keys[column][root], as text), in its order */
+extern void relorm_fetch_key_list(Oid root, const char *shape, bool camel, char ***keys, int n,
+								  TreeEmitter emit, void *arg);
+
 #endif							/* RELORM_EXECUTE_H */

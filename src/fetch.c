@@ -438,6 +438,63 @@ run_fetch(FetchCall *call, TreeEmitter emit, void *arg)
 }
 
 /*
+ * The trees of the roots with these keys, in their order (a key twice: its
+ * tree twice): keys[k][i] is the text of the k-th key column of the i-th
+ * root.  relorm.save reads back what it wrote so, in one set-based fetch.
+ */
+void
+relorm_fetch_key_list(Oid root, const char *shape, bool camel, char ***keys, int n, TreeEmitter emit, void *arg)
+{
+	PlanRequest req;
+	LoadPlanUse use;
+	int			ret;
+
+	memset(&req, 0, sizeof(req));
+	req.root = root;
+	req.shape = shape;
+	req.by_key = true;
+	req.key_list = true;
+	req.camel = camel;
+	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
+	relorm_plan_open(&use, &req);
+	PG_TRY();
+	{
+		PlanLevel  *top = use.plan->top;
+		Datum	   *values = palloc(sizeof(Datum) * (top->npk + 2));
+		char	   *nulls = palloc(top->npk + 3);
+
+		for (int k = 0; k < top->npk; k++)
+		{
+			Oid			type = get_atttype(root, get_attnum(root, top->pk[k]));
+			Oid			in;
+			Oid			ioparam;
+			int16		typlen;
+			bool		typbyval;
+			char		typalign;
+			Datum	   *elems = palloc(sizeof(Datum) * Max(1, n));
+
+			getTypeInputInfo(type, &in, &ioparam);
+			get_typlenbyvalalign(type, &typlen, &typbyval, &typalign);
+			for (int i = 0; i < n; i++)
+				elems[i] = OidInputFunctionCall(in, keys[k][i], ioparam, -1);
+			values[k] = PointerGetDatum(construct_array(elems, n, type, typlen, typbyval, typalign));
+			nulls[k] = ' ';
+		}
+		nulls[top->npk] = nulls[top->npk + 1] = 'n';
+		nulls[top->npk + 2] = '\0';
+		values[top->npk] = values[top->npk + 1] = (Datum) 0;
+		relorm_execute(use.plan, values, nulls, emit, arg);
+	}
+	PG_FINALLY();
+	{
+		relorm_plan_close(&use);
+	}
+	PG_END_TRY();
+	SPI_finish();
+}
+
+/*
  * relorm.fetch(root, shape, filter, params, order_by, row_limit, row_offset,
  *			   key_case) RETURNS SETOF json
  */

@@ -26,8 +26,8 @@
 static char *
 plan_key(const PlanRequest *req)
 {
-	return psprintf("%u|%u|%d|%d|%d:%d|%d:%s|%d:%s|%d:%s", req->root, GetUserId(), relorm_default_depth,
-					req->camel, req->by_key, req->key_param,
+	return psprintf("%u|%u|%d|%d|%d:%d:%d|%d:%s|%d:%s|%d:%s", req->root, GetUserId(), relorm_default_depth,
+					req->camel, req->by_key, req->key_list, req->key_param,
 					(int) strlen(req->shape), req->shape,
 					req->filter ? (int) strlen(req->filter) : -1, req->filter ? req->filter : "",
 					req->order_by ? (int) strlen(req->order_by) : -1, req->order_by ? req->order_by : "");

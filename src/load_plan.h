@@ -231,6 +231,8 @@ typedef struct LoadPlan
 	const char *ns;				/* prefix of relorm's own names in its queries */
 	List	   *fragments;		/* Fragment *: every fragment that may use $n, the filter last */
 	bool		by_key;			/* fetch_one: the root is found by its primary key */
+	bool		key_list;		/* ... by a list of them (one array per key column),
+								 * the trees in its order */
 	bool		embeds;			/* it follows undeclared foreign keys: made again
 								 * when any constraint changes */
 	int			key_param;		/* ... compared with $key_param + 1 .. */
@@ -269,6 +271,7 @@ typedef struct PlanRequest
 	const char *order_by;
 	int			max_params;		/* the params the call gives: no $n beyond */
 	bool		by_key;			/* fetch_one: add the primary key condition */
+	bool		key_list;		/* ... of a list of keys: arrays, the trees in their order */
 	int			key_param;		/* ... its parameters follow this many */
 	bool		camel;			/* key_case => 'camel' */
 } PlanRequest;

@@ -12,6 +12,7 @@
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -22,6 +23,7 @@
 #include "utils/rel.h"
 #include "utils/relcache.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 #include "utils/varlena.h"
 #include "parser/scansup.h"
 
@@ -501,4 +503,24 @@ relorm_camel_case(const char *name)
 	}
 	appendStringInfoString(&buf, name + end);
 	return buf.data;
+}
+
+/*
+ * "OPERATOR(schema.=)": the equality operator of a type, schema-qualified so
+ * that neither search_path nor a type outside pg_catalog (citext, ...) matters.
+ */
+char *
+relorm_equality_operator(Oid type)
+{
+	TypeCacheEntry *tce = lookup_type_cache(type, TYPECACHE_EQ_OPR);
+	HeapTuple	tup;
+	char	   *nsp = "pg_catalog";
+
+	if (OidIsValid(tce->eq_opr) &&
+		HeapTupleIsValid(tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(tce->eq_opr))))
+	{
+		nsp = get_namespace_name(((Form_pg_operator) GETSTRUCT(tup))->oprnamespace);
+		ReleaseSysCache(tup);
+	}
+	return psprintf("OPERATOR(%s.=)", quote_identifier(nsp));
 }

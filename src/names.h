@@ -43,6 +43,7 @@ extern bool relorm_name_in(List *names, const char *name);
 extern char *relorm_join_names(List *names);
 extern const char *relorm_nearest_name(const char *name, List *candidates);
 extern char *relorm_camel_case(const char *name);
+extern char *relorm_equality_operator(Oid type);
 extern Datum relorm_oid_array(List *oids);
 extern Datum relorm_text_array(List *strings);
 extern char *relorm_text_arg(FunctionCallInfo fcinfo, int n);

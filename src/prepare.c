@@ -92,7 +92,11 @@ relorm_prepare_params(LoadPlan *plan)
 		plan->param_types[i] = (i >= ninferred || types[i] == InvalidOid || types[i] == UNKNOWNOID)
 			? TEXTOID : types[i];
 	for (int k = 0; plan->by_key && k < top->npk; k++)
-		plan->param_types[plan->key_param + k] = get_atttype(top->relid, get_attnum(top->relid, top->pk[k]));
+	{
+		Oid			type = get_atttype(top->relid, get_attnum(top->relid, top->pk[k]));
+
+		plan->param_types[plan->key_param + k] = plan->key_list ? get_array_type(type) : type;
+	}
 	plan->param_types[n] = INT8OID;
 	plan->param_types[n + 1] = INT8OID;
 }

@@ -644,6 +644,7 @@ relorm_resolve(LoadPlan *plan, const PlanRequest *req)
 	rs.camel = req->camel;
 	plan->root = req->root;
 	plan->by_key = req->by_key;
+	plan->key_list = req->key_list;
 	plan->key_param = req->key_param;
 
 	top = plan->top = resolve_level(&rs, req->root, NULL, get_rel_name(req->root), NULL);
