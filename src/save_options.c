@@ -93,7 +93,8 @@ parse_match(const char *match)
 			*close = '\0';
 			if (!SplitIdentifierString(pstrdup(start), '.', &names) || names == NIL)
 				match_error(match, "a table name is expected before \"(\"");
-			item->relid = RangeVarGetRelid(makeRangeVarFromNameList(names), NoLock, false);
+			item->relid = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(start)),
+										   NoLock, false);
 			if (!SplitIdentifierString(open, ',', &item->columns) || item->columns == NIL)
 				match_error(match, "columns are expected in \"(...)\"");
 			p = close + 1;

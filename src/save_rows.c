@@ -331,8 +331,8 @@ given_columns(SaveRows *rs, List *rows, bool with_key, int *n)
 
 /*
  * UPDATE the rows that exist: each column a row gives, set; the others left
- * as they are; the version column, when the table has one, checked and
- * moved on.  Returns the numbers of the rows updated.
+ * as they are; the version column, when the table has one, checked (for the
+ * rows that give it: a row only linked gives none) and moved on.  Returns the numbers of the rows updated.
  */
 List *
 relorm_save_update(SaveRows *rs, List *rows)
@@ -384,7 +384,8 @@ relorm_save_update(SaveRows *rs, List *rows)
 	{
 		for (int j = 0; j < ncols; j++)
 			if (cols[j] == rs->version_col)
-				appendStringInfo(&sql, " AND t.%s %s x.c%d", quote_identifier(rs->cols[cols[j]].name),
+				appendStringInfo(&sql, " AND (NOT x.h[%d] OR t.%s %s x.c%d)", j + 1,
+								 quote_identifier(rs->cols[cols[j]].name),
 								 relorm_equality_operator(rs->cols[cols[j]].type), j);
 	}
 	appendStringInfoString(&sql, " RETURNING x.i");

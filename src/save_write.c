@@ -24,6 +24,7 @@
 #include "utils/rel.h"
 
 static void write_level(SaveCall *call, SaveLevel *lvl);
+static void drop_missing(SaveCall *call, SaveLevel *lvl, SaveLevel *child);
 
 static void
 object_error(int sqlstate, const SaveObject *o, const char *msg, const char *hint)
@@ -408,15 +409,29 @@ check_subtype(SaveLevel *lvl, SaveObject *o, bool inserting)
 			continue;
 		foreach(c, st->columns)
 		{
-			int			col = relorm_save_column(lvl, lfirst(c));
+			int			col = -1;
 
-			if (col >= 0 && col < o->nvalues && o->values[col] && o->values[col]->type != jbvNull &&
+			/* only the columns the level has: one no object gives has no value */
+			for (int i = 0; i < lvl->ncols && col < 0; i++)
+				if (strcmp(lvl->cols[i].name, lfirst(c)) == 0)
+					col = i;
+			if (col >= 0 && o->values[col] && o->values[col]->type != jbvNull &&
 				!relorm_name_in(own, lfirst(c)))
 				object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
 							 psprintf("column %s belongs to subtype \"%s\", not \"%s\"", (char *) lfirst(c),
 									  st->identity, identity), NULL);
 		}
 	}
+}
+
+/* Whether an object has a value for a column outside its key (given, or set by its nesting). */
+static bool
+sets_columns(SaveLevel *lvl, SaveObject *o)
+{
+	for (int c = 0; c < o->nvalues; c++)
+		if (o->values[c] != NULL && !lvl->cols[c].key)
+			return true;
+	return false;
 }
 
 /*
@@ -432,8 +447,6 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 	List	   *insert = NIL;
 	ListCell   *lc;
 
-	if (lvl->match)
-		find_by_match(call, lvl);
 	foreach(lc, lvl->objects)
 		if (has_key(lvl, lfirst(lc)) && !((SaveObject *) lfirst(lc))->exists)
 			keyed = lappend(keyed, lfirst(lc));
@@ -452,6 +465,9 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 				object_error(ERRCODE_NO_DATA_FOUND, o,
 							 psprintf("no row of %s has %s", relorm_table_label(lvl->relid), key_text(lvl, o)),
 							 "An object with only its key names an existing row; give its columns to create it.");
+			/* linked: the foreign key its nesting (or a to-one given null) sets, and nothing else */
+			if (sets_columns(lvl, o))
+				update = lappend(update, o);
 			continue;
 		}
 		if (o->exists && call->mode == SAVE_INSERT)
@@ -486,6 +502,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 			o->inserted = true;
 		}
 	}
+	rs = level_rows(call, lvl);	/* the columns as they are now: a subtype's discriminator may have been added */
 	if (update)
 	{
 		List	   *updated = relorm_save_update(rs, rows_of(update));
@@ -733,6 +750,17 @@ write_level(SaveCall *call, SaveLevel *lvl)
 	foreach(lc, lvl->children)
 		if (holds_fk(((SaveLevel *) lfirst(lc))->rel))
 			write_to_one(call, lvl, lfirst(lc));
+	if (lvl->match)
+		find_by_match(call, lvl);
+
+	/*
+	 * The rows a whole collection no longer holds go before its new rows are
+	 * written: a replaced one-to-one row, or a child whose unique key a new
+	 * one takes, must be gone first.  The rows kept are known by now (given
+	 * their key, or found by match =>).
+	 */
+	if (lvl->rel && !holds_fk(lvl->rel) && lvl->rel->kind != REL_MANY_TO_MANY)
+		drop_missing(call, lvl->parent, lvl);
 	write_objects(call, lvl);
 	foreach(lc, lvl->children)
 	{
@@ -744,13 +772,13 @@ write_level(SaveCall *call, SaveLevel *lvl)
 		{
 			write_level(call, child);
 			link_members(call, lvl, child);
+			drop_missing(call, lvl, child);
 		}
 		else
 		{
 			set_parent_keys(call, lvl, child);
 			write_level(call, child);
 		}
-		drop_missing(call, lvl, child);
 	}
 }
 
