@@ -11,6 +11,8 @@
  */
 #include "relorm.h"
 
+#include "catalog/catalog.h"
+
 #include "access/htup_details.h"
 #include "catalog/pg_attribute.h"
 #include "common/jsonapi.h"
@@ -212,6 +214,16 @@ new_level(SaveCall *call, Oid relid, const RelormRelationship *rel, SaveLevel *p
 	lvl->parent = parent;
 	lvl->path = parent ? psprintf("%s.%s", parent->path, rel->name) : get_rel_name(relid);
 	lvl->version_col = -1;
+	if (IsCatalogRelationOid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied: \"%s\" is a system catalog", get_rel_name(relid))));
+	if (get_rel_relkind(relid) != RELKIND_RELATION && get_rel_relkind(relid) != RELKIND_PARTITIONED_TABLE &&
+		get_rel_relkind(relid) != RELKIND_FOREIGN_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s is not a table, for level %s of the save", relorm_table_label(relid), lvl->path),
+				 errhint("relorm.save writes tables; write a view's rows through its table.")));
 	if (pk == NIL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),

@@ -24,6 +24,7 @@
 #include "miscadmin.h"
 #include "names.h"
 #include "save_rows.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -334,6 +335,33 @@ given_columns(SaveRows *rs, List *rows, bool with_key, int *n)
  * as they are; the version column, when the table has one, checked (for the
  * rows that give it: a row only linked gives none) and moved on.  Returns the numbers of the rows updated.
  */
+/*
+ * The columns the rows set that the caller may not update: refused here,
+ * naming the first row that gives one, since the statement sets every
+ * column any row gives (another row's failure would be named otherwise).
+ */
+static void
+check_update_privileges(SaveRows *rs, List *rows, const int *cols, int ncols)
+{
+	if (pg_class_aclcheck(rs->relid, GetUserId(), ACL_UPDATE) == ACLCHECK_OK)
+		return;
+	for (int j = 0; j < ncols; j++)
+	{
+		SaveColumn *col = &rs->cols[cols[j]];
+		ListCell   *lc;
+
+		if (col->key || pg_attribute_aclcheck(rs->relid, col->attnum, GetUserId(), ACL_UPDATE) == ACLCHECK_OK)
+			continue;
+		foreach(lc, rows)
+			if (((SaveRow *) lfirst(lc))->values[cols[j]] != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("permission denied for column %s of table %s, at %s", quote_identifier(col->name),
+								get_rel_name(rs->relid), ((SaveRow *) lfirst(lc))->path),
+						 errhint("The object updates an existing row: leave the column out, or be granted UPDATE on it.")));
+	}
+}
+
 List *
 relorm_save_update(SaveRows *rs, List *rows)
 {
@@ -345,6 +373,7 @@ relorm_save_update(SaveRows *rs, List *rows)
 	List	   *updated = NIL;
 	ListCell   *lc;
 
+	check_update_privileges(rs, rows, cols, ncols);
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "UPDATE %s AS t SET ", relorm_qualified_table(rs->relid));
 	for (int j = 0; j < ncols; j++)

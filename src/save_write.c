@@ -260,6 +260,13 @@ set_parent_keys(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 	}
 }
 
+/* An error while a key is made names the object (a sequence the caller may not use, say). */
+static void
+make_key_context(void *arg)
+{
+	errcontext("relorm.save: the key of the row at %s", ((SaveObject *) arg)->path);
+}
+
 /* The key of objects that do not give it: their key columns' defaults, evaluated now. */
 static void
 make_keys(SaveLevel *lvl, List *objects)
@@ -267,6 +274,7 @@ make_keys(SaveLevel *lvl, List *objects)
 	Relation	rel = relation_open(lvl->relid, AccessShareLock);
 	EState	   *estate = CreateExecutorState();
 	ExprContext *econtext = GetPerTupleExprContext(estate);
+	ErrorContextCallback callback = {.previous = error_context_stack, .callback = make_key_context};
 
 	for (int k = 0; k < lvl->npk; k++)
 	{
@@ -298,7 +306,10 @@ make_keys(SaveLevel *lvl, List *objects)
 			CHECK_FOR_INTERRUPTS();
 			if (o->values[lvl->pk[k]] != NULL)
 				continue;
+			callback.arg = o;
+			error_context_stack = &callback;
 			d = ExecEvalExprSwitchContext(state, econtext, &isnull);
+			error_context_stack = callback.previous;
 			if (isnull)
 				object_error(ERRCODE_NOT_NULL_VIOLATION, o,
 							 psprintf("the default of key column %s is null", col->name), NULL);
