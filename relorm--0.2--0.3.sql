@@ -957,6 +957,8 @@ COMMENT ON TABLE relorm.version_column IS
     'relorm: the column of a table that tells the version of its rows, for relorm.save''s optimistic concurrency';
 SELECT pg_catalog.pg_extension_config_dump('relorm.version_column', '');
 GRANT SELECT ON relorm.version_column TO PUBLIC;
+CREATE TRIGGER version_column_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON relorm.version_column FOR EACH STATEMENT EXECUTE FUNCTION relorm._catalog_changed();
 
 CREATE FUNCTION relorm.version_column(tbl pg_catalog.regclass, "column" pg_catalog.name)
 RETURNS void

@@ -38,6 +38,12 @@ typedef struct PolymorphicEntry
 	RelormPolymorphic poly;
 } PolymorphicEntry;
 
+typedef struct VersionEntry
+{
+	Oid			relid;			/* hash key */
+	char	   *column;			/* relorm.version_column's */
+} VersionEntry;
+
 typedef struct WatchEntry
 {
 	Oid			relid;			/* hash key */
@@ -46,6 +52,7 @@ typedef struct WatchEntry
 static MemoryContext cache_cxt = NULL;
 static HTAB *source_hash = NULL;
 static HTAB *polymorphic_hash = NULL;
+static HTAB *version_hash = NULL;
 static HTAB *watch_hash = NULL;
 static bool cache_valid = false;
 static bool callback_registered = false;
@@ -63,6 +70,7 @@ cache_reset(void)
 	cache_cxt = NULL;
 	source_hash = NULL;
 	polymorphic_hash = NULL;
+	version_hash = NULL;
 	watch_hash = NULL;
 	if (reset_hook)
 		reset_hook();
@@ -175,6 +183,8 @@ cache_build(void)
 	source_hash = hash_create("relorm relationships", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ctl.entrysize = sizeof(PolymorphicEntry);
 	polymorphic_hash = hash_create("relorm polymorphic tables", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.entrysize = sizeof(VersionEntry);
+	version_hash = hash_create("relorm version columns", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	ctl.entrysize = sizeof(WatchEntry);
 	watch_hash = hash_create("relorm watched relations", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	/* an invalidation arriving while the catalog is read leaves the cache invalid */
@@ -354,6 +364,35 @@ read_polymorphic(void)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/* Reads the version columns (relorm.version_column, 0.3's catalog) into the cache. */
+static void
+read_version_columns(void)
+{
+	MemoryContext old;
+	int			ret;
+
+	ret = SPI_execute("SELECT v.table_name::pg_catalog.oid, v.column_name::pg_catalog.text FROM relorm.version_column v",
+					  true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read relorm.version_column: %s", SPI_result_code_string(ret));
+	old = MemoryContextSwitchTo(cache_cxt);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Oid			relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		VersionEntry *e;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!relation_exists(relid))
+			continue;
+		e = hash_search(version_hash, &relid, HASH_ENTER, NULL);
+		e->column = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		watch(relid);
+	}
+	MemoryContextSwitchTo(old);
+	SPI_freetuptable(SPI_tuptable);
+}
+
 /*
  * Reads the catalog with a snapshot of its own, taken now: the caller's may
  * be old (a REPEATABLE READ transaction, or a long statement that began before
@@ -365,15 +404,20 @@ static void
 cache_read(void)
 {
 	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
+	Oid			versions = get_relname_relid("version_column", nsp);
 
 	watch(get_relname_relid("relationship", nsp));
 	watch(get_relname_relid("polymorphic_base", nsp));
 	watch(get_relname_relid("subtype", nsp));
+	if (OidIsValid(versions))
+		watch(versions);
 	PushActiveSnapshot(GetLatestSnapshot());
 	PG_TRY();
 	{
 		read_relationships();
 		read_polymorphic();
+		if (OidIsValid(versions))
+			read_version_columns();
 	}
 	PG_FINALLY();
 	{
@@ -494,6 +538,17 @@ relorm_polymorphic_of(Oid relid)
 	cache_ensure();
 	e = hash_search(polymorphic_hash, &relid, HASH_FIND, NULL);
 	return e ? &e->poly : NULL;
+}
+
+/* The version column of a table (relorm.version_column), or NULL. */
+const char *
+relorm_version_column_of(Oid relid)
+{
+	VersionEntry *e;
+
+	cache_ensure();
+	e = hash_search(version_hash, &relid, HASH_FIND, NULL);
+	return e ? e->column : NULL;
 }
 
 bool

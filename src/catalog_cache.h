@@ -73,6 +73,7 @@ typedef struct RelormPolymorphic
 extern List *relorm_relationships_of(Oid source);
 extern const RelormRelationship *relorm_find_relationship(Oid source, const char *name);
 extern const RelormPolymorphic *relorm_polymorphic_of(Oid relid);
+extern const char *relorm_version_column_of(Oid relid);
 extern RelormRelationship *relorm_copy_relationship(const RelormRelationship *r);
 extern const char *relorm_kind_name(RelKind kind);
 

@@ -129,7 +129,22 @@ static const char *const polymorphic_drop =
 "  FROM d WHERE d.object_type OPERATOR(pg_catalog.=) 'table column'"
 "   AND s.base OPERATOR(pg_catalog.=) d.objid AND d.col OPERATOR(pg_catalog.=) ANY (s.columns)";
 
+/* A dropped table, or its dropped version column, takes its relorm.version_column row. */
+static const char *const version_drop =
+"DELETE FROM relorm.version_column v USING pg_catalog.pg_event_trigger_dropped_objects() o"
+" WHERE v.table_name OPERATOR(pg_catalog.=) o.objid"
+"   AND (o.object_type OPERATOR(pg_catalog.=) 'table'"
+"        OR (o.object_type OPERATOR(pg_catalog.=) 'table column'"
+"            AND v.column_name OPERATOR(pg_catalog.=) o.address_names[3]::pg_catalog.name))";
+
 static bool spi_exists(const char *sql, int nargs, Oid *types, Datum *values);
+
+/* Whether 0.3's relorm.version_column is there (the library may run with an older catalog). */
+static bool
+version_catalog_present(void)
+{
+	return OidIsValid(get_relname_relid("version_column", get_namespace_oid(RELORM_SCHEMA, false)));
+}
 
 /*
  * A dropped function takes the computed relationships that call it (0.3's
@@ -297,6 +312,12 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 		elog(ERROR, "SPI_connect failed");
 
 	drop_computed();
+	if (version_catalog_present() &&
+		spi_exists("SELECT EXISTS (SELECT 1 FROM relorm.version_column v"
+				   "  JOIN pg_catalog.pg_event_trigger_dropped_objects() o ON o.objid OPERATOR(pg_catalog.=) v.table_name"
+				   " WHERE o.object_type OPERATOR(pg_catalog.=) ANY ('{table,\"table column\"}'::pg_catalog.text[]))",
+				   0, NULL, NULL))
+		relorm_exec_as_owner(version_drop, 0, NULL, NULL, NULL);
 
 	/* most drops (functions, types, indexes, empty catalogs) concern nothing of ours */
 	if (!spi_exists("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() o"
@@ -398,6 +419,13 @@ follow_column_rename(RenameStmt *stmt)
 							 " WHERE s.base OPERATOR(pg_catalog.=) ANY ($1) AND $2 OPERATOR(pg_catalog.=) ANY (s.columns)",
 							 3, types, values, NULL);
 	}
+	if (version_catalog_present() &&
+		spi_exists("SELECT EXISTS (SELECT 1 FROM relorm.version_column v"
+				   " WHERE v.table_name OPERATOR(pg_catalog.=) ANY ($1) AND v.column_name OPERATOR(pg_catalog.=) $2)",
+				   3, types, values))
+		relorm_exec_as_owner("UPDATE relorm.version_column v SET column_name = $3"
+							 " WHERE v.table_name OPERATOR(pg_catalog.=) ANY ($1) AND v.column_name OPERATOR(pg_catalog.=) $2",
+							 3, types, values, NULL);
 	relorm_follow_column_rename(relids, stmt->subname, stmt->newname);
 }
 

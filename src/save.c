@@ -136,12 +136,15 @@ read_back(SaveCall *call, text *shape)
 	char	   *s = shape ? text_to_cstring(shape) : relorm_save_default_shape(call->top);
 
 	/*
-	 * The fetch reads (read-only) under the active snapshot, taken before the
-	 * writes: a copy of it that sees this call's own writes.
+	 * The fetch reads (read-only) under the active snapshot.  The statement's
+	 * own was taken before the writes, and before any wait for another
+	 * transaction's row: a fresh one, as each of the writes had, sees the
+	 * rows as the save left them (in READ COMMITTED, what another transaction
+	 * committed meanwhile too; in REPEATABLE READ the transaction's own,
+	 * which a concurrent change already refused).
 	 */
 	CommandCounterIncrement();
-	PushCopiedSnapshot(GetActiveSnapshot());
-	UpdateActiveSnapshotCommandId();
+	PushActiveSnapshot(GetTransactionSnapshot());
 	relorm_fetch_key_list(call->root, s, relorm_key_case == RELORM_KEY_CASE_CAMEL, root_keys(call),
 						  list_length(call->top->objects), emit_saved, &se);
 	PopActiveSnapshot();

@@ -30,22 +30,6 @@
 
 PG_FUNCTION_INFO_V1(relorm_version_column);
 
-/* The version column of a table, or NULL (0.3's catalog: none before). */
-static char *
-version_column_of(Oid relid)
-{
-	Oid			types[1] = {REGCLASSOID};
-	Datum		values[1] = {ObjectIdGetDatum(relid)};
-
-	if (!OidIsValid(get_relname_relid("version_column", get_namespace_oid(RELORM_SCHEMA, false))))
-		return NULL;
-	if (SPI_execute_with_args("SELECT v.column_name::pg_catalog.text FROM relorm.version_column v"
-							  " WHERE v.table_name OPERATOR(pg_catalog.=) $1",
-							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read relorm.version_column");
-	return SPI_processed ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
-}
-
 /* One item of match =>: the table (InvalidOid for the root) and its columns. */
 typedef struct MatchItem
 {
@@ -163,11 +147,25 @@ level_match(SaveCall *call, SaveLevel *lvl)
 	}
 }
 
+/* A version column is a number (moved on by 1) or a timestamp (moved on to the clock's time). */
+static void
+check_version_type(Oid relid, const char *column, Oid type)
+{
+	type = getBaseType(type);
+	if (type != INT2OID && type != INT4OID && type != INT8OID && type != NUMERICOID &&
+		type != TIMESTAMPOID && type != TIMESTAMPTZOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of table %s is of type %s, which cannot tell versions", column,
+						relorm_table_label(relid), format_type_be(type)),
+				 errhint("A version column is an integer (each update adds 1) or a timestamp (each update sets the time).")));
+}
+
 /* A level's version column and natural key, as the catalog and the call give them. */
 void
 relorm_save_level_options(SaveCall *call, SaveLevel *lvl)
 {
-	char	   *version = version_column_of(lvl->relid);
+	const char *version = relorm_version_column_of(lvl->relid);
 
 	if (version)
 	{
@@ -177,6 +175,7 @@ relorm_save_level_options(SaveCall *call, SaveLevel *lvl)
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("the version column \"%s\" of table %s is gone", version, relorm_table_label(lvl->relid)),
 					 errhint("Declare it again with relorm.version_column().")));
+		check_version_type(lvl->relid, version, lvl->cols[lvl->version_col].type);
 	}
 	if (call->match)
 		level_match(call, lvl);
@@ -212,13 +211,7 @@ relorm_version_column(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s\" of table %s does not exist", column, table.qualname)));
-		if (type != INT2OID && type != INT4OID && type != INT8OID && type != NUMERICOID &&
-			type != TIMESTAMPOID && type != TIMESTAMPTZOID)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column \"%s\" of table %s is of type %s, which cannot tell versions", column,
-							table.qualname, format_type_be(type)),
-					 errhint("A version column is an integer (each update adds 1) or a timestamp (each update sets the time).")));
+		check_version_type(table.relid, column, type);
 		values[1] = PG_GETARG_DATUM(1);
 	}
 	relorm_exec_as_owner(nulls[1] == 'n' ?

@@ -513,7 +513,8 @@ append_name(StringInfo buf, const char *name)
 
 /*
  * The shape of the keys the input used, level by level, and every level's
- * primary key: what relorm.save returns when no shape is given.
+ * primary key and version column: what relorm.save returns when no shape
+ * is given.
  */
 char *
 relorm_save_default_shape(SaveLevel *lvl)
@@ -526,7 +527,7 @@ relorm_save_default_shape(SaveLevel *lvl)
 	initStringInfo(&buf);
 	for (int c = 0; c < lvl->ncols; c++)
 	{
-		bool		used = lvl->cols[c].key;
+		bool		used = lvl->cols[c].key || c == lvl->version_col;	/* the version: to save again */
 		ListCell   *o;
 
 		foreach(o, lvl->objects)

@@ -333,7 +333,9 @@ given_columns(SaveRows *rs, List *rows, bool with_key, int *n)
 /*
  * UPDATE the rows that exist: each column a row gives, set; the others left
  * as they are; the version column, when the table has one, checked (for the
- * rows that give it: a row only linked gives none) and moved on.  Returns the numbers of the rows updated.
+ * rows that give it: a row only linked gives none) and moved on.  With
+ * only_changed, a row whose given columns hold those values already is not
+ * updated (a row linked where it already is).  Returns the numbers of the rows updated.
  */
 /*
  * The columns the rows set that the caller may not update: refused here,
@@ -363,16 +365,19 @@ check_update_privileges(SaveRows *rs, List *rows, const int *cols, int ncols)
 }
 
 List *
-relorm_save_update(SaveRows *rs, List *rows)
+relorm_save_update(SaveRows *rs, List *rows, bool only_changed)
 {
 	int			ncols;
-	int		   *cols = given_columns(rs, rows, true, &ncols);
+	int		   *cols;
 	int		   *keypos = palloc(sizeof(int) * Max(1, rs->nkey));
 	StringInfoData sql;
 	bool		first = true;
 	List	   *updated = NIL;
 	ListCell   *lc;
 
+	if (rows == NIL)
+		return NIL;
+	cols = given_columns(rs, rows, true, &ncols);
 	check_update_privileges(rs, rows, cols, ncols);
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "UPDATE %s AS t SET ", relorm_qualified_table(rs->relid));
@@ -409,6 +414,26 @@ relorm_save_update(SaveRows *rs, List *rows)
 	for (int k = 0; k < rs->nkey; k++)
 		appendStringInfo(&sql, "%st.%s %s x.c%d", k ? " AND " : "", quote_identifier(rs->cols[rs->key[k]].name),
 						 relorm_equality_operator(rs->cols[rs->key[k]].type), keypos[k]);
+	if (only_changed)
+	{
+		/* a row whose given columns all hold their values already is left as it is */
+		bool		any = false;
+
+		for (int j = 0; j < ncols; j++)
+		{
+			const char *name = quote_identifier(rs->cols[cols[j]].name);
+
+			if (rs->cols[cols[j]].key || cols[j] == rs->version_col)
+				continue;
+			/* IS DISTINCT FROM would look "=" up by name: spelled with the type's own */
+			appendStringInfo(&sql, "%s(x.h[%d] AND NOT ((t.%s IS NULL AND x.c%d IS NULL) OR (t.%s %s x.c%d) IS TRUE))",
+							 any ? " OR " : " AND (", j + 1, name, j, name,
+							 relorm_equality_operator(rs->cols[cols[j]].type), j);
+			any = true;
+		}
+		if (any)
+			appendStringInfoChar(&sql, ')');
+	}
 	if (rs->version_col >= 0)
 	{
 		for (int j = 0; j < ncols; j++)

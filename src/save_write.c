@@ -456,6 +456,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 	List	   *keyed = NIL;
 	List	   *update = NIL;
 	List	   *insert = NIL;
+	List	   *link = NIL;
 	ListCell   *lc;
 
 	foreach(lc, lvl->objects)
@@ -478,7 +479,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 							 "An object with only its key names an existing row; give its columns to create it.");
 			/* linked: the foreign key its nesting (or a to-one given null) sets, and nothing else */
 			if (sets_columns(lvl, o))
-				update = lappend(update, o);
+				link = lappend(link, o);
 			continue;
 		}
 		if (o->exists && call->mode == SAVE_INSERT)
@@ -496,10 +497,11 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 			check_subtype(lvl, o, !o->exists);
 		if (o->exists)
 		{
-			if (lvl->version_col >= 0 && o->values[lvl->version_col] == NULL)
+			if (lvl->version_col >= 0 &&
+				(o->values[lvl->version_col] == NULL || o->values[lvl->version_col]->type == jbvNull))
 				object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
-							 psprintf("the object updates a row of %s but gives no %s, its version", relorm_table_label(lvl->relid),
-									  lvl->cols[lvl->version_col].name),
+							 psprintf("the object updates a row of %s but does not give the version it read (column %s)",
+									  relorm_table_label(lvl->relid), lvl->cols[lvl->version_col].name),
 							 "Give the version the row had when it was read: a row changed since is refused.");
 			update = lappend(update, o);
 		}
@@ -516,7 +518,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 	rs = level_rows(call, lvl);	/* the columns as they are now: a subtype's discriminator may have been added */
 	if (update)
 	{
-		List	   *updated = relorm_save_update(rs, rows_of(update));
+		List	   *updated = relorm_save_update(rs, rows_of(update), false);
 
 		foreach(lc, update)
 		{
@@ -533,6 +535,8 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 			foreach(lc, update)
 				((SaveObject *) lfirst(lc))->values[lvl->version_col] = NULL;	/* moved on: read again */
 	}
+	/* rows only linked: written where their foreign key changes (their version moves on then) */
+	(void) relorm_save_update(rs, rows_of(link), true);
 	if (insert)
 	{
 		make_keys(lvl, insert);
@@ -631,7 +635,7 @@ link_members(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 		else if (extra)
 			update = lappend(update, row);
 	}
-	(void) relorm_save_update(rs, update);
+	(void) relorm_save_update(rs, update, false);
 	relorm_save_insert(rs, insert);
 	child->link_rows = rows;
 	child->links = links;
