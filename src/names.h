@@ -6,6 +6,7 @@
 #ifndef RELORM_NAMES_H
 #define RELORM_NAMES_H
 
+#include "access/attnum.h"
 #include "fmgr.h"
 #include "nodes/pg_list.h"
 

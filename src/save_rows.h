@@ -47,4 +47,19 @@ extern void relorm_save_insert(SaveRows *rs, List *rows);
 extern char *relorm_save_recordset(SaveRows *rs, const int *cols, int ncols, int param, const char *alias);
 extern JsonbValue *relorm_save_text_value(const char *text);
 
+/* save_level.c: a level's objects as rows */
+extern void relorm_save_object_error(int sqlstate, const SaveObject *o, const char *msg, const char *hint)
+			pg_attribute_noreturn();
+extern void relorm_save_grow_values(SaveLevel *lvl);
+extern int	relorm_save_column_of(SaveLevel *lvl, const char *name);
+extern SaveRows *relorm_save_level_rows(SaveCall *call, SaveLevel *lvl);
+extern SaveRow *relorm_save_object_row(SaveObject *o);
+extern List *relorm_save_rows_of(List *objects);
+extern char *relorm_save_value_text(const SaveColumn *col, JsonbValue *v);
+extern int *relorm_save_known_values(SaveCall *call, SaveLevel *lvl, char **names, int n);
+
+/* save_links.c: many-to-many links, and the rows a whole collection no longer holds */
+extern void relorm_save_link_members(SaveCall *call, SaveLevel *lvl, SaveLevel *child);
+extern void relorm_save_drop_missing(SaveCall *call, SaveLevel *lvl, SaveLevel *child);
+
 #endif							/* RELORM_SAVE_ROWS_H */

@@ -24,163 +24,12 @@
 #include "utils/rel.h"
 
 static void write_level(SaveCall *call, SaveLevel *lvl);
-static void drop_missing(SaveCall *call, SaveLevel *lvl, SaveLevel *child);
-
-static void
-object_error(int sqlstate, const SaveObject *o, const char *msg, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(sqlstate),
-			 errmsg("%s, at %s", msg, o->path),
-			 hint ? errhint("%s", hint) : 0));
-}
-
-/* Every object's values array as long as its level's columns (they grow as columns are added). */
-static void
-grow_values(SaveLevel *lvl)
-{
-	ListCell   *lc;
-
-	foreach(lc, lvl->objects)
-	{
-		SaveObject *o = lfirst(lc);
-		JsonbValue **v = palloc0(sizeof(JsonbValue *) * Max(1, lvl->ncols));
-		ListCell   *g;
-
-		if (o->values)
-			memcpy(v, o->values, sizeof(JsonbValue *) * o->nvalues);
-		else
-			foreach(g, o->given)
-				v[((SaveGiven *) lfirst(g))->col] = ((SaveGiven *) lfirst(g))->value;
-		o->values = v;
-		o->nvalues = lvl->ncols;
-	}
-}
-
-/* The column of lvl named name, the objects' values grown to it. */
-static int
-column_of(SaveLevel *lvl, const char *name)
-{
-	int			c = relorm_save_column(lvl, name);
-
-	if (c < 0)
-		elog(ERROR, "relorm.save: column \"%s\" of %s is gone", name, lvl->path);
-	if (lvl->objects && ((SaveObject *) linitial(lvl->objects))->nvalues < lvl->ncols)
-		grow_values(lvl);
-	return c;
-}
-
-/* The rows of a level's objects, for its statements. */
-static SaveRows *
-level_rows(SaveCall *call, SaveLevel *lvl)
-{
-	SaveRows   *rs = palloc0(sizeof(SaveRows));
-
-	rs->call = call;
-	rs->relid = lvl->relid;
-	rs->what = psprintf("level %s", lvl->path);
-	rs->ncols = lvl->ncols;
-	rs->cols = lvl->cols;
-	rs->nkey = lvl->npk;
-	rs->key = lvl->pk;
-	rs->version_col = lvl->version_col;
-	return rs;
-}
-
-static SaveRow *
-object_row(SaveObject *o)
-{
-	SaveRow    *row = palloc(sizeof(SaveRow));
-
-	row->index = o->index;
-	row->path = o->path;
-	row->values = o->values;
-	return row;
-}
-
-static List *
-rows_of(List *objects)
-{
-	List	   *rows = NIL;
-	ListCell   *lc;
-
-	foreach(lc, objects)
-		rows = lappend(rows, object_row(lfirst(lc)));
-	return rows;
-}
-
-/* The value of a column as its type's text: two values compare by it. */
-static char *
-value_text(const SaveColumn *col, JsonbValue *v)
-{
-	Oid			in;
-	Oid			ioparam;
-	Oid			out;
-	bool		varlena;
-	char	   *text;
-
-	if (v == NULL || v->type == jbvNull)
-		return NULL;
-	if (v->type == jbvString)
-		text = pnstrdup(v->val.string.val, v->val.string.len);
-	else if (v->type == jbvNumeric)
-		text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
-	else if (v->type == jbvBool)
-		text = v->val.boolean ? "true" : "false";
-	else
-		return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
-	getTypeInputInfo(col->type, &in, &ioparam);
-	getTypeOutputInfo(col->type, &out, &varlena);
-	return OidOutputFunctionCall(out, OidInputFunctionCall(in, text, ioparam, col->typmod));
-}
 
 /* Whether an object's row is a relationship's FK side (it holds the FK to the other level). */
 static bool
 holds_fk(const RelormRelationship *r)
 {
 	return r->kind == REL_MANY_TO_ONE || (r->kind == REL_ONE_TO_ONE && r->fk_on_source);
-}
-
-/*
- * The values of the columns names for every object of lvl, read from the
- * table by primary key for the objects that do not know them (a key
- * referenced by a foreign key need not be the primary key).
- */
-static int *
-known_values(SaveCall *call, SaveLevel *lvl, char **names, int n)
-{
-	int		   *cols = palloc(sizeof(int) * Max(1, n));
-	List	   *missing = NIL;
-	ListCell   *lc;
-
-	for (int k = 0; k < n; k++)
-		cols[k] = column_of(lvl, names[k]);
-	foreach(lc, lvl->objects)
-	{
-		SaveObject *o = lfirst(lc);
-
-		for (int k = 0; k < n; k++)
-			if (o->values[cols[k]] == NULL)
-			{
-				missing = lappend(missing, o);
-				break;
-			}
-	}
-	if (missing)
-	{
-		SaveRows   *rs = level_rows(call, lvl);
-
-		foreach(lc, relorm_save_existing(rs, rows_of(missing), lvl->pk, lvl->npk, cols, n))
-		{
-			SaveResult *r = lfirst(lc);
-			SaveObject *o = list_nth(lvl->objects, r->index);
-
-			for (int k = 0; k < n; k++)
-				if (o->values[cols[k]] == NULL)
-					o->values[cols[k]] = r->values[k] ? relorm_save_text_value(r->values[k]) : NULL;
-		}
-	}
-	return cols;
 }
 
 /*
@@ -194,11 +43,11 @@ set_nested_value(SaveLevel *lvl, SaveObject *o, int col, JsonbValue *v, const ch
 
 	if (given != NULL)
 	{
-		char	   *a = value_text(&lvl->cols[col], given);
-		char	   *b = value_text(&lvl->cols[col], v);
+		char	   *a = relorm_save_value_text(&lvl->cols[col], given);
+		char	   *b = relorm_save_value_text(&lvl->cols[col], v);
 
 		if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
-			object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
+			relorm_save_object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
 						 psprintf("the object gives %s = %s, but its nesting gives %s (%s)", lvl->cols[col].name,
 								  a ? a : "null", b ? b : "null", from),
 						 "Leave the foreign key out of a nested object: the nesting sets it.");
@@ -217,9 +66,9 @@ write_to_one(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 	ListCell   *lc;
 
 	write_level(call, child);
-	remote = known_values(call, child, r->remote_names, r->nremote);
+	remote = relorm_save_known_values(call, child, r->remote_names, r->nremote);
 	for (int k = 0; k < r->nkeys; k++)
-		local[k] = column_of(lvl, r->local_names[k]);
+		local[k] = relorm_save_column_of(lvl, r->local_names[k]);
 	foreach(lc, lvl->objects)
 	{
 		SaveObject *o = lfirst(lc);
@@ -245,12 +94,12 @@ static void
 set_parent_keys(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 {
 	const RelormRelationship *r = child->rel;
-	int		   *local = known_values(call, lvl, r->local_names, r->nkeys);
+	int		   *local = relorm_save_known_values(call, lvl, r->local_names, r->nkeys);
 	int		   *remote = palloc(sizeof(int) * r->nremote);
 	ListCell   *lc;
 
 	for (int k = 0; k < r->nremote; k++)
-		remote[k] = column_of(child, r->remote_names[k]);
+		remote[k] = relorm_save_column_of(child, r->remote_names[k]);
 	foreach(lc, child->objects)
 	{
 		SaveObject *o = lfirst(lc);
@@ -289,7 +138,7 @@ make_keys(SaveLevel *lvl, List *objects)
 		{
 			foreach(lc, objects)
 				if (((SaveObject *) lfirst(lc))->values[lvl->pk[k]] == NULL)
-					object_error(ERRCODE_NOT_NULL_VIOLATION, lfirst(lc),
+					relorm_save_object_error(ERRCODE_NOT_NULL_VIOLATION, lfirst(lc),
 								 psprintf("the object gives no %s, and column %s of %s has no default",
 										  col->name, col->name, relorm_table_label(lvl->relid)),
 								 "Give the key, or find the row by a natural key with match =>.");
@@ -311,7 +160,7 @@ make_keys(SaveLevel *lvl, List *objects)
 			d = ExecEvalExprSwitchContext(state, econtext, &isnull);
 			error_context_stack = callback.previous;
 			if (isnull)
-				object_error(ERRCODE_NOT_NULL_VIOLATION, o,
+				relorm_save_object_error(ERRCODE_NOT_NULL_VIOLATION, o,
 							 psprintf("the default of key column %s is null", col->name), NULL);
 			o->values[lvl->pk[k]] = relorm_save_text_value(OidOutputFunctionCall(out, d));
 			ResetExprContext(econtext);
@@ -339,7 +188,7 @@ key_text(SaveLevel *lvl, SaveObject *o)
 	initStringInfo(&buf);
 	for (int k = 0; k < lvl->npk; k++)
 		appendStringInfo(&buf, "%s%s = %s", k ? ", " : "", lvl->cols[lvl->pk[k]].name,
-						 value_text(&lvl->cols[lvl->pk[k]], o->values[lvl->pk[k]]));
+						 relorm_save_value_text(&lvl->cols[lvl->pk[k]], o->values[lvl->pk[k]]));
 	return buf.data;
 }
 
@@ -354,7 +203,7 @@ find_by_match(SaveCall *call, SaveLevel *lvl)
 	int			last = -1;
 
 	foreach(lc, lvl->match)
-		by[foreach_current_index(lc)] = column_of(lvl, lfirst(lc));
+		by[foreach_current_index(lc)] = relorm_save_column_of(lvl, lfirst(lc));
 	foreach(lc, lvl->objects)
 	{
 		SaveObject *o = lfirst(lc);
@@ -365,13 +214,13 @@ find_by_match(SaveCall *call, SaveLevel *lvl)
 		if (all)
 			seek = lappend(seek, o);
 	}
-	foreach(lc, relorm_save_existing(level_rows(call, lvl), rows_of(seek), by, n, lvl->pk, lvl->npk))
+	foreach(lc, relorm_save_existing(relorm_save_level_rows(call, lvl), relorm_save_rows_of(seek), by, n, lvl->pk, lvl->npk))
 	{
 		SaveResult *r = lfirst(lc);
 		SaveObject *o = list_nth(lvl->objects, r->index);
 
 		if (r->index == last)
-			object_error(ERRCODE_CARDINALITY_VIOLATION, o,
+			relorm_save_object_error(ERRCODE_CARDINALITY_VIOLATION, o,
 						 psprintf("more than one row of %s matches the object's %s", relorm_table_label(lvl->relid),
 								  relorm_join_names(lvl->match)), NULL);
 		last = r->index;
@@ -386,8 +235,8 @@ static void
 check_subtype(SaveLevel *lvl, SaveObject *o, bool inserting)
 {
 	const RelormPolymorphic *poly = lvl->poly;
-	int			d = column_of(lvl, poly->discriminator);
-	char	   *identity = value_text(&lvl->cols[d], o->values[d]);
+	int			d = relorm_save_column_of(lvl, poly->discriminator);
+	char	   *identity = relorm_save_value_text(&lvl->cols[d], o->values[d]);
 	List	   *known = list_make1(poly->identity);
 	List	   *own = NIL;
 	ListCell   *lc;
@@ -408,7 +257,7 @@ check_subtype(SaveLevel *lvl, SaveObject *o, bool inserting)
 	if (identity == NULL)
 		return;
 	if (!relorm_name_in(known, identity))
-		object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
+		relorm_save_object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
 					 psprintf("\"%s\" is no subtype of %s", identity, relorm_table_label(lvl->relid)),
 					 psprintf("The subtypes are: %s.", relorm_join_names(known)));
 	foreach(lc, poly->subtypes)
@@ -428,7 +277,7 @@ check_subtype(SaveLevel *lvl, SaveObject *o, bool inserting)
 					col = i;
 			if (col >= 0 && o->values[col] && o->values[col]->type != jbvNull &&
 				!relorm_name_in(own, lfirst(c)))
-				object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
+				relorm_save_object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
 							 psprintf("column %s belongs to subtype \"%s\", not \"%s\"", (char *) lfirst(c),
 									  st->identity, identity), NULL);
 		}
@@ -452,7 +301,7 @@ sets_columns(SaveLevel *lvl, SaveObject *o)
 static void
 write_objects(SaveCall *call, SaveLevel *lvl)
 {
-	SaveRows   *rs = level_rows(call, lvl);
+	SaveRows   *rs = relorm_save_level_rows(call, lvl);
 	List	   *keyed = NIL;
 	List	   *update = NIL;
 	List	   *insert = NIL;
@@ -462,7 +311,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 	foreach(lc, lvl->objects)
 		if (has_key(lvl, lfirst(lc)) && !((SaveObject *) lfirst(lc))->exists)
 			keyed = lappend(keyed, lfirst(lc));
-	foreach(lc, relorm_save_existing(rs, rows_of(keyed), lvl->pk, lvl->npk, NULL, 0))
+	foreach(lc, relorm_save_existing(rs, relorm_save_rows_of(keyed), lvl->pk, lvl->npk, NULL, 0))
 		((SaveObject *) list_nth(lvl->objects, ((SaveResult *) lfirst(lc))->index))->exists = true;
 
 	foreach(lc, lvl->objects)
@@ -474,7 +323,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 		{
 			/* a row named by its key: it must be there, and is not written */
 			if (!o->exists)
-				object_error(ERRCODE_NO_DATA_FOUND, o,
+				relorm_save_object_error(ERRCODE_NO_DATA_FOUND, o,
 							 psprintf("no row of %s has %s", relorm_table_label(lvl->relid), key_text(lvl, o)),
 							 "An object with only its key names an existing row; give its columns to create it.");
 			/* linked: the foreign key its nesting (or a to-one given null) sets, and nothing else */
@@ -483,11 +332,11 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 			continue;
 		}
 		if (o->exists && call->mode == SAVE_INSERT)
-			object_error(ERRCODE_UNIQUE_VIOLATION, o,
+			relorm_save_object_error(ERRCODE_UNIQUE_VIOLATION, o,
 						 psprintf("a row of %s with %s exists", relorm_table_label(lvl->relid), key_text(lvl, o)),
 						 "Save with mode => 'merge' to update it.");
 		if (!o->exists && call->mode == SAVE_UPDATE)
-			object_error(ERRCODE_NO_DATA_FOUND, o,
+			relorm_save_object_error(ERRCODE_NO_DATA_FOUND, o,
 						 has_key(lvl, o) ?
 						 psprintf("no row of %s has %s", relorm_table_label(lvl->relid), key_text(lvl, o)) :
 						 psprintf("the object has no key, and mode 'update' writes only existing rows of %s",
@@ -499,7 +348,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 		{
 			if (lvl->version_col >= 0 &&
 				(o->values[lvl->version_col] == NULL || o->values[lvl->version_col]->type == jbvNull))
-				object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
+				relorm_save_object_error(ERRCODE_INVALID_PARAMETER_VALUE, o,
 							 psprintf("the object updates a row of %s but does not give the version it read (column %s)",
 									  relorm_table_label(lvl->relid), lvl->cols[lvl->version_col].name),
 							 "Give the version the row had when it was read: a row changed since is refused.");
@@ -515,20 +364,20 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 			o->inserted = true;
 		}
 	}
-	rs = level_rows(call, lvl);	/* the columns as they are now: a subtype's discriminator may have been added */
+	rs = relorm_save_level_rows(call, lvl);	/* the columns as they are now: a subtype's discriminator may have been added */
 	if (update)
 	{
-		List	   *updated = relorm_save_update(rs, rows_of(update), false);
+		List	   *updated = relorm_save_update(rs, relorm_save_rows_of(update), false);
 
 		foreach(lc, update)
 		{
 			SaveObject *o = lfirst(lc);
 
 			if (!list_member_int(updated, o->index))
-				object_error(ERRCODE_T_R_SERIALIZATION_FAILURE, o,
+				relorm_save_object_error(ERRCODE_T_R_SERIALIZATION_FAILURE, o,
 							 psprintf("the row of %s with %s was changed since it was read: its %s is no longer %s",
 									  relorm_table_label(lvl->relid), key_text(lvl, o), lvl->cols[lvl->version_col].name,
-									  value_text(&lvl->cols[lvl->version_col], o->values[lvl->version_col])),
+									  relorm_save_value_text(&lvl->cols[lvl->version_col], o->values[lvl->version_col])),
 							 "Read the row again, and save it with its new version.");
 		}
 		if (lvl->version_col >= 0)
@@ -536,221 +385,12 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 				((SaveObject *) lfirst(lc))->values[lvl->version_col] = NULL;	/* moved on: read again */
 	}
 	/* rows only linked: written where their foreign key changes (their version moves on then) */
-	(void) relorm_save_update(rs, rows_of(link), true);
+	(void) relorm_save_update(rs, relorm_save_rows_of(link), true);
 	if (insert)
 	{
 		make_keys(lvl, insert);
-		relorm_save_insert(rs, rows_of(insert));
+		relorm_save_insert(rs, relorm_save_rows_of(insert));
 	}
-}
-
-/*
- * The association rows linking lvl's objects to the members of child (a
- * many-to-many level): each member's parent key and its own, and the
- * association object's columns; found by the association table's key,
- * updated or inserted as objects are.
- */
-static void
-link_members(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
-{
-	const RelormRelationship *r = child->rel;
-	SaveLevel  *links = palloc0(sizeof(SaveLevel));
-	int		   *local = known_values(call, lvl, r->local_names, r->nkeys);
-	int		   *remote = known_values(call, child, r->remote_names, r->nremote);
-	List	   *pk = relorm_primary_key(r->secondary);
-	SaveRows   *rs;
-	List	   *rows = NIL;
-	List	   *keyed = NIL;
-	List	   *exist = NIL;
-	List	   *update = NIL;
-	List	   *insert = NIL;
-	ListCell   *lc;
-
-	links->relid = r->secondary;
-	links->path = psprintf("%s (%s)", child->path, get_rel_name(r->secondary));
-	links->version_col = -1;
-	for (int k = 0; k < r->nkeys; k++)
-		(void) relorm_save_column(links, r->secondary_local_names[k]);
-	for (int k = 0; k < r->nremote; k++)
-		(void) relorm_save_column(links, r->secondary_remote_names[k]);
-	foreach(lc, child->assoc_cols)
-		(void) relorm_save_column(links, lfirst(lc));
-	if (pk == NIL)				/* no primary key: a link is its two keys */
-	{
-		for (int k = 0; k < r->nkeys; k++)
-			pk = lappend(pk, r->secondary_local_names[k]);
-		for (int k = 0; k < r->nremote; k++)
-			pk = lappend(pk, r->secondary_remote_names[k]);
-	}
-	links->npk = list_length(pk);
-	links->pk = palloc(sizeof(int) * links->npk);
-	foreach(lc, pk)
-	{
-		links->pk[foreach_current_index(lc)] = relorm_save_column(links, lfirst(lc));
-		links->cols[links->pk[foreach_current_index(lc)]].key = true;
-	}
-	foreach(lc, child->objects)
-	{
-		SaveObject *m = lfirst(lc);
-		SaveRow    *row = palloc(sizeof(SaveRow));
-
-		row->index = list_length(rows);
-		row->path = m->path;
-		row->values = palloc0(sizeof(JsonbValue *) * links->ncols);
-		for (int k = 0; k < r->nkeys; k++)
-			row->values[k] = m->parent->values[local[k]];
-		for (int k = 0; k < r->nremote; k++)
-			row->values[r->nkeys + k] = m->values[remote[k]];
-		if (m->assoc)
-		{
-			ListCell   *a;
-
-			foreach(a, child->assoc_cols)
-				row->values[r->nkeys + r->nremote + foreach_current_index(a)] =
-					getKeyJsonValueFromContainer(m->assoc, lfirst(a), strlen(lfirst(a)), NULL);
-		}
-		for (int k = 0; k < links->npk; k++)
-			if (row->values[links->pk[k]] == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_NOT_NULL_VIOLATION),
-						 errmsg("the link of the member at %s to its parent needs %s, a key column of %s", m->path,
-								links->cols[links->pk[k]].name, relorm_table_label(r->secondary)),
-						 errhint("Give it in the member's association object \"%s\".", get_rel_name(r->secondary))));
-		rows = lappend(rows, row);
-	}
-	rs = level_rows(call, links);
-	rs->what = psprintf("the links of %s (%s)", child->path, get_rel_name(r->secondary));
-	keyed = rows;
-	foreach(lc, relorm_save_existing(rs, keyed, links->pk, links->npk, NULL, 0))
-		exist = lappend_int(exist, ((SaveResult *) lfirst(lc))->index);
-	foreach(lc, rows)
-	{
-		SaveRow    *row = lfirst(lc);
-		bool		extra = false;
-
-		for (int c = r->nkeys + r->nremote; c < links->ncols; c++)
-			extra |= row->values[c] != NULL && !links->cols[c].key;
-		if (!list_member_int(exist, row->index))
-			insert = lappend(insert, row);
-		else if (extra)
-			update = lappend(update, row);
-	}
-	(void) relorm_save_update(rs, update, false);
-	relorm_save_insert(rs, insert);
-	child->link_rows = rows;
-	child->links = links;
-}
-
-/*
- * "t.a = x.c0 AND ..." over the columns of a table (names) and the
- * recordset alias's columns c<first>..: how the statements below find the
- * rows of a parent, or the rows kept.
- */
-static char *
-columns_match(char **names, const Oid *types, int n, const char *talias, const char *xalias, int first)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	for (int k = 0; k < n; k++)
-		appendStringInfo(&buf, "%s%s.%s %s %s.c%d", k ? " AND " : "", talias, quote_identifier(names[k]),
-						 relorm_equality_operator(types[k]), xalias, first + k);
-	return buf.data;
-}
-
-/*
- * A collection given whole: the rows of child's table that belong to a
- * parent that gave the collection, and are not in it, go as the
- * relationship says: deleted (delete-orphan), unlinked (set null, or a
- * many-to-many's association row), or left alone.
- */
-static void
-drop_missing(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
-{
-	const RelormRelationship *r = child->rel;
-	bool		m2m = r->kind == REL_MANY_TO_MANY;
-	const char *action = r->on_delete ? r->on_delete : "";
-	SaveRows   *parents = level_rows(call, lvl);
-	SaveRows   *kept;
-	int		   *local = known_values(call, lvl, r->local_names, r->nkeys);
-	Oid		   *ltypes = palloc(sizeof(Oid) * r->nkeys);
-	List	   *gave = NIL;
-	StringInfoData sql;
-	Datum		extra[1];
-	Oid			extra_type[1] = {JSONBOID};
-	ListCell   *lc;
-
-	if (!m2m && strcmp(action, "delete-orphan") != 0 && strcmp(action, "set null") != 0)
-		return;
-	foreach(lc, lvl->objects)
-	{
-		SaveObject *o = lfirst(lc);
-		ListCell   *c;
-
-		if (o->inserted)
-			continue;			/* a new row: nothing to orphan */
-		foreach(c, o->collections)
-			if (((SaveCollection *) lfirst(c))->level == child)
-				gave = lappend(gave, object_row(o));
-	}
-	if (gave == NIL)
-		return;
-	for (int k = 0; k < r->nkeys; k++)
-		ltypes[k] = lvl->cols[local[k]].type;
-	initStringInfo(&sql);
-	if (m2m)
-	{
-		/* the association rows of those parents, but the ones just linked */
-		SaveLevel  *links = child->links;
-		int			nlink = r->nkeys + r->nremote;
-		int		   *lcols = palloc(sizeof(int) * nlink);
-		Oid		   *ktypes = palloc(sizeof(Oid) * nlink);
-		char	  **knames = palloc(sizeof(char *) * nlink);
-
-		for (int k = 0; k < nlink; k++)
-		{
-			lcols[k] = k;
-			ktypes[k] = links->cols[k].type;
-			knames[k] = links->cols[k].name;
-		}
-		kept = level_rows(call, links);
-		extra[0] = relorm_save_rows_json(kept, child->link_rows, lcols, nlink);
-		appendStringInfo(&sql, "DELETE FROM %s AS t WHERE EXISTS (SELECT FROM %s WHERE %s)"
-						 " AND NOT EXISTS (SELECT FROM %s WHERE %s)",
-						 relorm_qualified_table(r->secondary), relorm_save_recordset(parents, local, r->nkeys, 1, "x"),
-						 columns_match(r->secondary_local_names, ltypes, r->nkeys, "t", "x", 0),
-						 relorm_save_recordset(kept, lcols, nlink, 2, "k"),
-						 columns_match(knames, ktypes, nlink, "t", "k", 0));
-	}
-	else
-	{
-		Oid		   *ptypes = palloc(sizeof(Oid) * child->npk);
-		char	  **pnames = palloc(sizeof(char *) * child->npk);
-
-		for (int k = 0; k < child->npk; k++)
-		{
-			ptypes[k] = child->cols[child->pk[k]].type;
-			pnames[k] = child->cols[child->pk[k]].name;
-		}
-		kept = level_rows(call, child);
-		extra[0] = relorm_save_rows_json(kept, rows_of(child->objects), child->pk, child->npk);
-		if (strcmp(action, "delete-orphan") == 0)
-			appendStringInfo(&sql, "DELETE FROM %s AS t WHERE ", relorm_qualified_table(child->relid));
-		else
-		{
-			appendStringInfo(&sql, "UPDATE %s AS t SET ", relorm_qualified_table(child->relid));
-			for (int k = 0; k < r->nremote; k++)
-				appendStringInfo(&sql, "%s%s = NULL", k ? ", " : "", quote_identifier(r->remote_names[k]));
-			appendStringInfoString(&sql, " WHERE ");
-		}
-		appendStringInfo(&sql, "EXISTS (SELECT FROM %s WHERE %s) AND NOT EXISTS (SELECT FROM %s WHERE %s)",
-						 relorm_save_recordset(parents, local, r->nkeys, 1, "x"),
-						 columns_match(r->remote_names, ltypes, r->nremote, "t", "x", 0),
-						 relorm_save_recordset(kept, child->pk, child->npk, 2, "k"),
-						 columns_match(pnames, ptypes, child->npk, "t", "k", 0));
-	}
-	parents->what = psprintf("the %s missing from %s", m2m ? "links" : "rows", child->path);
-	(void) relorm_save_run(parents, sql.data, gave, local, r->nkeys, extra, 1, extra_type);
 }
 
 /* A level and everything below it, in the order the foreign keys need. */
@@ -761,7 +401,7 @@ write_level(SaveCall *call, SaveLevel *lvl)
 
 	check_stack_depth();
 	CHECK_FOR_INTERRUPTS();
-	grow_values(lvl);
+	relorm_save_grow_values(lvl);
 	foreach(lc, lvl->children)
 		if (holds_fk(((SaveLevel *) lfirst(lc))->rel))
 			write_to_one(call, lvl, lfirst(lc));
@@ -775,7 +415,7 @@ write_level(SaveCall *call, SaveLevel *lvl)
 	 * their key, or found by match =>).
 	 */
 	if (lvl->rel && !holds_fk(lvl->rel) && lvl->rel->kind != REL_MANY_TO_MANY)
-		drop_missing(call, lvl->parent, lvl);
+		relorm_save_drop_missing(call, lvl->parent, lvl);
 	write_objects(call, lvl);
 	foreach(lc, lvl->children)
 	{
@@ -786,8 +426,8 @@ write_level(SaveCall *call, SaveLevel *lvl)
 		if (child->rel->kind == REL_MANY_TO_MANY)
 		{
 			write_level(call, child);
-			link_members(call, lvl, child);
-			drop_missing(call, lvl, child);
+			relorm_save_link_members(call, lvl, child);
+			relorm_save_drop_missing(call, lvl, child);
 		}
 		else
 		{
