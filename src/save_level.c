@@ -50,8 +50,12 @@ relorm_save_column_of(SaveLevel *lvl, const char *name)
 {
 	int			c = relorm_save_column(lvl, name);
 
-	if (c < 0)
-		elog(ERROR, "relorm.save: column \"%s\" of %s is gone", name, lvl->path);
+	if (c < 0)					/* a relationship's column dropped since it was declared */
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of table %s does not exist, for level %s of the save", name,
+						relorm_table_label(lvl->relid), lvl->path),
+				 errhint("relorm.check() lists the relationships whose columns are gone.")));
 	if (lvl->objects && ((SaveObject *) linitial(lvl->objects))->nvalues < lvl->ncols)
 		relorm_save_grow_values(lvl);
 	return c;

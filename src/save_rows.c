@@ -230,6 +230,32 @@ culprit_column(SaveRows *rs, SaveRow *row, const int *cols, int ncols)
 }
 
 /*
+ * An error's context without SPI's line quoting relorm's own statement (the
+ * rows' path says where; explain_save shows the statements): what is left
+ * is the user's, e.g. the trigger function that raised it.
+ */
+static char *
+inner_context(const char *context)
+{
+	StringInfoData buf;
+	const char *line = context;
+
+	if (context == NULL)
+		return NULL;
+	initStringInfo(&buf);
+	while (*line)
+	{
+		const char *end = strchr(line, '\n');
+		int			len = end ? end - line : strlen(line);
+
+		if (strncmp(line, "SQL statement \"", 15) != 0)
+			appendStringInfo(&buf, "%s%.*s", buf.len ? "\n" : "", len, line);
+		line += len + (end ? 1 : 0);
+	}
+	return buf.len ? buf.data : NULL;
+}
+
+/*
  * Runs sql ($1 the rows, then extra) over rows; returns its result rows
  * (SaveResult *).  An error is raised again naming the row that causes it.
  */
@@ -242,6 +268,8 @@ relorm_save_run(SaveRows *rs, const char *sql, List *rows, const int *cols, int 
 	ErrorData  *alone = NULL;
 	SaveRow    *culprit;
 	const char *column = NULL;
+	char	   *where;
+	char	   *context;
 
 	if (rows == NIL)
 		return NIL;
@@ -264,13 +292,13 @@ relorm_save_run(SaveRows *rs, const char *sql, List *rows, const int *cols, int 
 			column = err->column_name;
 		else if (ERRCODE_TO_CATEGORY(err->sqlerrcode) == ERRCODE_DATA_EXCEPTION)
 			column = culprit_column(rs, culprit, cols, ncols);
-		err->context = psprintf("relorm.save: the row at %s, %s%s%s%s%s", culprit->path, rs->what,
-								column ? ", column " : "", column ? column : "",
-								err->context ? "\n" : "", err->context ? err->context : "");
+		where = psprintf("the row at %s, %s%s%s", culprit->path, rs->what,
+						 column ? ", column " : "", column ? column : "");
 	}
 	else
-		err->context = psprintf("relorm.save: the rows of %s together%s%s", rs->what,
-								err->context ? "\n" : "", err->context ? err->context : "");
+		where = psprintf("the rows of %s together", rs->what);
+	context = inner_context(err->context);
+	err->context = psprintf("relorm.save: %s%s%s", where, context ? "\n" : "", context ? context : "");
 	ReThrowError(err);
 	return NIL;					/* keep compiler quiet */
 }
