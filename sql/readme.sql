@@ -34,6 +34,8 @@ SELECT count(*) FROM relorm.one_to_many('categories', 'children', 'categories', 
 INSERT INTO categories (name, parent_id) VALUES ('Databases', NULL), ('PostgreSQL', 1), ('Extensions', 2), ('SQLite', 1);
 SELECT * FROM relorm.fetch('categories', 'name,children*(name)', filter => 'parent_id IS NULL');
 SELECT * FROM relorm.fetch('categories', 'name,parent*(name)', filter => 'id = 3');
+SELECT relorm.save('users', '{"name": "Cid", "posts": [{"title": "Saved", "comments": [{"body": "One call."}], "tags": [{"name": "sql"}, {"name": "new"}]}]}', match => 'tags(name)');
+SELECT relorm.save('posts', '{"id": 4, "title": "Saved again", "comments": [{"body": "Replaced."}]}', shape => 'title,comments(id,body)');
 CREATE TABLE likes (id int PRIMARY KEY, post_id int REFERENCES posts);
 SELECT severity, object, problem, fix_sql FROM relorm.check() ORDER BY 1, 2, 3;
 SET client_min_messages = warning;

@@ -119,5 +119,21 @@ SELECT relorm.save('departments', $${"name": "Sales", "staff": [{"kind": "seller
                                       "managers": [{"name": "M", "salary": 10}]}$$);
 SELECT id, kind, name, salary, commission, department_id FROM staff ORDER BY id;
 
+-- A partitioned table, and a root object with only its key: the row to save,
+-- inserted when missing (merge, insert), refused when present in mode insert
+-- and when missing in mode update, left as it is when present.
+CREATE TABLE events (id int, kind text, PRIMARY KEY (id, kind)) PARTITION BY LIST (kind);
+CREATE TABLE events_a PARTITION OF events FOR VALUES IN ('a');
+SELECT relorm.save('events', '{"id": 1, "kind": "a"}');
+SELECT relorm.save('events', '{"id": 1, "kind": "a"}');
+SELECT relorm.save('events', '{"id": 2, "kind": "a"}', mode => 'insert');
+\set VERBOSITY sqlstate
+SELECT relorm.save('events', '{"id": 1, "kind": "a"}', mode => 'insert');
+SELECT relorm.save('events', '{"id": 3, "kind": "a"}', mode => 'update');
+SELECT relorm.save('events', '{"id": 3, "kind": "b"}');
+\set VERBOSITY default
+SELECT relorm.save('events', '{"id": 2, "kind": "a"}', mode => 'update');
+SELECT tableoid::regclass, * FROM events ORDER BY id;
+
 RESET search_path;
 DROP SCHEMA save_basic CASCADE;

@@ -79,6 +79,8 @@ SELECT * FROM contents WHERE t = 'users';
 -- a reference to a row that is not there: P0002, nothing written
 SELECT remember();
 SELECT * FROM error_of($q$SELECT relorm.save('users', '{"id": 1, "posts": [{"id": 1, "tags": [{"id": 42}]}]}')$q$);
+-- a root with only its key and its children, missing: merge inserts it, here
+-- refused by its NOT NULL name (nothing written either)
 SELECT * FROM error_of($q$SELECT relorm.save('users', '{"id": 9, "posts": [{"title": "orphan"}]}')$q$);
 SELECT unchanged();
 

@@ -62,6 +62,7 @@ SELECT q AS save, e.* FROM (VALUES
   ($$SELECT relorm.save('users', '{"name": "stolen", "owner": "postgres"}')$$),
   -- a row the policy hides is not there for the writer: its key is taken
   ($$SELECT relorm.save('users', '{"id": 1, "name": "mine now"}')$$),
+  -- (merge inserts it, which the policy's WITH CHECK refuses)
   ($$SELECT relorm.save('users', '{"id": 1, "posts": [{"title": "x"}]}')$$),
   ($$SELECT relorm.save('users', '{"id": 1, "name": "mine now"}', mode => 'update')$$)
 ) AS v(q), LATERAL error_of(q) AS e;

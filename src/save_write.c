@@ -319,9 +319,13 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 		SaveObject *o = lfirst(lc);
 
 		CHECK_FOR_INTERRUPTS();
-		if (o->reference)
+		/*
+		 * A nested object with only its key names a row to link, which must
+		 * exist; a root one names the row to save: inserted when missing,
+		 * refused when present in mode insert, as the mode says.
+		 */
+		if (o->reference && (lvl->rel != NULL || (o->exists && call->mode != SAVE_INSERT)))
 		{
-			/* a row named by its key: it must be there, and is not written */
 			if (!o->exists)
 				relorm_save_object_error(ERRCODE_NO_DATA_FOUND, o,
 							 psprintf("no row of %s has %s", relorm_table_label(lvl->relid), key_text(lvl, o)),
