@@ -128,11 +128,15 @@ emit_saved(void *arg, const char *json, int len)
 	return true;
 }
 
-/* The saved trees, read back in the order of the input. */
+/*
+ * The saved trees, read back in the order of the input, into cxt.  It runs
+ * before SPI_finish: the levels and objects of the call live in SPI's
+ * procedure context, where every SPI call leaves CurrentMemoryContext.
+ */
 static List *
-read_back(SaveCall *call, text *shape)
+read_back(SaveCall *call, text *shape, MemoryContext cxt)
 {
-	SaveEmit	se = {CurrentMemoryContext, NIL};
+	SaveEmit	se = {cxt, NIL};
 	char	   *s = shape ? text_to_cstring(shape) : relorm_save_default_shape(call->top);
 
 	/*
@@ -158,6 +162,7 @@ read_back(SaveCall *call, text *shape)
 Datum
 relorm_save(PG_FUNCTION_ARGS)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	SaveCall	call;
 	List	   *trees;
 
@@ -167,8 +172,8 @@ relorm_save(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	save_trees(&call, PG_GETARG_TEXT_PP(1));
+	trees = read_back(&call, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3), cxt);
 	SPI_finish();
-	trees = read_back(&call, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3));
 	if (trees == NIL)
 		PG_RETURN_NULL();		/* a row its caller cannot see again (row-level security) */
 	PG_RETURN_TEXT_P(linitial(trees));
@@ -192,16 +197,15 @@ relorm_save_many(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	save_trees(&call, PG_GETARG_TEXT_PP(1));
-	SPI_finish();
-	if (call.top->objects == NIL)
-		return (Datum) 0;
-	foreach(lc, read_back(&call, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3)))
-	{
-		Datum		d = PointerGetDatum(lfirst(lc));
-		bool		isnull = false;
+	if (call.top->objects != NIL)
+		foreach(lc, read_back(&call, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3), CurrentMemoryContext))
+		{
+			Datum		d = PointerGetDatum(lfirst(lc));
+			bool		isnull = false;
 
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &d, &isnull);
-	}
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &d, &isnull);
+		}
+	SPI_finish();
 	return (Datum) 0;
 }
 
@@ -236,7 +240,7 @@ relorm_explain_save(PG_FUNCTION_ARGS)
 	RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(cxt);
 	CurrentResourceOwner = owner;
-	SPI_finish();
+	/* the lines are in SPI's procedure context, like the rest of the call */
 	foreach(lc, lines)
 	{
 		Datum		d;
@@ -247,5 +251,6 @@ relorm_explain_save(PG_FUNCTION_ARGS)
 		d = CStringGetTextDatum(lfirst(lc));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &d, &isnull);
 	}
+	SPI_finish();
 	return (Datum) 0;
 }
