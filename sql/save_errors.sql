@@ -61,6 +61,10 @@ SELECT q AS save, e.* FROM (VALUES
   ($$SELECT relorm.save('users', '{"name": "x", "posts": {"title": "t"}}')$$),
   ($$SELECT relorm.save('posts', '{"title": "t", "author": [{"name": "x"}]}')$$),
   ($$SELECT relorm.save('users', '{"name": "x", "posts": [3]}')$$),
+  ($$SELECT relorm.save('users', '{"name": "x", "posts": [{"title": "t", "no\"pe; --": 1}]}')$$),
+  -- one row written twice in one save (references may repeat: they only link)
+  ($$SELECT relorm.save_many('users', '[{"name": "x"}, {"id": 1, "name": "a"}, {"id": 1, "name": "b"}]')$$),
+  ($$SELECT relorm.save('users', '{"name": "x", "posts": [{"id": 1, "title": "a"}, {"title": "b"}, {"id": "1", "title": "c"}]}')$$),
   -- constraints, named by the row
   ($$SELECT relorm.save('users', '{"name": "x", "posts": [{"title": "t"}, {"title": null}]}')$$),
   ($$SELECT relorm.save('users', '{"name": "x", "posts": [{"title": "t"}, {"score": 1}]}')$$),

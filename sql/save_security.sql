@@ -43,7 +43,7 @@ $$SELECT NOT EXISTS (SELECT FROM contents c FULL JOIN before s USING (t) WHERE c
 
 SET ROLE relorm_writer;
 -- a tree the writer may write; the slug comes from the trigger
-SELECT relorm.save('users', '{"name": "Wes", "posts": [{"title": "Hello World", "tags": [{"name": "t"}]}]}',
+SELECT relorm.save('users', '{"name": "Wes", "posts": [{"title": "Hello World", "tags": [{"name": "t"}]}, {"title": "Two"}]}',
                    shape => 'id,name,owner,posts(title,slug,tags(name))');
 RESET ROLE;
 SELECT * FROM contents;
@@ -55,10 +55,10 @@ SELECT q AS save, e.* FROM (VALUES
   ($$SELECT relorm.save('users', '{"id": 2, "audit": [{"note": "n"}]}')$$),
   -- a column the role may not update
   ($$SELECT relorm.save('users', '{"id": 2, "posts": [{"id": 1, "secret": "s"}]}')$$),
-  ($$SELECT relorm.save_many('posts', '[{"id": 1, "title": "t"}, {"id": 1, "secret": "s"}]')$$),
+  ($$SELECT relorm.save_many('posts', '[{"id": 1, "title": "t"}, {"id": 2, "secret": "s"}]')$$),
   -- WITH CHECK, on insert and on update, in the second of two trees
   ($$SELECT relorm.save_many('users', '[{"name": "ok"}, {"name": "forbidden"}]')$$),
-  ($$SELECT relorm.save_many('users', '[{"id": 2, "name": "ok"}, {"id": 2, "name": "forbidden"}]')$$),
+  ($$SELECT relorm.save_many('users', '[{"name": "ok"}, {"id": 2, "name": "forbidden"}]')$$),
   ($$SELECT relorm.save('users', '{"name": "stolen", "owner": "postgres"}')$$),
   -- a row the policy hides is not there for the writer: its key is taken
   ($$SELECT relorm.save('users', '{"id": 1, "name": "mine now"}')$$),

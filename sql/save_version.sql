@@ -45,7 +45,9 @@ $$SELECT NOT EXISTS (SELECT FROM contents c FULL JOIN before s USING (t) WHERE c
 SELECT q AS save, e.* FROM (VALUES
   -- stale: 40001, and the author written first (a to-one) is not kept either
   ($$SELECT relorm.save('posts', '{"id": 1, "version": 1, "title": "late", "author": {"id": 1, "name": "changed"}}')$$),
-  -- stale in the second of two trees
+  -- stale in the second of two trees (the first a new row)
+  ($$SELECT relorm.save_many('posts', '[{"title": "new"}, {"id": 1, "version": 2, "title": "late"}]')$$),
+  -- the same row twice in one save: refused before any version is checked
   ($$SELECT relorm.save_many('posts', '[{"id": 1, "version": 3, "title": "ok"}, {"id": 1, "version": 2, "title": "late"}]')$$),
   -- stale nested
   ($$SELECT relorm.save('users', '{"id": 1, "name": "changed", "posts": [{"id": 1, "version": 9, "title": "late"}]}')$$),

@@ -112,6 +112,7 @@ typedef struct SaveCall
 extern Jsonb *relorm_save_input(text *json);
 extern void relorm_save_parse(SaveCall *call, Jsonb *input);
 extern char *relorm_save_default_shape(SaveLevel *lvl);
+extern char *relorm_save_path_key(const char *path, const char *key);
 extern int	relorm_save_column(SaveLevel *lvl, const char *name);
 
 /* save_options.c */

@@ -23,9 +23,32 @@
 #include "save.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/json.h"
 #include "utils/jsonfuncs.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
+
+/*
+ * The JSON path of the member key of the object at path: $.posts for a key
+ * that is an identifier, $."odd \"key\"" (quoted as JSON) for any other, so
+ * a path in a message always reads back as the key it names.
+ */
+char *
+relorm_save_path_key(const char *path, const char *key)
+{
+	StringInfoData buf;
+	bool		plain = (key[0] != '\0' && !isdigit((unsigned char) key[0]));
+
+	for (const char *c = key; plain && *c; c++)
+		plain = isalnum((unsigned char) *c) || *c == '_';
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s.", path);
+	if (plain)
+		appendStringInfoString(&buf, key);
+	else
+		escape_json(&buf, key);
+	return buf.data;
+}
 
 /* ---- keys given twice ---- */
 
@@ -107,7 +130,7 @@ dup_field_start(void *state, char *fname, bool isnull)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the key \"%s\" is given twice in the object at %s", fname, dup_path(st)),
 				 errhint("An object names each column or relationship once.")));
-	st->path = lappend(st->path, psprintf(".%s", fname));
+	st->path = lappend(st->path, relorm_save_path_key("", fname));
 }
 
 static void
@@ -406,7 +429,7 @@ parse_object(SaveCall *call, SaveLevel *lvl, JsonbValue *value, SaveObject *pare
 			continue;
 		tok = JsonbIteratorNext(&it, &val, true);
 		name = pnstrdup(key.val.string.val, key.val.string.len);
-		kpath = psprintf("%s.%s", path, name);
+		kpath = relorm_save_path_key(path, name);
 		if ((c = relorm_save_column(lvl, name)) >= 0)
 		{
 			SaveGiven  *g = palloc(sizeof(SaveGiven));

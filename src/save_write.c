@@ -84,7 +84,7 @@ write_to_one(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 			target = col->objects ? linitial(col->objects) : NULL;
 			for (int k = 0; k < r->nkeys; k++)
 				set_nested_value(lvl, o, local[k], target ? target->values[remote[k]] : &null_value,
-								 target ? target->path : psprintf("%s.%s: null", o->path, r->name));
+								 target ? target->path : psprintf("%s: null", relorm_save_path_key(o->path, r->name)));
 		}
 	}
 }
@@ -190,6 +190,55 @@ key_text(SaveLevel *lvl, SaveObject *o)
 		appendStringInfo(&buf, "%s%s = %s", k ? ", " : "", lvl->cols[lvl->pk[k]].name,
 						 relorm_save_value_text(&lvl->cols[lvl->pk[k]], o->values[lvl->pk[k]]));
 	return buf.data;
+}
+
+/*
+ * Two objects of a level that write the same row (not references, which
+ * may name a row as often as they link it) are refused: one statement
+ * writes each row once, so one of them would be lost.  The keys compare as
+ * the JSON gives them; keys that differ only in spelling ("05", 5) reach the
+ * UPDATE, whose lost row is reported after it.
+ */
+typedef struct KeyedObject
+{
+	char	   *key;
+	SaveObject *object;
+} KeyedObject;
+
+static int
+keyed_object_cmp(const void *a, const void *b)
+{
+	const KeyedObject *x = a;
+	const KeyedObject *y = b;
+	int			c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : x->object->index - y->object->index;
+}
+
+static void
+refuse_rows_given_twice(SaveLevel *lvl)
+{
+	KeyedObject *keyed = palloc(sizeof(KeyedObject) * Max(1, list_length(lvl->objects)));
+	int			n = 0;
+	ListCell   *lc;
+
+	foreach(lc, lvl->objects)
+	{
+		SaveObject *o = lfirst(lc);
+
+		CHECK_FOR_INTERRUPTS();
+		if (o->reference || !has_key(lvl, o))
+			continue;
+		keyed[n].key = key_text(lvl, o);
+		keyed[n++].object = o;
+	}
+	qsort(keyed, n, sizeof(KeyedObject), keyed_object_cmp);
+	for (int i = 1; i < n; i++)
+		if (strcmp(keyed[i - 1].key, keyed[i].key) == 0)
+			relorm_save_object_error(ERRCODE_CARDINALITY_VIOLATION, keyed[i].object,
+						 psprintf("the row of %s with %s is given twice (also at %s)", relorm_table_label(lvl->relid),
+								  keyed[i].key, keyed[i - 1].object->path),
+						 "Give each row once in a save: merge the two objects into one.");
 }
 
 /* match =>: the objects without a key find theirs by a natural key. */
@@ -313,6 +362,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 			keyed = lappend(keyed, lfirst(lc));
 	foreach(lc, relorm_save_existing(rs, relorm_save_rows_of(keyed), lvl->pk, lvl->npk, NULL, 0))
 		((SaveObject *) list_nth(lvl->objects, ((SaveResult *) lfirst(lc))->index))->exists = true;
+	refuse_rows_given_twice(lvl);
 
 	foreach(lc, lvl->objects)
 	{
@@ -377,6 +427,11 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 		{
 			SaveObject *o = lfirst(lc);
 
+			if (!list_member_int(updated, o->index) && lvl->version_col < 0)
+				relorm_save_object_error(ERRCODE_T_R_SERIALIZATION_FAILURE, o,
+							 psprintf("the row of %s with %s was not updated: another transaction deleted it, or the save gives it twice",
+									  relorm_table_label(lvl->relid), key_text(lvl, o)),
+							 "Give each row once; when another transaction deleted it, read again and retry.");
 			if (!list_member_int(updated, o->index))
 				relorm_save_object_error(ERRCODE_T_R_SERIALIZATION_FAILURE, o,
 							 psprintf("the row of %s with %s was changed since it was read: its %s is no longer %s",
