@@ -46,7 +46,8 @@ typedef struct SaveColumn
 typedef struct SaveGiven
 {
 	int			col;			/* index in its level's cols */
-	JsonbValue *value;
+	JsonbValue *value;			/* &given, or a value set later */
+	JsonbValue	given;
 } SaveGiven;
 
 struct SaveLevel;
@@ -62,7 +63,7 @@ typedef struct SaveCollection
 typedef struct SaveObject
 {
 	int			index;			/* its place in its level */
-	char	   *path;			/* $.posts[3].tags[0], for errors */
+	const char *path;			/* $.posts[3].tags[0], for errors */
 	JsonbContainer *json;		/* the object */
 	struct SaveObject *parent;	/* NULL at the root */
 	int			tree;			/* which tree of the call */

@@ -148,8 +148,9 @@ relorm_save_drop_missing(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 	Oid		   *ltypes = palloc(sizeof(Oid) * r->nkeys);
 	List	   *gave = NIL;
 	StringInfoData sql;
-	Datum		extra[1];
-	Oid			extra_type[1] = {JSONBOID};
+	Datum	   *extra;
+	Oid		   *extra_type;
+	int			nextra;
 	ListCell   *lc;
 
 	if (!m2m && strcmp(action, "delete-orphan") != 0 && strcmp(action, "set null") != 0)
@@ -186,12 +187,14 @@ relorm_save_drop_missing(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 			knames[k] = links->cols[k].name;
 		}
 		kept = relorm_save_level_rows(call, links);
-		extra[0] = relorm_save_rows_json(kept, child->link_rows, lcols, nlink);
+		extra = palloc(sizeof(Datum) * (1 + nlink));
+		extra_type = palloc(sizeof(Oid) * (1 + nlink));
+		nextra = relorm_save_rows_params(kept, child->link_rows, lcols, nlink, extra, extra_type);
 		appendStringInfo(&sql, "DELETE FROM %s AS t WHERE EXISTS (SELECT FROM %s WHERE %s)"
 						 " AND NOT EXISTS (SELECT FROM %s WHERE %s)",
 						 relorm_qualified_table(r->secondary), relorm_save_recordset(parents, local, r->nkeys, 1, "x"),
 						 columns_match(r->secondary_local_names, ltypes, r->nkeys, "t", "x", 0),
-						 relorm_save_recordset(kept, lcols, nlink, 2, "k"),
+						 relorm_save_recordset(kept, lcols, nlink, 2 + r->nkeys, "k"),
 						 columns_match(knames, ktypes, nlink, "t", "k", 0));
 	}
 	else
@@ -205,7 +208,10 @@ relorm_save_drop_missing(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 			pnames[k] = child->cols[child->pk[k]].name;
 		}
 		kept = relorm_save_level_rows(call, child);
-		extra[0] = relorm_save_rows_json(kept, relorm_save_rows_of(child->objects), child->pk, child->npk);
+		extra = palloc(sizeof(Datum) * (1 + child->npk));
+		extra_type = palloc(sizeof(Oid) * (1 + child->npk));
+		nextra = relorm_save_rows_params(kept, relorm_save_rows_of(child->objects), child->pk, child->npk,
+										 extra, extra_type);
 		if (strcmp(action, "delete-orphan") == 0)
 			appendStringInfo(&sql, "DELETE FROM %s AS t WHERE ", relorm_qualified_table(child->relid));
 		else
@@ -218,9 +224,9 @@ relorm_save_drop_missing(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 		appendStringInfo(&sql, "EXISTS (SELECT FROM %s WHERE %s) AND NOT EXISTS (SELECT FROM %s WHERE %s)",
 						 relorm_save_recordset(parents, local, r->nkeys, 1, "x"),
 						 columns_match(r->remote_names, ltypes, r->nremote, "t", "x", 0),
-						 relorm_save_recordset(kept, child->pk, child->npk, 2, "k"),
+						 relorm_save_recordset(kept, child->pk, child->npk, 2 + r->nkeys, "k"),
 						 columns_match(pnames, ptypes, child->npk, "t", "k", 0));
 	}
 	parents->what = psprintf("the %s missing from %s", m2m ? "links" : "rows", child->path);
-	(void) relorm_save_run(parents, sql.data, gave, local, r->nkeys, extra, 1, extra_type);
+	(void) relorm_save_run(parents, sql.data, gave, local, r->nkeys, extra, nextra, extra_type);
 }

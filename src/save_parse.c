@@ -15,6 +15,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_attribute.h"
+#include "common/hashfn.h"
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -52,48 +53,101 @@ relorm_save_path_key(const char *path, const char *key)
 
 /* ---- keys given twice ---- */
 
-/* The keys of the objects open while the text is parsed, innermost last. */
+/*
+ * jsonb keeps the last of two equal keys of an object, silently: the text is
+ * parsed here, building its jsonb as jsonb_in does and refusing a key given
+ * twice on the way.  One hash table holds the keys of every object, by the
+ * object's number: nothing is allocated per object or per element for the
+ * check, and the path of an object is written only for an error.
+ */
+typedef struct DupFrame
+{
+	bool		array;
+	int			index;			/* array: the element being parsed */
+	uint32		object;			/* object: its number */
+	const char *key;			/* object: the key being parsed */
+} DupFrame;
+
+typedef struct DupKey
+{
+	uint32		object;
+	const char *name;
+} DupKey;
+
 typedef struct DupState
 {
-	List	   *open;			/* HTAB * (NULL for an array) */
-	List	   *path;			/* char *: ".key" or "[n]" of each level */
-	List	   *index;			/* int: the next element's index, per open array */
-	const char *root;
+	DupFrame   *frames;			/* the objects and arrays open, innermost last */
+	int			depth;
+	int			size;
+	uint32		objects;		/* objects begun */
+	HTAB	   *seen;			/* DupKey of every key given */
+	JsonbParseState *jsonb;		/* the jsonb being built, as jsonb_in builds it */
+	JsonbValue *result;
 } DupState;
 
+static uint32
+dup_key_hash(const void *key, Size keysize)
+{
+	const DupKey *k = key;
+
+	return hash_combine(murmurhash32(k->object), string_hash(k->name, strlen(k->name) + 1));
+}
+
+static int
+dup_key_match(const void *a, const void *b, Size keysize)
+{
+	const DupKey *x = a;
+	const DupKey *y = b;
+
+	return x->object != y->object || strcmp(x->name, y->name) != 0;
+}
+
+/* The path of the innermost open object. */
 static char *
 dup_path(DupState *st)
 {
-	StringInfoData buf;
-	ListCell   *lc;
+	char	   *path = "$";
 
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, st->root);
-	foreach(lc, st->path)
-		appendStringInfoString(&buf, lfirst(lc));
-	return buf.data;
+	for (int i = 0; i < st->depth - 1; i++)
+		path = st->frames[i].array ? psprintf("%s[%d]", path, st->frames[i].index) :
+			relorm_save_path_key(path, st->frames[i].key);
+	return path;
+}
+
+static DupFrame *
+dup_push(DupState *st, bool array)
+{
+	DupFrame   *f;
+
+	check_stack_depth();		/* the parser recurses as deep as the text */
+	if (st->depth == st->size)
+	{
+		st->size *= 2;
+		st->frames = repalloc(st->frames, sizeof(DupFrame) * st->size);
+	}
+	f = &st->frames[st->depth++];
+	f->array = array;
+	f->index = -1;
+	f->key = NULL;
+	return f;
 }
 
 static void
 dup_object_start(void *state)
 {
 	DupState   *st = state;
-	HASHCTL		ctl;
 
-	ctl.keysize = NAMEDATALEN * 4;
-	ctl.entrysize = ctl.keysize;
-	ctl.hcxt = CurrentMemoryContext;
-	st->open = lappend(st->open, hash_create("relorm save keys", 16, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT));
+	dup_push(st, false)->object = st->objects++;
+	st->result = pushJsonbValue(&st->jsonb, WJB_BEGIN_OBJECT, NULL);
 }
 
 static void
-dup_end(void *state)
+dup_object_end(void *state)
 {
 	DupState   *st = state;
 
-	if (llast(st->open))
-		hash_destroy(llast(st->open));
-	st->open = list_delete_last(st->open);
+	st->depth--;
+	st->result = pushJsonbValue(&st->jsonb, WJB_END_OBJECT, NULL);
 }
 
 static void
@@ -101,8 +155,8 @@ dup_array_start(void *state)
 {
 	DupState   *st = state;
 
-	st->open = lappend(st->open, NULL);
-	st->index = lappend_int(st->index, 0);
+	dup_push(st, true);
+	st->result = pushJsonbValue(&st->jsonb, WJB_BEGIN_ARRAY, NULL);
 }
 
 static void
@@ -110,79 +164,137 @@ dup_array_end(void *state)
 {
 	DupState   *st = state;
 
-	st->index = list_delete_last(st->index);
-	dup_end(state);
+	st->depth--;
+	st->result = pushJsonbValue(&st->jsonb, WJB_END_ARRAY, NULL);
+}
+
+static void
+check_jsonb_string(size_t len)
+{
+	if (len > JENTRY_OFFLENMASK)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("string too long to represent as jsonb string"),
+				 errdetail("Due to an implementation restriction, jsonb strings cannot exceed %d bytes.",
+						   JENTRY_OFFLENMASK)));
+}
+
+static void
+dup_scalar(void *state, char *token, JsonTokenType type)
+{
+	DupState   *st = state;
+	JsonbValue	v;
+
+	switch (type)
+	{
+		case JSON_TOKEN_STRING:
+			check_jsonb_string(strlen(token));
+			v.type = jbvString;
+			v.val.string.len = strlen(token);
+			v.val.string.val = token;
+			break;
+		case JSON_TOKEN_NUMBER:
+			v.type = jbvNumeric;
+			v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(token),
+																ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+			break;
+		case JSON_TOKEN_TRUE:
+		case JSON_TOKEN_FALSE:
+			v.type = jbvBool;
+			v.val.boolean = type == JSON_TOKEN_TRUE;
+			break;
+		default:
+			v.type = jbvNull;
+			break;
+	}
+	if (st->jsonb == NULL)
+	{
+		/* the whole text a scalar: a raw scalar, as jsonb_in makes it */
+		JsonbValue	raw;
+
+		raw.type = jbvArray;
+		raw.val.array.rawScalar = true;
+		raw.val.array.nElems = 1;
+		pushJsonbValue(&st->jsonb, WJB_BEGIN_ARRAY, &raw);
+		pushJsonbValue(&st->jsonb, WJB_ELEM, &v);
+		st->result = pushJsonbValue(&st->jsonb, WJB_END_ARRAY, NULL);
+	}
+	else
+		st->result = pushJsonbValue(&st->jsonb, st->jsonb->contVal.type == jbvArray ? WJB_ELEM : WJB_VALUE, &v);
 }
 
 static void
 dup_field_start(void *state, char *fname, bool isnull)
 {
 	DupState   *st = state;
+	DupFrame   *f = &st->frames[st->depth - 1];
+	DupKey		key = {f->object, fname};
 	bool		found;
-	char		key[NAMEDATALEN * 4];
 
 	CHECK_FOR_INTERRUPTS();
-	/* long keys are no column or relationship: their start is enough to tell them apart here */
-	strlcpy(key, fname, sizeof(key));
-	hash_search(llast(st->open), key, HASH_ENTER, &found);
+	hash_search(st->seen, &key, HASH_ENTER, &found);
 	if (found)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the key \"%s\" is given twice in the object at %s", fname, dup_path(st)),
 				 errhint("An object names each column or relationship once.")));
-	st->path = lappend(st->path, relorm_save_path_key("", fname));
-}
+	f->key = fname;
+	check_jsonb_string(strlen(fname));
+	{
+		JsonbValue	k;
 
-static void
-dup_field_end(void *state, char *fname, bool isnull)
-{
-	DupState   *st = state;
-
-	st->path = list_delete_last(st->path);
+		k.type = jbvString;
+		k.val.string.len = strlen(fname);
+		k.val.string.val = fname;
+		st->result = pushJsonbValue(&st->jsonb, WJB_KEY, &k);
+	}
 }
 
 static void
 dup_element_start(void *state, bool isnull)
 {
 	DupState   *st = state;
-	int			n = llast_int(st->index);
 
-	llast_int(st->index) = n + 1;
-	st->path = lappend(st->path, psprintf("[%d]", n));
+	st->frames[st->depth - 1].index++;
 }
 
-static void
-dup_element_end(void *state, bool isnull)
-{
-	DupState   *st = state;
-
-	st->path = list_delete_last(st->path);
-}
-
-/* The JSON text, checked for a key given twice in one object, as jsonb. */
+/* The JSON text as jsonb, refused when an object gives a key twice. */
 Jsonb *
 relorm_save_input(text *json)
 {
 	JsonLexContext *lex = makeJsonLexContextCstringLen(VARDATA_ANY(json), VARSIZE_ANY_EXHDR(json),
 													   GetDatabaseEncoding(), true);
 	JsonSemAction sem;
-	DupState	st = {NIL, NIL, NIL, "$"};
+	DupState	st;
+	HASHCTL		ctl;
 	JsonParseErrorType err;
 
+	st.size = 16;
+	st.frames = palloc(sizeof(DupFrame) * st.size);
+	st.depth = 0;
+	st.objects = 0;
+	st.jsonb = NULL;
+	st.result = NULL;
+	ctl.keysize = sizeof(DupKey);
+	ctl.entrysize = sizeof(DupKey);
+	ctl.hash = dup_key_hash;
+	ctl.match = dup_key_match;
+	ctl.hcxt = CurrentMemoryContext;
+	st.seen = hash_create("relorm save keys", 1024, &ctl, HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
 	memset(&sem, 0, sizeof(sem));
 	sem.semstate = &st;
 	sem.object_start = dup_object_start;
-	sem.object_end = dup_end;
+	sem.object_end = dup_object_end;
 	sem.array_start = dup_array_start;
 	sem.array_end = dup_array_end;
+	sem.scalar = dup_scalar;
 	sem.object_field_start = dup_field_start;
-	sem.object_field_end = dup_field_end;
 	sem.array_element_start = dup_element_start;
-	sem.array_element_end = dup_element_end;
 	err = pg_parse_json(lex, &sem);
 	if (err != JSON_SUCCESS)
 		json_ereport_error(err, lex);
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text_to_cstring(json))));
+	hash_destroy(st.seen);
+	return JsonbValueToJsonb(st.result);
 }
 
 /* ---- levels ---- */
@@ -411,7 +523,7 @@ parse_object(SaveCall *call, SaveLevel *lvl, JsonbValue *value, SaveObject *pare
 		path_error(ERRCODE_INVALID_PARAMETER_VALUE, path, psprintf("a row of %s must be a JSON object",
 																 relorm_table_label(lvl->relid)), NULL);
 	obj->index = list_length(lvl->objects);
-	obj->path = pstrdup(path);
+	obj->path = path;			/* each object's own, made by its caller */
 	obj->parent = parent;
 	obj->tree = tree;
 	obj->json = value->val.binary.data;
@@ -420,43 +532,50 @@ parse_object(SaveCall *call, SaveLevel *lvl, JsonbValue *value, SaveObject *pare
 	it = JsonbIteratorInit(obj->json);
 	while ((tok = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
 	{
-		char	   *name;
-		char	   *kpath;
-		int			c;
-		const RelormRelationship *r;
+		char		buf[NAMEDATALEN];
+		char	   *name = buf;
+		int			c = -1;
+		const RelormRelationship *r = NULL;
 
 		if (tok != WJB_KEY)
 			continue;
 		tok = JsonbIteratorNext(&it, &val, true);
-		name = pnstrdup(key.val.string.val, key.val.string.len);
-		kpath = relorm_save_path_key(path, name);
-		if ((c = relorm_save_column(lvl, name)) >= 0)
+		/* a name (copied only when it is too long to be one, for the error) */
+		if (key.val.string.len < NAMEDATALEN)
+		{
+			memcpy(buf, key.val.string.val, key.val.string.len);
+			buf[key.val.string.len] = '\0';
+			c = relorm_save_column(lvl, name);
+		}
+		else
+			name = pnstrdup(key.val.string.val, key.val.string.len);
+		if (c >= 0)
 		{
 			SaveGiven  *g = palloc(sizeof(SaveGiven));
 
 			if (lvl->cols[c].generated)
-				path_error(ERRCODE_GENERATED_ALWAYS, kpath,
+				path_error(ERRCODE_GENERATED_ALWAYS, relorm_save_path_key(path, name),
 						   psprintf("column \"%s\" of %s is generated: it cannot be given", name,
 									relorm_table_label(lvl->relid)), "Leave it out of the object.");
 			g->col = c;
-			g->value = palloc(sizeof(JsonbValue));
-			*g->value = val;
+			g->given = val;
+			g->value = &g->given;
 			obj->given = lappend(obj->given, g);
 			if (!lvl->cols[c].key)
 				others++;
 			continue;
 		}
-		if ((r = relorm_find_relationship(lvl->relid, name)) != NULL)
+		if (name == buf && (r = relorm_find_relationship(lvl->relid, name)) != NULL)
 		{
-			parse_relationship(call, lvl, obj, r, &val, kpath);
+			parse_relationship(call, lvl, obj, r, &val, relorm_save_path_key(path, name));
 			continue;
 		}
 		if (lvl->rel && lvl->rel->kind == REL_MANY_TO_MANY && strcmp(name, get_rel_name(lvl->rel->secondary)) == 0)
 		{
-			parse_association(lvl, obj, &val, kpath);
+			parse_association(lvl, obj, &val, relorm_save_path_key(path, name));
 			continue;
 		}
-		path_error(ERRCODE_UNDEFINED_COLUMN, kpath,
+		path_error(ERRCODE_UNDEFINED_COLUMN, relorm_save_path_key(path, name),
 				   psprintf("table %s has no column or relationship \"%s\"", relorm_table_label(lvl->relid), name),
 				   lvl->rel && lvl->rel->kind == REL_MANY_TO_MANY ?
 				   psprintf("Columns of the association row go in an object \"%s\".", get_rel_name(lvl->rel->secondary)) :

@@ -1,14 +1,13 @@
 /*
  * save_rows.c
- *		The statements of relorm.save, for a set of rows of one table: each
- *		row's values travel as one element of a jsonb array ($1), turned back
- *		into typed columns by jsonb_to_recordset (so a JSON array becomes a
- *		PostgreSQL array, an object a composite, as PostgreSQL's own
- *		json_populate_record does), with its number and which columns it
- *		gives.  One statement of each kind for the whole set: find the rows
+ *		The statements of relorm.save, for a set of rows of one table: the
+ *		rows travel as parameter arrays, one per column (text cast to the
+ *		column's type; jsonb for json columns, and for arrays and composites,
+ *		read as json_populate_record reads them), with their numbers, and are
+ *		unnested by the statement.  One statement of each kind for the whole
+ *		set and each set of columns given (most often one): find the rows
  *		that exist, update them (a column a row does not give is left as it
- *		is), insert the others (one INSERT per distinct set of columns given,
- *		so a column not given takes its default).
+ *		is), insert the others (a column not given takes its default).
  *
  *		Each statement runs in a subtransaction: when it fails, the rows are
  *		halved until the one that fails alone is found, and the error is
@@ -25,6 +24,7 @@
 #include "names.h"
 #include "save_rows.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -42,93 +42,122 @@ relorm_save_text_value(const char *text)
 	return v;
 }
 
-static void
-push_key(JsonbParseState **state, const char *key)
+/* How a column's values travel: as text, cast to its type; or as jsonb. */
+typedef enum ValueForm
 {
-	JsonbValue	k;
+	VALUE_TEXT,					/* a scalar type: its text, read by its input function */
+	VALUE_JSON,					/* json, jsonb: the JSON value itself */
+	VALUE_POPULATED				/* an array or composite: a JSON array or object, as json_populate_record reads it */
+} ValueForm;
 
-	k.type = jbvString;
-	k.val.string.val = (char *) key;
-	k.val.string.len = strlen(key);
-	pushJsonbValue(state, WJB_KEY, &k);
+static ValueForm
+value_form(const SaveColumn *col)
+{
+	Oid			base = getBaseType(col->type);
+
+	if (base == JSONOID || base == JSONBOID)
+		return VALUE_JSON;
+	if (type_is_array(base) || get_typtype(base) == TYPTYPE_COMPOSITE)
+		return VALUE_POPULATED;
+	return VALUE_TEXT;
+}
+
+/* A JSON value as the text of a scalar type's input, as json_populate_record takes it. */
+static Datum
+value_as_text(JsonbValue *v)
+{
+	switch (v->type)
+	{
+		case jbvString:
+			return PointerGetDatum(cstring_to_text_with_len(v->val.string.val, v->val.string.len));
+		case jbvNumeric:
+			return DirectFunctionCall1(textin, DirectFunctionCall1(numeric_out, NumericGetDatum(v->val.numeric)));
+		case jbvBool:
+			return CStringGetTextDatum(v->val.boolean ? "true" : "false");
+		default:
+			return CStringGetTextDatum(JsonbToCString(NULL, v->val.binary.data, v->val.binary.len));
+	}
 }
 
 /*
- * The rows as the statements take them: [{"i": n, "h": [given...],
- * "c0": value, ...}], the columns those listed (c0 the first).
+ * The rows as the statements take them: values[0] their numbers (int4[]),
+ * then, for each column listed, an array of its values (text[], or jsonb[]
+ * for the JSON and populated forms), NULL where the JSON gives null.
+ * Returns the number of parameters, 1 + ncols.  Arrays, unnested by the
+ * statement, cost far less to build and to read than a jsonb of objects.
  */
-Datum
-relorm_save_rows_json(SaveRows *rs, List *rows, const int *cols, int ncols)
+int
+relorm_save_rows_params(SaveRows *rs, List *rows, const int *cols, int ncols, Datum *values, Oid *types)
 {
-	JsonbParseState *state = NULL;
-	JsonbValue *res;
+	int			n = list_length(rows);
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+	Datum	   *elems = palloc(sizeof(Datum) * Max(1, n));
+	bool	   *nulls = palloc(sizeof(bool) * Max(1, n));
 	ListCell   *lc;
 
-	pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
 	foreach(lc, rows)
+		elems[foreach_current_index(lc)] = Int32GetDatum(((SaveRow *) lfirst(lc))->index);
+	values[0] = PointerGetDatum(construct_array(elems, n, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+	types[0] = INT4ARRAYOID;
+	for (int j = 0; j < ncols; j++)
 	{
-		SaveRow    *row = lfirst(lc);
-		JsonbValue	n;
+		ValueForm	form = value_form(&rs->cols[cols[j]]);
 
-		CHECK_FOR_INTERRUPTS();
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		push_key(&state, "i");
-		n.type = jbvNumeric;
-		n.val.numeric = int64_to_numeric(row->index);
-		pushJsonbValue(&state, WJB_VALUE, &n);
-		push_key(&state, "h");
-		pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
-		for (int j = 0; j < ncols; j++)
+		foreach(lc, rows)
 		{
-			JsonbValue	b;
+			JsonbValue *v = ((SaveRow *) lfirst(lc))->values[cols[j]];
+			int			i = foreach_current_index(lc);
 
-			b.type = jbvBool;
-			b.val.boolean = row->values[cols[j]] != NULL;
-			pushJsonbValue(&state, WJB_ELEM, &b);
+			CHECK_FOR_INTERRUPTS();
+			nulls[i] = v == NULL || v->type == jbvNull;
+			if (!nulls[i])
+				elems[i] = form == VALUE_TEXT ? value_as_text(v) : JsonbPGetDatum(JsonbValueToJsonb(v));
 		}
-		pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-		for (int j = 0; j < ncols; j++)
-		{
-			JsonbValue *v = row->values[cols[j]];
-
-			if (v == NULL)
-				continue;
-			push_key(&state, psprintf("c%d", j));
-			if (v->type == jbvBinary)
-			{
-				/* a nested container: pushed as a whole */
-				JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
-				JsonbValue	t;
-				JsonbIteratorToken tok;
-
-				while ((tok = JsonbIteratorNext(&it, &t, false)) != WJB_DONE)
-					pushJsonbValue(&state, tok, tok < WJB_BEGIN_ARRAY ? &t : NULL);
-			}
-			else
-				pushJsonbValue(&state, WJB_VALUE, v);
-		}
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		types[j + 1] = form == VALUE_TEXT ? TEXTARRAYOID : JSONBARRAYOID;
+		values[j + 1] = PointerGetDatum(construct_md_array(elems, nulls, 1, dims, lbs,
+														   form == VALUE_TEXT ? TEXTOID : JSONBOID,
+														   -1, false, TYPALIGN_INT));
 	}
-	res = pushJsonbValue(&state, WJB_END_ARRAY, NULL);
-	return JsonbPGetDatum(JsonbValueToJsonb(res));
+	return 1 + ncols;
 }
 
-/* "pg_catalog.jsonb_to_recordset($n) AS alias(i int4, h bool[], c0 type...)": the rows, typed. */
+/*
+ * "(SELECT u.i, u.c0::type AS c0, ... FROM ROWS FROM (pg_catalog.unnest($n),
+ * ...) AS u(i, c0, ...)) AS alias": the rows of the parameters from $n on,
+ * typed.
+ * A value is cast without its column's typmod: the INSERT or UPDATE
+ * assigning it applies that, with the error PostgreSQL gives.
+ */
 char *
 relorm_save_recordset(SaveRows *rs, const int *cols, int ncols, int param, const char *alias)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "pg_catalog.jsonb_to_recordset($%d) AS %s(i pg_catalog.int4, h pg_catalog.bool[]", param, alias);
+	appendStringInfoString(&buf, "(SELECT u.i");
 	for (int j = 0; j < ncols; j++)
-		appendStringInfo(&buf, ", c%d %s", j,
-						 format_type_extended(rs->cols[cols[j]].type, rs->cols[cols[j]].typmod,
-											  FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY));
-	appendStringInfoChar(&buf, ')');
+	{
+		const SaveColumn *col = &rs->cols[cols[j]];
+		char	   *type = format_type_extended(col->type, -1, FORMAT_TYPE_FORCE_QUALIFY);
+
+		if (value_form(col) == VALUE_POPULATED)
+			appendStringInfo(&buf, ", (pg_catalog.jsonb_populate_record(NULL::%s, pg_catalog.jsonb_build_object(%s, u.c%d))).%s",
+							 relorm_qualified_table(rs->relid), quote_literal_cstr(col->name), j,
+							 quote_identifier(col->name));
+		else
+			appendStringInfo(&buf, ", u.c%d::%s", j, type);
+		appendStringInfo(&buf, " AS c%d", j);
+	}
+	appendStringInfoString(&buf, " FROM ROWS FROM (");
+	for (int j = 0; j <= ncols; j++)
+		appendStringInfo(&buf, "%spg_catalog.unnest($%d)", j ? ", " : "", param + j);
+	appendStringInfoString(&buf, ") AS u(i");
+	for (int j = 0; j < ncols; j++)
+		appendStringInfo(&buf, ", c%d", j);
+	appendStringInfo(&buf, ")) AS %s", alias);
 	return buf.data;
 }
-
 
 /* Runs sql over rows in a subtransaction; the error, copied, when it fails. */
 static ErrorData *
@@ -138,21 +167,21 @@ try_run(SaveRows *rs, const char *sql, List *rows, const int *cols, int ncols, D
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
 	ErrorData  *volatile err = NULL;
-	Datum	   *values = palloc(sizeof(Datum) * (nextra + 1));
-	Oid		   *types = palloc(sizeof(Oid) * (nextra + 1));
+	Datum	   *values = palloc(sizeof(Datum) * (1 + ncols + nextra));
+	Oid		   *types = palloc(sizeof(Oid) * (1 + ncols + nextra));
+	int			nparams = relorm_save_rows_params(rs, rows, cols, ncols, values, types);
 
-	values[0] = relorm_save_rows_json(rs, rows, cols, ncols);
-	types[0] = JSONBOID;
 	for (int k = 0; k < nextra; k++)
 	{
-		values[k + 1] = extra[k];
-		types[k + 1] = extra_types[k];
+		values[nparams + k] = extra[k];
+		types[nparams + k] = extra_types[k];
 	}
+	nparams += nextra;
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		int			ret = SPI_execute_with_args(sql, nextra + 1, types, values, NULL, false, 0);
+		int			ret = SPI_execute_with_args(sql, nparams, types, values, NULL, false, 0);
 
 		if (ret < 0)
 			elog(ERROR, "relorm.save: %s failed: %s", rs->what, SPI_result_code_string(ret));
@@ -222,7 +251,7 @@ culprit_column(SaveRows *rs, SaveRow *row, const int *cols, int ncols)
 
 		if (row->values[cols[j]] == NULL)
 			continue;
-		sql = psprintf("SELECT x.i FROM %s", relorm_save_recordset(rs, one, 1, 1, "x"));
+		sql = psprintf("SELECT x.c0 FROM %s", relorm_save_recordset(rs, one, 1, 1, "x"));
 		if (try_run(rs, sql, list_make1(row), one, 1, NULL, 0, NULL, NULL) != NULL)
 			return rs->cols[cols[j]].name;
 	}
@@ -359,16 +388,9 @@ given_columns(SaveRows *rs, List *rows, bool with_key, int *n)
 }
 
 /*
- * UPDATE the rows that exist: each column a row gives, set; the others left
- * as they are; the version column, when the table has one, checked (for the
- * rows that give it: a row only linked gives none) and moved on.  With
- * only_changed, a row whose given columns hold those values already is not
- * updated (a row linked where it already is).  Returns the numbers of the rows updated.
- */
-/*
  * The columns the rows set that the caller may not update: refused here,
- * naming the first row that gives one, since the statement sets every
- * column any row gives (another row's failure would be named otherwise).
+ * naming the first row that gives one (PostgreSQL's own error would not
+ * say which).
  */
 static void
 check_update_privileges(SaveRows *rs, List *rows, const int *cols, int ncols)
@@ -392,34 +414,71 @@ check_update_privileges(SaveRows *rs, List *rows, const int *cols, int ncols)
 	}
 }
 
-List *
-relorm_save_update(SaveRows *rs, List *rows, bool only_changed)
+/* The rows grouped by the set of columns they give, in the order each set first appears. */
+static List *
+column_sets(SaveRows *rs, List *rows)
+{
+	Size		keysize = rs->ncols + 1;	/* '1' or '0' per column, and a NUL */
+	HASHCTL		ctl;
+	HTAB	   *sets;
+	List	   *groups = NIL;
+	char	   *given = palloc(keysize);
+	ListCell   *lc;
+
+	ctl.keysize = keysize;
+	ctl.entrysize = MAXALIGN(keysize) + sizeof(int);	/* the key, then the group's number */
+	ctl.hcxt = CurrentMemoryContext;
+	sets = hash_create("relorm save column sets", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	foreach(lc, rows)
+	{
+		SaveRow    *row = lfirst(lc);
+		char	   *entry;
+		int		   *group;
+		bool		found;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int c = 0; c < rs->ncols; c++)
+			given[c] = row->values[c] != NULL ? '1' : '0';
+		given[rs->ncols] = '\0';
+		entry = hash_search(sets, given, HASH_ENTER, &found);
+		group = (int *) (entry + MAXALIGN(keysize));
+		if (!found)
+		{
+			*group = list_length(groups);
+			groups = lappend(groups, NIL);
+		}
+		list_nth_cell(groups, *group)->ptr_value = lappend(list_nth(groups, *group), row);
+	}
+	hash_destroy(sets);
+	return groups;
+}
+
+/* The UPDATE of rows that give the same columns (see relorm_save_update). */
+static List *
+update_rows(SaveRows *rs, List *rows, bool only_changed)
 {
 	int			ncols;
-	int		   *cols;
+	int		   *cols = given_columns(rs, rows, true, &ncols);
 	int		   *keypos = palloc(sizeof(int) * Max(1, rs->nkey));
+	int			version_pos = -1;
 	StringInfoData sql;
 	bool		first = true;
 	List	   *updated = NIL;
 	ListCell   *lc;
 
-	if (rows == NIL)
-		return NIL;
-	cols = given_columns(rs, rows, true, &ncols);
 	check_update_privileges(rs, rows, cols, ncols);
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "UPDATE %s AS t SET ", relorm_qualified_table(rs->relid));
 	for (int j = 0; j < ncols; j++)
 	{
-		const char *name = quote_identifier(rs->cols[cols[j]].name);
-
 		for (int k = 0; k < rs->nkey; k++)
 			if (rs->key[k] == cols[j])
 				keypos[k] = j;
+		if (cols[j] == rs->version_col)
+			version_pos = j;
 		if (rs->cols[cols[j]].key || cols[j] == rs->version_col)
 			continue;
-		appendStringInfo(&sql, "%s%s = CASE WHEN x.h[%d] THEN x.c%d ELSE t.%s END", first ? "" : ", ",
-						 name, j + 1, j, name);
+		appendStringInfo(&sql, "%s%s = x.c%d", first ? "" : ", ", quote_identifier(rs->cols[cols[j]].name), j);
 		first = false;
 	}
 	if (rs->version_col >= 0)
@@ -454,36 +513,40 @@ relorm_save_update(SaveRows *rs, List *rows, bool only_changed)
 			if (rs->cols[cols[j]].key || cols[j] == rs->version_col)
 				continue;
 			/* IS DISTINCT FROM would look "=" up by name: spelled with the type's own */
-			appendStringInfo(&sql, "%s(x.h[%d] AND NOT ((t.%s IS NULL AND x.c%d IS NULL) OR (t.%s %s x.c%d) IS TRUE))",
-							 any ? " OR " : " AND (", j + 1, name, j, name,
+			appendStringInfo(&sql, "%sNOT ((t.%s IS NULL AND x.c%d IS NULL) OR (t.%s %s x.c%d) IS TRUE)",
+							 any ? " OR " : " AND (", name, j, name,
 							 relorm_equality_operator(rs->cols[cols[j]].type), j);
 			any = true;
 		}
 		if (any)
 			appendStringInfoChar(&sql, ')');
 	}
-	if (rs->version_col >= 0)
-	{
-		for (int j = 0; j < ncols; j++)
-			if (cols[j] == rs->version_col)
-				appendStringInfo(&sql, " AND (NOT x.h[%d] OR t.%s %s x.c%d)", j + 1,
-								 quote_identifier(rs->cols[cols[j]].name),
-								 relorm_equality_operator(rs->cols[cols[j]].type), j);
-	}
+	if (version_pos >= 0)
+		appendStringInfo(&sql, " AND t.%s %s x.c%d", quote_identifier(rs->cols[rs->version_col].name),
+						 relorm_equality_operator(rs->cols[rs->version_col].type), version_pos);
 	appendStringInfoString(&sql, " RETURNING x.i");
 	foreach(lc, relorm_save_run(rs, sql.data, rows, cols, ncols, NULL, 0, NULL))
 		updated = lappend_int(updated, ((SaveResult *) lfirst(lc))->index);
 	return updated;
 }
 
-/* Whether two rows give the same columns (one INSERT writes both). */
-static bool
-same_columns(SaveRows *rs, SaveRow *a, SaveRow *b)
+/*
+ * UPDATE the rows that exist, one statement per set of columns given (most
+ * often one): each column a row gives, set; the others left as they are;
+ * the version column, when the table has one, checked (for the rows that
+ * give it: a row only linked gives none) and moved on.  With only_changed,
+ * a row whose given columns hold those values already is not updated (a row
+ * linked where it already is).  Returns the numbers of the rows updated.
+ */
+List *
+relorm_save_update(SaveRows *rs, List *rows, bool only_changed)
 {
-	for (int c = 0; c < rs->ncols; c++)
-		if ((a->values[c] == NULL) != (b->values[c] == NULL))
-			return false;
-	return true;
+	List	   *updated = NIL;
+	ListCell   *lc;
+
+	foreach(lc, column_sets(rs, rows))
+		updated = list_concat(updated, update_rows(rs, lfirst(lc), only_changed));
+	return updated;
 }
 
 /*
@@ -496,28 +559,16 @@ same_columns(SaveRows *rs, SaveRow *a, SaveRow *b)
 void
 relorm_save_insert(SaveRows *rs, List *rows)
 {
-	List	   *left = list_copy(rows);
+	ListCell   *lc;
 
-	while (left != NIL)
+	foreach(lc, column_sets(rs, rows))
 	{
-		SaveRow    *first = linitial(left);
-		List	   *group = NIL;
-		List	   *rest = NIL;
-		ListCell   *lc;
+		List	   *group = lfirst(lc);
 		int			ncols;
-		int		   *cols;
+		int		   *cols = given_columns(rs, group, true, &ncols);
 		StringInfoData sql;
 		bool		always = false;
 
-		CHECK_FOR_INTERRUPTS();
-		foreach(lc, left)
-		{
-			if (same_columns(rs, first, lfirst(lc)))
-				group = lappend(group, lfirst(lc));
-			else
-				rest = lappend(rest, lfirst(lc));
-		}
-		cols = given_columns(rs, group, true, &ncols);
 		initStringInfo(&sql);
 		appendStringInfo(&sql, "INSERT INTO %s (", relorm_qualified_table(rs->relid));
 		for (int j = 0; j < ncols; j++)
@@ -530,6 +581,5 @@ relorm_save_insert(SaveRows *rs, List *rows)
 			appendStringInfo(&sql, "%sx.c%d", j ? ", " : "", j);
 		appendStringInfo(&sql, " FROM %s ORDER BY x.i", relorm_save_recordset(rs, cols, ncols, 1, "x"));
 		(void) relorm_save_run(rs, sql.data, group, cols, ncols, NULL, 0, NULL);
-		left = rest;
 	}
 }

@@ -37,7 +37,8 @@ typedef struct SaveResult
 	char	  **values;
 } SaveResult;
 
-extern Datum relorm_save_rows_json(SaveRows *rs, List *rows, const int *cols, int ncols);
+extern int	relorm_save_rows_params(SaveRows *rs, List *rows, const int *cols, int ncols, Datum *values,
+									Oid *types);
 extern List *relorm_save_run(SaveRows *rs, const char *sql, List *rows, const int *cols, int ncols,
 							 Datum *extra, int nextra, Oid *extra_types);
 extern List *relorm_save_existing(SaveRows *rs, List *rows, const int *by, int nby, int *found_cols,
