@@ -4,7 +4,8 @@
  *		through the relationships, set-based, all or nothing.  The passes, one
  *		file each, the data walking one way:
  *
- *			JSON --save_parse.c--> levels of objects, every key resolved
+ *			JSON text --save_input.c--> jsonb, no key given twice
+ *			--save_parse.c--> levels of objects, every key resolved
  *			--save_write.c--> per level, in the order the foreign keys
  *			need, its rows written with one statement of each kind
  *			(save_rows.c) --save.c--> the saved trees, read back with
@@ -109,11 +110,13 @@ typedef struct SaveCall
 	List	   *explain;		/* explain_save: "level: statement" of each run */
 } SaveCall;
 
-/* save_parse.c */
+/* save_input.c */
 extern Jsonb *relorm_save_input(text *json);
+extern char *relorm_save_path_key(const char *path, const char *key);
+
+/* save_parse.c */
 extern void relorm_save_parse(SaveCall *call, Jsonb *input);
 extern char *relorm_save_default_shape(SaveLevel *lvl);
-extern char *relorm_save_path_key(const char *path, const char *key);
 extern int	relorm_save_column(SaveLevel *lvl, const char *name);
 
 /* save_options.c */
