@@ -135,5 +135,19 @@ SELECT relorm.save('events', '{"id": 3, "kind": "b"}');
 SELECT relorm.save('events', '{"id": 2, "kind": "a"}', mode => 'update');
 SELECT tableoid::regclass, * FROM events ORDER BY id;
 
+-- Every tree has its answer, in its place: NULL for a root that cannot be read
+-- back, here deleted by the save (its last link gone, and the many-to-many
+-- deletes orphans) or left out by the shape's filter.
+CREATE TABLE docs (id serial PRIMARY KEY, title text);
+CREATE TABLE marks (id serial PRIMARY KEY, name text);
+SELECT count(*) FROM relorm.many_to_many('docs', 'marks', 'marks', back_populates => 'docs', orphans => 'delete');
+SELECT relorm.save_many('docs', '[{"title": "a", "marks": [{"name": "m1"}, {"name": "m2"}]}, {"title": "b"}]');
+SELECT relorm.save('marks', '{"id": 1, "docs": []}') AS orphaned;
+SELECT o, t FROM relorm.save_many('marks', '[{"name": "m3"}, {"id": 2, "docs": []}, {"name": "m4", "docs": [{"id": 2}]}]')
+  WITH ORDINALITY AS x(t, o);
+SELECT o, t FROM relorm.save_many('docs', '[{"id": 1}, {"id": 2}]', shape => 'title,marks!inner(name)')
+  WITH ORDINALITY AS x(t, o);
+SELECT id, name FROM marks ORDER BY id;
+
 RESET search_path;
 DROP SCHEMA save_basic CASCADE;

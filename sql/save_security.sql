@@ -80,6 +80,8 @@ SELECT unchanged();
 ALTER POLICY own ON users USING (owner = current_user AND name <> 'hidden');
 SET ROLE relorm_writer;
 SELECT relorm.save('users', '{"name": "hidden"}') IS NULL AS hidden;
+SELECT o, t IS NULL AS hidden FROM relorm.save_many('users', '[{"name": "seen"}, {"name": "hidden"}, {"name": "seen too"}]')
+  WITH ORDINALITY AS x(t, o);
 RESET ROLE;
 SELECT name, owner FROM users ORDER BY id;
 

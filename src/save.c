@@ -138,6 +138,9 @@ read_back(SaveCall *call, text *shape, MemoryContext cxt)
 {
 	SaveEmit	se = {cxt, NIL};
 	char	   *s = shape ? text_to_cstring(shape) : relorm_save_default_shape(call->top);
+	char	 ***keys = root_keys(call);
+	int			n = list_length(call->top->objects);
+	bool		camel = relorm_key_case == RELORM_KEY_CASE_CAMEL;
 
 	/*
 	 * The fetch reads (read-only) under the active snapshot.  The statement's
@@ -149,8 +152,30 @@ read_back(SaveCall *call, text *shape, MemoryContext cxt)
 	 */
 	CommandCounterIncrement();
 	PushActiveSnapshot(GetTransactionSnapshot());
-	relorm_fetch_key_list(call->root, s, relorm_key_case == RELORM_KEY_CASE_CAMEL, root_keys(call),
-						  list_length(call->top->objects), emit_saved, &se);
+	relorm_fetch_key_list(call->root, s, camel, keys, n, emit_saved, &se);
+	if (list_length(se.trees) < n)
+	{
+		/*
+		 * A root the fetch does not give: one the caller cannot read
+		 * (row-level security), one the save deleted (an orphan of a
+		 * many-to-many that deletes them), one the shape's filters leave out.
+		 * Each root read alone, so that each tree has its answer, NULL for
+		 * those.
+		 */
+		List	   *aligned = NIL;
+		char	 ***one = palloc(sizeof(char **) * Max(1, call->top->npk));
+
+		for (int i = 0; i < n; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			for (int k = 0; k < call->top->npk; k++)
+				one[k] = &keys[k][i];
+			se.trees = NIL;
+			relorm_fetch_key_list(call->root, s, camel, one, 1, emit_saved, &se);
+			aligned = lappend(aligned, se.trees ? linitial(se.trees) : NULL);
+		}
+		se.trees = aligned;
+	}
 	PopActiveSnapshot();
 	return se.trees;
 }
@@ -174,8 +199,8 @@ relorm_save(PG_FUNCTION_ARGS)
 	save_trees(&call, PG_GETARG_TEXT_PP(1));
 	trees = read_back(&call, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3), cxt);
 	SPI_finish();
-	if (trees == NIL)
-		PG_RETURN_NULL();		/* a row its caller cannot see again (row-level security) */
+	if (linitial(trees) == NULL)
+		PG_RETURN_NULL();		/* a row its caller cannot read back (see read_back) */
 	PG_RETURN_TEXT_P(linitial(trees));
 }
 
@@ -201,7 +226,7 @@ relorm_save_many(PG_FUNCTION_ARGS)
 		foreach(lc, read_back(&call, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3), CurrentMemoryContext))
 		{
 			Datum		d = PointerGetDatum(lfirst(lc));
-			bool		isnull = false;
+			bool		isnull = lfirst(lc) == NULL;	/* a root not read back */
 
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &d, &isnull);
 		}
