@@ -3,20 +3,30 @@
  *		A fuzzer for relorm, run against a live server (scripts/fuzz starts a
  *		throwaway one).  It loads fuzz/model.sql (every relationship kind),
  *		reads the model back, then generates and mutates fetch shapes, filters,
- *		orderings, params and declaration arguments, and runs them.  A case is
- *		a finding when:
+ *		orderings, params, declaration arguments and the trees of nested
+ *		writes, and runs them.  A case is a finding when:
  *		  - the backend crashes (the connection is lost);
  *		  - an error has no proper SQLSTATE (class XX, internal error, or none);
  *		  - a refused declaration changed the catalogs or the schema;
  *		  - the same shape gives different trees under !selectin and !select,
  *		    or with relorm.batch_size 1 and 500 (one succeeding where another
- *		    fails counts too).
+ *		    fails counts too);
+ *		  - a failed save or any explain_save changed the tables, save_many
+ *		    returned another number of trees than it was given, or a saved tree
+ *		    is not what relorm.fetch_one reads (save_cases.c says how).
  *		Findings are printed with the SQL that reproduces them; the exit status
  *		is 1 when there was any.  This file is the driver: its options and the
  *		loop drawing the cases (fuzz.h lists the other files).
  *
- *		relorm-fuzz [--cases N] [--seed S] [--seconds T] [--model FILE] [--quiet]
- *		Connection settings come from the PG* environment variables.
+ *		relorm-fuzz [--cases N] [--seed S] [--seconds T] [--model FILE]
+ *		            [--findings FILE] [--quiet] [--stats] [--no-save]
+ *		            [--only fetch|read|declare|save] [--known-issue NAME]
+ *		--no-save draws the cases as before the save cases were added: a seed
+ *		of then replays (on the model of then).  --only runs the cases of one
+ *		kind only (other cases than without it).  --known-issue skips
+ *		(and counts) a finding of the extension already reported: save_cases.c
+ *		names them.  Connection settings come from the PG* environment
+ *		variables.
  */
 #include <time.h>
 
@@ -31,7 +41,10 @@ main(int argc, char **argv)
 	const char *model = "fuzz/model.sql";
 	const char *findings_path = NULL;
 	time_t		start = time(NULL);
-	bool		show_stats = false;
+	bool		saves = true;
+	const char *only = NULL;
+	static const char *const kind_names[] = {"fetch", "read", "declare", "save"};
+	long		kinds[4] = {0};
 
 	for (int i = 1; i < argc; i++)
 	{
@@ -49,9 +62,18 @@ main(int argc, char **argv)
 			quiet = true;
 		else if (strcmp(argv[i], "--stats") == 0)
 			show_stats = true;
+		else if (strcmp(argv[i], "--no-save") == 0)
+			saves = false;
+		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
+			only = argv[++i];
+		else if (strncmp(argv[i], "--known-issue=", 14) == 0)
+			add_known_issue(argv[i] + 14);
+		else if (strcmp(argv[i], "--known-issue") == 0 && i + 1 < argc)
+			add_known_issue(argv[++i]);
 		else
 		{
-			fprintf(stderr, "usage: relorm-fuzz [--cases N] [--seconds T] [--seed S] [--model FILE] [--findings FILE] [--quiet] [--stats]\n");
+			fprintf(stderr, "usage: relorm-fuzz [--cases N] [--seconds T] [--seed S] [--model FILE] [--findings FILE]"
+					" [--quiet] [--stats] [--no-save] [--only fetch|read|declare|save] [--known-issue NAME]\n");
 			return 2;
 		}
 	}
@@ -69,12 +91,21 @@ main(int argc, char **argv)
 
 		if (seconds > 0 && time(NULL) - start >= seconds && cases_run >= ncases)
 			break;
-		if (what < 70)
+		/* fetch, fetch_one and explain, declarations, saves */
+		int			kind = saves ? (what < 55 ? 0 : what < 67 ? 1 : what < 78 ? 2 : 3) :
+			(what < 70 ? 0 : what < 85 ? 1 : 2);
+
+		if (only && strcmp(only, kind_names[kind]) != 0)
+			continue;
+		kinds[kind]++;
+		if (kind == 0)
 			fetch_case(chance(60));
-		else if (what < 85)
+		else if (kind == 1)
 			other_read_case();
-		else
+		else if (kind == 2)
 			declaration_case();
+		else
+			save_case();
 		if (!quiet && cases_run % 1000 == 0)
 		{
 			printf("relorm-fuzz: %ld cases, %ld errors (refused input), %ld findings, %ld s\n",
@@ -84,6 +115,10 @@ main(int argc, char **argv)
 	}
 	printf("relorm-fuzz: %ld cases in %ld s, seed %llu: %ld refused with a proper SQLSTATE, %ld findings\n",
 		   cases_run, (long) (time(NULL) - start), (unsigned long long) seed, errors_seen, findings);
+	printf("relorm-fuzz: by kind: %ld fetch, %ld fetch_one or explain, %ld declarations, %ld saves\n",
+		   kinds[0], kinds[1], kinds[2], kinds[3]);
+	if (kinds[3] > 0)
+		save_summary();
 	if (show_stats)
 		print_states();
 	PQfinish(conn);

@@ -18,33 +18,34 @@ long		cases_run = 0;
 long		errors_seen = 0;
 FILE	   *findings_file;
 long		successes = 0;
+bool		show_stats = false;
 
 /* How often each SQLSTATE came back, for --stats: the generators should reach past the parser. */
-typedef struct StateCount
-{
-	char		state[6];
-	long		n;
-	char	   *example;
-} StateCount;
-static StateCount states[256];
-static int	nstates = 0;
+static StateTable states;
 
-static void
-count_state(const char *st, const char *msg)
+void
+count_state(StateTable *t, const char *st, const char *msg)
 {
-	for (int i = 0; i < nstates; i++)
-		if (strcmp(states[i].state, st) == 0)
+	for (int i = 0; i < t->n; i++)
+		if (strcmp(t->s[i].state, st) == 0)
 		{
-			states[i].n++;
+			t->s[i].n++;
 			return;
 		}
-	if (nstates < 256)
+	if (t->n < 256)
 	{
-		snprintf(states[nstates].state, 6, "%s", st);
-		states[nstates].n = 1;
-		states[nstates].example = xstrdup(msg);
-		nstates++;
+		snprintf(t->s[t->n].state, 6, "%s", st);
+		t->s[t->n].n = 1;
+		t->s[t->n].example = xstrdup(msg);
+		t->n++;
 	}
+}
+
+void
+print_state_table(const StateTable *t)
+{
+	for (int i = 0; i < t->n; i++)
+		printf("  %s %6ld  e.g. %.100s\n", t->s[i].state, t->s[i].n, t->s[i].example);
 }
 
 void
@@ -76,6 +77,69 @@ connect_db(void)
 	exit(2);
 }
 
+/*
+ * The saves committed since the data was last put back as loaded (the save
+ * cases commit some): a finding's state is model.sql's, then these.
+ */
+static Buf committed;
+static int	ncommitted;
+
+void
+note_committed(const char *sql)
+{
+	buf_printf(&committed, "    %s\n", sql);
+	ncommitted++;
+}
+
+void
+forget_committed(void)
+{
+	buf_reset(&committed);
+	ncommitted = 0;
+}
+
+int
+committed_count(void)
+{
+	return ncommitted;
+}
+
+/*
+ * --known-issue NAME: a finding of the extension reported already, which a
+ * case skips (counted) instead of reporting it again; save_cases.c names them.
+ */
+static char *known[16];
+static int	nknown;
+long		known_skipped;
+
+void
+add_known_issue(const char *name)
+{
+	if (nknown < 16)
+		known[nknown++] = xstrdup(name);
+}
+
+bool
+known_issue(const char *name)
+{
+	for (int i = 0; i < nknown; i++)
+		if (strcmp(known[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* s, or on stderr its first 3000 bytes when longer (the findings file has it whole). */
+static void
+print_cut(FILE *out, const char *s)
+{
+	size_t		len = strlen(s);
+
+	if (out == stderr && len > 3000)
+		fprintf(out, "%.3000s... (%zu bytes, whole in the findings file)", s, len);
+	else
+		fputs(s, out);
+}
+
 void
 finding(const char *what, const char *sql, int nparams, const char *const *params, const char *detail)
 {
@@ -86,24 +150,43 @@ finding(const char *what, const char *sql, int nparams, const char *const *param
 	{
 		if (outs[o] == NULL)
 			continue;
-		fprintf(outs[o], "FINDING %ld (case %ld): %s\n  %s\n", findings, cases_run, what, sql);
+		fprintf(outs[o], "FINDING %ld (case %ld): %s\n  ", findings, cases_run, what);
+		print_cut(outs[o], sql);
+		fputs("\n", outs[o]);
 		for (int i = 0; i < nparams; i++)
-			fprintf(outs[o], "  $%d = %s\n", i + 1, params[i] ? params[i] : "NULL");
+		{
+			fprintf(outs[o], "  $%d = ", i + 1);
+			print_cut(outs[o], params[i] ? params[i] : "NULL");
+			fputs("\n", outs[o]);
+		}
 		if (detail)
-			fprintf(outs[o], "  %s\n", detail);
+		{
+			fputs("  ", outs[o]);
+			print_cut(outs[o], detail);
+			fputs("\n", outs[o]);
+		}
+		if (ncommitted > 0)
+		{
+			fprintf(outs[o], "  the data: model.sql's, then these %d committed saves (fuzz_check.reset() puts it back):\n",
+					ncommitted);
+			print_cut(outs[o], committed.s);
+		}
 		fflush(outs[o]);
 	}
 }
 
 /*
- * Runs one statement; the outcome's text holds every row's columns.  A lost
- * connection, an internal error or an error without a SQLSTATE is a finding.
+ * Runs one statement; the outcome's text holds every row's columns, its res
+ * the result (until the next run).  A lost connection, an internal error or
+ * an error without a SQLSTATE is a finding.
  */
 void
 run(Outcome *out, const char *sql, int nparams, const char *const *params)
 {
 	PGresult   *r;
 
+	PQclear(out->res);
+	out->res = NULL;
 	buf_reset(&out->text);
 	out->ok = false;
 	out->crashed = false;
@@ -124,7 +207,7 @@ run(Outcome *out, const char *sql, int nparams, const char *const *params)
 			}
 			buf_puts(&out->text, "\n");
 		}
-		PQclear(r);
+		out->res = r;
 		return;
 	}
 	{
@@ -136,7 +219,7 @@ run(Outcome *out, const char *sql, int nparams, const char *const *params)
 	}
 	PQclear(r);
 	errors_seen++;
-	count_state(out->sqlstate, out->message);
+	count_state(&states, out->sqlstate, out->message);
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
 		out->crashed = true;
@@ -172,6 +255,5 @@ void
 print_states(void)
 {
 	printf("relorm-fuzz: %ld statements succeeded; errors by SQLSTATE:\n", successes);
-	for (int i = 0; i < nstates; i++)
-		printf("  %s %6ld  e.g. %.100s\n", states[i].state, states[i].n, states[i].example);
+	print_state_table(&states);
 }
