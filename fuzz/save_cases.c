@@ -126,6 +126,31 @@ save_finding(const char *what, const SaveCase *sc, const char *const *p, int np,
 }
 
 /*
+ * Runs sql, whose last statement reads fuzz_check.checksum(): the tables must
+ * be as before (what: the finding when not).  The call's error, if any, goes
+ * into the detail.
+ */
+static void
+expect_unchanged(const char *sql, const char *before, const char *what, const Outcome *call,
+				 const SaveCase *sc, const char *const *p, int np)
+{
+	Buf			detail = {0};
+	char	   *after = value_of(sql, &detail);
+
+	if (after == NULL)
+		save_finding("the statements after a save fail", sc, p, np, sql, detail.s);
+	else if (strcmp(before, after) != 0)
+	{
+		if (!call->ok)
+			buf_printf(&detail, "the call failed (ERROR %s: %s); ", call->sqlstate, call->message);
+		changed_tables(&detail, before, after);
+		save_finding(what, sc, p, np, sql, detail.s);
+	}
+	free(after);
+	free(detail.s);
+}
+
+/*
  * --known-issue orphaned-root: a save that leaves the root row without links
  * of a many_to_many declared with orphans => 'delete' (from the target's side:
  * relorm_l {"id": 1, "posts": []}) deletes the row it saves; save returns
@@ -136,6 +161,18 @@ known_orphaned_root(const SaveCase *sc)
 {
 	return known_issue("orphaned-root") && strcmp(sc->root_name, tables[sc->root].name) == 0 &&
 		tables[sc->root].orphans_deleted;
+}
+
+/*
+ * --known-issue filtered-trees: save_many with a shape whose filter leaves a
+ * root out (!inner, !none: 'parent!none(),parent(id)') returns no row for
+ * its tree, and the rows no longer follow the trees given.
+ */
+static bool
+known_filtered_trees(const SaveCase *sc)
+{
+	return known_issue("filtered-trees") && sc->has_shape &&
+		(strstr(sc->shape.s, "!none") || strstr(sc->shape.s, "!inner"));
 }
 
 /*
@@ -156,8 +193,8 @@ compare_with_fetch(const SaveCase *sc, const char *const *p, int np, const Outco
 	" CROSS JOIN LATERAL (SELECT coalesce($3, nullif(fuzz_check.shape_of($1::regclass, o.t), '')) AS shape,"
 	"        coalesce(fuzz_check.key_of($1::regclass, $4::jsonb -> (o.n::int - 1)),"
 	"                 CASE WHEN $5 THEN fuzz_check.key_of($1::regclass, o.t) END) AS key) AS s"
-	"  LEFT JOIN LATERAL (SELECT relorm.fetch_one($1::regclass, s.shape, s.key)::text AS tree"
-	"                      WHERE s.key IS NOT NULL AND s.shape IS NOT NULL) AS f ON true"
+	" CROSS JOIN LATERAL (SELECT CASE WHEN s.key IS NOT NULL AND s.shape IS NOT NULL"
+	"                            THEN relorm.fetch_one($1::regclass, s.shape, s.key)::text END AS tree) AS f"
 	" ORDER BY o.n";
 
 	buf_puts(&returned, "[");
@@ -260,8 +297,7 @@ save_case(void)
 	static Outcome o;
 	const char *p[5];
 	int			np;
-	char	   *before,
-			   *after = NULL;
+	char	   *before;
 	Buf			err = {0};
 	const char *sql;
 	bool		commit;
@@ -299,20 +335,8 @@ save_case(void)
 	if (!o.ok)
 	{
 		count_state(&save_states, o.sqlstate, o.message);
-		after = value_of("ROLLBACK TO SAVEPOINT c; SELECT fuzz_check.checksum()", &err);
-		if (after == NULL)
-			save_finding("after a failed save, ROLLBACK TO SAVEPOINT fails", &sc, p, np,
-						 "ROLLBACK TO SAVEPOINT c;", err.s);
-		else if (strcmp(before, after) != 0)
-		{
-			Buf			detail = {0};
-
-			buf_printf(&detail, "the call failed (ERROR %s: %s); ", o.sqlstate, o.message);
-			changed_tables(&detail, before, after);
-			save_finding("a failed save changed the tables", &sc, p, np,
-						 "ROLLBACK TO SAVEPOINT c;\n  SELECT fuzz_check.checksum();", detail.s);
-			free(detail.s);
-		}
+		expect_unchanged("ROLLBACK TO SAVEPOINT c; SELECT fuzz_check.checksum()", before,
+						 "a failed save changed the tables", &o, &sc, p, np);
 		PQclear(PQexec(conn, "ROLLBACK"));
 		goto done;
 	}
@@ -320,26 +344,9 @@ save_case(void)
 	if (sc.fn == SAVE_EXPLAIN)
 	{
 		/* explain_save writes and rolls back: nothing changes, in its transaction or after */
-		after = value_of("SELECT fuzz_check.checksum()", &err);
-		if (after && strcmp(before, after) != 0)
-		{
-			Buf			detail = {0};
-
-			changed_tables(&detail, before, after);
-			save_finding("explain_save changed the tables", &sc, p, np, "SELECT fuzz_check.checksum();", detail.s);
-			free(detail.s);
-		}
-		free(after);
-		after = value_of("COMMIT; SELECT fuzz_check.checksum()", &err);
-		if (after && strcmp(before, after) != 0)
-		{
-			Buf			detail = {0};
-
-			changed_tables(&detail, before, after);
-			save_finding("explain_save changed the tables (seen after COMMIT)", &sc, p, np,
-						 "COMMIT;\n  SELECT fuzz_check.checksum();", detail.s);
-			free(detail.s);
-		}
+		expect_unchanged("SELECT fuzz_check.checksum()", before, "explain_save changed the tables", &o, &sc, p, np);
+		expect_unchanged("COMMIT; SELECT fuzz_check.checksum()", before,
+						 "explain_save changed the tables (seen after COMMIT)", &o, &sc, p, np);
 		PQclear(PQexec(conn, "ROLLBACK"));	/* when COMMIT failed */
 		goto done;
 	}
@@ -350,7 +357,7 @@ save_case(void)
 									 " ELSE -1 END", 1, NULL, q, NULL, NULL, 0);
 		long		len = PQresultStatus(r) == PGRES_TUPLES_OK ? atol(PQgetvalue(r, 0, 0)) : -2;
 
-		if (len > PQntuples(o.res) && known_orphaned_root(&sc))
+		if (len > PQntuples(o.res) && (known_orphaned_root(&sc) || known_filtered_trees(&sc)))
 			known_skipped++;
 		else if (len != PQntuples(o.res))
 		{
@@ -391,7 +398,6 @@ done:
 		resets++;
 	}
 	free(before);
-	free(after);
 	free(err.s);
 	free_save_case(&sc);
 }

@@ -185,6 +185,15 @@ member(Buf *b, bool *first, const char *key)
 	buf_puts(b, ":");
 }
 
+/* A member for column c of tb, with a value; given[c] set. */
+static void
+give_column(Buf *b, bool *first, const Table *tb, int c, bool *given)
+{
+	member(b, first, tb->cols[c]);
+	gen_value(b, tb, c);
+	given[c] = true;
+}
+
 /* A relationship's value: a to-one's object or null, a to-many's array. */
 static void
 gen_rel_value(Buf *b, const Table *tb, const Rel *r, int depth)
@@ -311,19 +320,14 @@ gen_object(Buf *b, int t, int depth, const Rel *via)
 					given[f] |= tb->col[f].fk_rel == col->fk_rel;	/* the nesting gives them */
 				continue;
 			}
-			member(b, &first, tb->cols[c]);
-			gen_value(b, tb, c);
-			given[c] = true;
+			give_column(b, &first, tb, c, given);
 		}
 		for (int n = rnd(4); n > 0 && tb->ncols > 0; n--)
 		{
 			int			c = rnd(tb->ncols);
 
-			if (given[c] || (given_by_nesting(tb, c, via) && !(hostility > 0 && chance(hostility))))
-				continue;
-			member(b, &first, tb->cols[c]);
-			gen_value(b, tb, c);
-			given[c] = true;
+			if (!given[c] && (!given_by_nesting(tb, c, via) || (hostility > 0 && chance(hostility))))
+				give_column(b, &first, tb, c, given);
 		}
 		if (tb->version_col >= 0 && !given[tb->version_col] && chance(80))
 		{
@@ -368,10 +372,8 @@ gen_object(Buf *b, int t, int depth, const Rel *via)
 				{
 					int			c = rnd(tb->ncols);
 
-					member(b, &first, tb->cols[c]);
-					gen_value(b, tb, c);
-					member(b, &first, tb->cols[c]);
-					gen_value(b, tb, c);
+					give_column(b, &first, tb, c, given);
+					give_column(b, &first, tb, c, given);
 				}
 				break;
 			case 2:				/* a column given a hostile value */

@@ -135,7 +135,7 @@ print_cut(FILE *out, const char *s)
 	size_t		len = strlen(s);
 
 	if (out == stderr && len > 3000)
-		fprintf(out, "%.3000s... (%zu bytes, whole in the findings file)", s, len);
+		fprintf(out, "%.3000s... (%zu bytes, whole in the findings file)\n", s, len);
 	else
 		fputs(s, out);
 }
