@@ -3,7 +3,14 @@
 -- many-to-many with an association object, self-referential, view-only over a
 -- table and over a view, composite keys, a polymorphic target), columns of
 -- many types (with NULLs, NaN, infinities, unicode, JSON), computed fields,
--- and a role without rights on one table.  Loaded by relorm-fuzz before it starts.
+-- and a role without rights on one table.  For relorm.save: keys with defaults
+-- (identity, a sequence, one GENERATED ALWAYS) and without (composite, text),
+-- collections given whole (delete-orphan, set null, a many-to-many deleting its
+-- orphans), natural keys (unique indexes, and a partial and an expression one
+-- that match => must refuse), a version column, a table and columns named like
+-- the aliases of save's statements (x: i, h, c0, c1, t).  Schema fuzz_check: the
+-- data as loaded, and what the save cases check with.  Loaded by relorm-fuzz
+-- before it starts.
 SET client_min_messages = warning;
 DROP SCHEMA IF EXISTS fuzz CASCADE;
 CREATE SCHEMA fuzz;
@@ -32,11 +39,12 @@ CREATE TABLE staff (id int PRIMARY KEY, kind text NOT NULL, name text, salary nu
                     rate float4);
 CREATE TABLE shifts (id int PRIMARY KEY, staff_id int, starts timestamp);
 
-SELECT count(*) FROM relorm.one_to_one('users', 'profile', 'profiles', back_populates => 'user', lazy => 'joined', back_lazy => 'joined');
+SELECT count(*) FROM relorm.one_to_one('users', 'profile', 'profiles', back_populates => 'user', lazy => 'joined', back_lazy => 'joined',
+                                       on_delete => 'delete-orphan');
 SELECT count(*) FROM relorm.one_to_many('users', 'posts', 'posts', back_populates => 'author', fk => 'author_id',
                                         on_delete => 'cascade', lazy => 'selectin', back_lazy => 'joined');
 SELECT count(*) FROM relorm.one_to_many('users', 'edited', 'posts', back_populates => 'editor', fk => 'editor_id',
-                                        nullable => true, order_by => 'created_at DESC');
+                                        nullable => true, order_by => 'created_at DESC', on_delete => 'set null');
 SELECT count(*) FROM relorm.one_to_many('posts', 'comments', 'comments', back_populates => 'post', fk => 'post_id',
                                         on_delete => 'delete-orphan', lazy => 'selectin', order_by => 'id DESC');
 SELECT count(*) FROM relorm.one_to_many('users', 'comments', 'comments', back_populates => 'author', fk => 'author_id',
@@ -58,7 +66,8 @@ SELECT count(*) FROM relorm.viewonly('posts', 'siblings', 'posts',
 CREATE TABLE relorm_keys (id int PRIMARY KEY, k1 int, relorm_ord int, name text);
 SELECT count(*) FROM relorm.one_to_many('users', 'kids', 'relorm_keys', back_populates => 'parent', fk => 'relorm_k1', nullable => true);
 CREATE TABLE relorm_l (id int PRIMARY KEY, relorm_c1 text);
-SELECT count(*) FROM relorm.many_to_many('posts', 'labels', 'relorm_l', secondary => 'relorm_secondary', back_populates => 'posts');
+SELECT count(*) FROM relorm.many_to_many('posts', 'labels', 'relorm_l', secondary => 'relorm_secondary', back_populates => 'posts',
+                                         orphans => 'delete');
 -- a key compared under two collations: the FK column's is nondeterministic
 CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
 CREATE TABLE codes (code text COLLATE "C" PRIMARY KEY, label text);
@@ -76,6 +85,11 @@ SELECT relorm.subtype('staff', 'manager', '{salary}');
 SELECT relorm.subtype('staff', 'seller', '{commission,rate}');
 SELECT count(*) FROM relorm.one_to_many('staff', 'shifts', 'shifts', back_populates => 'worker', fk => 'staff_id', nullable => true);
 SELECT count(*) FROM relorm.many_to_one('shifts', 'manager', 'staff', fk => 'manager_id', nullable => true, target_type => 'manager');
+-- a table and columns named like the aliases of relorm.save's statements (t the table, x the rows given)
+CREATE TABLE x (i int PRIMARY KEY, h text, c0 int, t text);
+SELECT count(*) FROM relorm.one_to_many('users', 'xs', 'x', back_populates => 'owner', fk => 'c1', nullable => true);
+ALTER TABLE orgs ADD COLUMN version int NOT NULL DEFAULT 1;
+SELECT relorm.version_column('orgs', 'version');
 
 INSERT INTO users SELECT i, CASE WHEN i % 7 = 0 THEN 'Zoë ' || i || E'\t"q"' ELSE 'user ' || i END,
        CASE WHEN i % 3 <> 0 THEN 'u' || i || '@example.org' END,
@@ -118,5 +132,122 @@ INSERT INTO relorm_l SELECT i, 'l' || i FROM generate_series(1, 6) i;
 INSERT INTO relorm_secondary SELECT p, l FROM generate_series(1, 80) p, generate_series(1, 6) l WHERE (p * l) % 5 = 1;
 INSERT INTO codes VALUES ('ABC', 'upper'), ('abc', 'lower'), ('x', 'x'), ('Y', 'y');
 INSERT INTO coded VALUES (1, 'ABC', 'n1'), (2, 'abc', 'n2'), (3, 'x', 'n3'), (4, 'Y', 'n4'), (5, NULL, 'n5');
+INSERT INTO x SELECT i, 'h' || i, i, 't' || i, 1 + i % 30 FROM generate_series(1, 10) i;
+-- keys with defaults from here on (the rows above give theirs), above the keys the rows have
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY '{users, profiles, tags, categories, orgs, members, staff, shifts, relorm_keys, relorm_l, coded}'::text[] LOOP
+        EXECUTE format('ALTER TABLE fuzz.%I ALTER id ADD GENERATED BY DEFAULT AS IDENTITY (START WITH 1000)', t);
+    END LOOP;
+END $$;
+ALTER TABLE x ALTER i ADD GENERATED BY DEFAULT AS IDENTITY (START WITH 1000);
+ALTER TABLE comments ALTER id ADD GENERATED ALWAYS AS IDENTITY (START WITH 1000);
+CREATE SEQUENCE posts_id_seq START 1000 OWNED BY posts.id;
+ALTER TABLE posts ALTER id SET DEFAULT nextval('posts_id_seq');
+-- natural keys for match =>; a partial and an expression unique index are none
+CREATE UNIQUE INDEX ON users (email);
+ALTER TABLE orgs ADD UNIQUE (name);
+CREATE UNIQUE INDEX ON relorm_l (relorm_c1);
+CREATE UNIQUE INDEX ON posts (body) WHERE body LIKE 'u%';
+CREATE UNIQUE INDEX ON categories (lower(name), id);
 ANALYZE;
+
+-- fuzz_check: the data as loaded (a table of each name), and the functions the
+-- save cases use: reset() puts the data back, checksum() tells every table's
+-- rows (one line per table), key_of() the primary key of a tree as
+-- relorm.fetch_one takes it, shape_of() the shape that renders trees' keys.
+DROP SCHEMA IF EXISTS fuzz_check CASCADE;
+CREATE SCHEMA fuzz_check;
+DO $$
+DECLARE t text;
+BEGIN
+    FOR t IN SELECT relname FROM pg_class WHERE relnamespace = 'fuzz'::regnamespace AND relkind = 'r' LOOP
+        EXECUTE format('CREATE TABLE fuzz_check.%I AS TABLE fuzz.%I', t, t);
+    END LOOP;
+END $$;
+
+CREATE FUNCTION fuzz_check.reset() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    t text;
+    cols text;
+BEGIN
+    SET LOCAL session_replication_role = replica;	-- the foreign keys: the rows are as they were
+    EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('fuzz.%I', relname), ', ')
+               FROM pg_class WHERE relnamespace = 'fuzz'::regnamespace AND relkind = 'r');
+    FOR t IN SELECT relname FROM pg_class WHERE relnamespace = 'fuzz_check'::regnamespace AND relkind = 'r' LOOP
+        SELECT string_agg(format('%I', attname), ', ' ORDER BY attnum) INTO cols
+          FROM pg_attribute WHERE attrelid = format('fuzz.%I', t)::regclass AND attnum > 0
+           AND NOT attisdropped AND attgenerated = '';
+        EXECUTE format('INSERT INTO fuzz.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM fuzz_check.%I', t, cols, cols, t);
+    END LOOP;
+END $$;
+
+CREATE FUNCTION fuzz_check.checksum() RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    t text;
+    h text;
+    s text := '';
+BEGIN
+    FOR t IN SELECT relname FROM pg_class WHERE relnamespace = 'fuzz'::regnamespace AND relkind = 'r' ORDER BY 1 LOOP
+        EXECUTE format('SELECT count(*) || '' '' || md5(coalesce(string_agg(r::text, E''\n'' ORDER BY r::text), ''''))'
+                       ' FROM fuzz.%I r', t) INTO h;
+        s := s || t || ' ' || h || E'\n';
+    END LOOP;
+    RETURN s;
+END $$;
+
+CREATE FUNCTION fuzz_check.key_of(tbl regclass, tree jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN jsonb_typeof(tree) = 'object' AND count(*) > 0
+                 AND bool_and(coalesce(jsonb_typeof(tree -> a.attname::text), 'null') <> 'null')
+           THEN jsonb_object_agg(a.attname, tree -> a.attname::text) END
+      FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+     WHERE i.indrelid = tbl AND i.indisprimary
+$$;
+
+-- The shape that renders the keys of trees (an array of the objects of one
+-- level, as relorm.fetch renders the same shape for all of them): a
+-- relationship's with the shape of all its rows (its primary key when there
+-- are none), a member's association columns as secondary.column, the others
+-- as columns.
+CREATE FUNCTION fuzz_check.shape_of(tbl regclass, objects jsonb, secondary regclass DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    k text;
+    r record;
+    items text[] := '{}';
+    q text;
+    sub text;
+BEGIN
+    IF jsonb_typeof(objects) = 'object' THEN
+        objects := jsonb_build_array(objects);
+    ELSIF jsonb_typeof(objects) IS DISTINCT FROM 'array' THEN
+        RETURN '';
+    END IF;
+    FOR k IN SELECT DISTINCT o.key FROM jsonb_array_elements(objects) e,
+                    jsonb_object_keys(CASE jsonb_typeof(e) WHEN 'object' THEN e ELSE '{}' END) o(key) ORDER BY 1 LOOP
+        q := '"' || replace(k, '"', '""') || '"';
+        SELECT x.target, x.secondary INTO r FROM relorm.relationships x WHERE x.source = tbl AND x.name = k;
+        IF FOUND THEN
+            sub := fuzz_check.shape_of(r.target,
+                     (SELECT coalesce(jsonb_agg(m), '[]') FROM jsonb_array_elements(objects) e,
+                             jsonb_array_elements(CASE jsonb_typeof(e -> k) WHEN 'array' THEN e -> k
+                                                  WHEN 'object' THEN jsonb_build_array(e -> k) ELSE '[]' END) m),
+                     r.secondary);
+            IF sub = '' THEN
+                SELECT string_agg(format('"%s"', replace(a.attname, '"', '""')), ',') INTO sub
+                  FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                 WHERE i.indrelid = r.target AND i.indisprimary;
+            END IF;
+            items := items || (q || '(' || sub || ')');
+        ELSIF secondary IS NOT NULL
+          AND NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = tbl AND attname = k AND attnum > 0 AND NOT attisdropped)
+          AND EXISTS (SELECT FROM pg_attribute WHERE attrelid = secondary AND attname = k AND attnum > 0 AND NOT attisdropped) THEN
+            items := items || ('"' || replace((SELECT relname FROM pg_class WHERE oid = secondary), '"', '""') || '".' || q);
+        ELSE
+            items := items || q;
+        END IF;
+    END LOOP;
+    RETURN array_to_string(items, ',');
+END $$;
 RESET client_min_messages;
