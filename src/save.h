@@ -72,6 +72,7 @@ typedef struct SaveObject
 	JsonbValue **values;		/* per level column: its value (given, or known once
 								 * written), NULL when unknown */
 	int			nvalues;
+	int			room;			/* values allocated */
 	bool		reference;		/* only its key: linked, not written */
 	bool		exists;			/* a row with its key was there */
 	bool		inserted;		/* written as a new row */

@@ -17,6 +17,7 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/jsonfuncs.h"
+#include "utils/memutils.h"
 
 /*
  * The JSON path of the member key of the object at path: $.posts for a key
@@ -31,12 +32,11 @@ relorm_save_path_key(const char *path, const char *key)
 
 	for (const char *c = key; plain && *c; c++)
 		plain = isalnum((unsigned char) *c) || *c == '_';
+	if (plain)
+		return psprintf("%s.%s", path, key);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "%s.", path);
-	if (plain)
-		appendStringInfoString(&buf, key);
-	else
-		escape_json(&buf, key);
+	escape_json(&buf, key);
 	return buf.data;
 }
 
@@ -257,7 +257,12 @@ relorm_save_input(text *json)
 	DupState	st;
 	HASHCTL		ctl;
 	JsonParseErrorType err;
+	MemoryContext caller = CurrentMemoryContext;
+	MemoryContext parsing = AllocSetContextCreate(caller, "relorm save input", ALLOCSET_DEFAULT_SIZES);
+	Jsonb	   *result;
 
+	/* the lexer's strings, the keys seen and the tree of values go once the jsonb is made */
+	MemoryContextSwitchTo(parsing);
 	st.size = 16;
 	st.frames = palloc(sizeof(DupFrame) * st.size);
 	st.depth = 0;
@@ -282,6 +287,8 @@ relorm_save_input(text *json)
 	err = pg_parse_json(lex, &sem);
 	if (err != JSON_SUCCESS)
 		json_ereport_error(err, lex);
-	hash_destroy(st.seen);
-	return JsonbValueToJsonb(st.result);
+	MemoryContextSwitchTo(caller);
+	result = JsonbValueToJsonb(st.result);
+	MemoryContextDelete(parsing);
+	return result;
 }

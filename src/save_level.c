@@ -28,18 +28,34 @@ relorm_save_grow_values(SaveLevel *lvl)
 {
 	ListCell   *lc;
 
+	/* room for the columns the writes add (foreign keys, a version, a discriminator) without growing again */
+	int			room = lvl->ncols + 4;
+
 	foreach(lc, lvl->objects)
 	{
 		SaveObject *o = lfirst(lc);
-		JsonbValue **v = palloc0(sizeof(JsonbValue *) * Max(1, lvl->ncols));
 		ListCell   *g;
 
+		if (o->values && o->room >= lvl->ncols)
+		{
+			o->nvalues = lvl->ncols;	/* the new slots are zeroed already */
+			continue;
+		}
 		if (o->values)
+		{
+			JsonbValue **v = palloc0(sizeof(JsonbValue *) * room);
+
 			memcpy(v, o->values, sizeof(JsonbValue *) * o->nvalues);
+			pfree(o->values);
+			o->values = v;
+		}
 		else
+		{
+			o->values = palloc0(sizeof(JsonbValue *) * room);
 			foreach(g, o->given)
-				v[((SaveGiven *) lfirst(g))->col] = ((SaveGiven *) lfirst(g))->value;
-		o->values = v;
+				o->values[((SaveGiven *) lfirst(g))->col] = ((SaveGiven *) lfirst(g))->value;
+		}
+		o->room = room;
 		o->nvalues = lvl->ncols;
 	}
 }

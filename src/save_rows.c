@@ -167,6 +167,8 @@ try_run(SaveRows *rs, const char *sql, List *rows, const int *cols, int ncols, D
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
 	ErrorData  *volatile err = NULL;
+	MemoryContext params_cxt = AllocSetContextCreate(cxt, "relorm save parameters", ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old_cxt = MemoryContextSwitchTo(params_cxt);	/* the arrays go with the statement */
 	Datum	   *values = palloc(sizeof(Datum) * (1 + ncols + nextra));
 	Oid		   *types = palloc(sizeof(Oid) * (1 + ncols + nextra));
 	int			nparams = relorm_save_rows_params(rs, rows, cols, ncols, values, types);
@@ -177,6 +179,7 @@ try_run(SaveRows *rs, const char *sql, List *rows, const int *cols, int ncols, D
 		types[nparams + k] = extra_types[k];
 	}
 	nparams += nextra;
+	MemoryContextSwitchTo(old_cxt);
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
@@ -217,6 +220,7 @@ try_run(SaveRows *rs, const char *sql, List *rows, const int *cols, int ncols, D
 		CurrentResourceOwner = owner;
 	}
 	PG_END_TRY();
+	MemoryContextDelete(params_cxt);
 	return err;
 }
 
