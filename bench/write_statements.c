@@ -115,7 +115,7 @@ multi_row_sql(WriteStmt table, int nrows)
  * vacuumed; once vacuumed empty it takes it for as small as it is, and the
  * foreign key checks of row-by-row's first rows (one transaction, autovacuum off
  * on these tables) planned a sequential scan of the parent table, kept for the
- * whole call: 38 s instead of 6 at SCALE=1.  For save_update, the tables filled
+ * whole call: 38 s instead of about 5 at SCALE=1.  For save_update, the tables filled
  * again with the dataset's users, posts and comments, keys included, and the
  * sequences moved past them; then VACUUM (ANALYZE), so that every call finds the
  * same statistics and visibility, as of rows written long before.
