@@ -175,6 +175,25 @@ check_same(Conn *check, Contender *ct, const Output *ref, const Output *got, boo
 }
 
 /*
+ * After a call of ct failed: relorm's function missing (or not supported by
+ * this build) makes it unavailable, anything else failed, and reported.  Returns
+ * whether it failed.
+ */
+bool
+contender_failed(Contender *ct)
+{
+	if (ct->relorm && is_unavailable(&ct->failure))
+	{
+		ct->available = false;
+		printf("   %s: unavailable (%s)\n", ct->name, ct->failure.message);
+		return false;
+	}
+	ct->failed = true;
+	fprintf(stderr, "  FAILED %s: %s\n", ct->name, ct->failure.message);
+	return true;
+}
+
+/*
  * Runs every contender once with params and checks its output against the
  * reference's; returns false when a contender failed or mismatched.  Dies when
  * the reference itself fails.
@@ -207,17 +226,8 @@ check_contenders(const Workload *w, Conn *check, const char *const *params)
 		output_init(&got, true);
 		if (!run_once(ct, ct->conn, w, params, &got, &ct->failure))
 		{
-			if (ct->relorm && is_unavailable(&ct->failure))
-			{
-				ct->available = false;
-				printf("   %s: unavailable (%s)\n", ct->name, ct->failure.message);
-			}
-			else
-			{
-				ct->failed = true;
+			if (contender_failed(ct))
 				ok = false;
-				fprintf(stderr, "  FAILED %s: %s\n", ct->name, ct->failure.message);
-			}
 			/* a failed statement may leave the connection mid-transaction: start over */
 			conn_close(ct->conn);
 			ct->conn = NULL;

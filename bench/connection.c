@@ -45,7 +45,8 @@ failure_set(Failure *f, const PGresult *res, PGconn *pg)
 
 /*
  * Prepares sql as name on c, once per connection.  slot is its flag in c->prepared:
- * n<id> at id, s<id> at MAXRELS + id, "q" at 2 * MAXRELS, "r" at 2 * MAXRELS + 1.
+ * n<id> at id, s<id> at MAXRELS + id, "q" at 2 * MAXRELS, "r" at 2 * MAXRELS + 1,
+ * the write clients' from SLOT_WRITE.
  */
 bool
 prepare(Conn *c, int slot, const char *name, const char *sql, Failure *f)
@@ -66,13 +67,16 @@ prepare(Conn *c, int slot, const char *name, const char *sql, Failure *f)
 	return true;
 }
 
-/* Runs a prepared statement that returns rows; NULL, with f set, on error. */
+/*
+ * Runs a prepared statement: its rows, or a command's result (the write clients'
+ * UPDATE and DELETE); NULL, with f set, on error.
+ */
 PGresult *
 exec_prepared(Conn *c, const char *name, int nparams, const char *const *params, Failure *f)
 {
 	PGresult   *res = PQexecPrepared(c->pg, name, nparams, params, NULL, NULL, 0);
 
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (PQresultStatus(res) != PGRES_TUPLES_OK && PQresultStatus(res) != PGRES_COMMAND_OK)
 	{
 		failure_set(f, res, c->pg);
 		PQclear(res);

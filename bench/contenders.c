@@ -1,8 +1,8 @@
 /*
  * contenders.c
- *		The contenders (relorm, handwritten, n+1, selectin, groupby), their
- *		per-workload state and connections, the output they collect, and one call
- *		of one.
+ *		The contenders (relorm, handwritten, n+1, selectin, groupby, and for the
+ *		write workloads row-by-row and multi-row), their per-workload state and
+ *		connections, the output they collect, and one call of one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,8 @@ Contender	contenders[] = {
 	{.name = "n+1", .kind = KIND_NPLUS1},
 	{.name = "selectin", .kind = KIND_SELECTIN},
 	{.name = "groupby", .kind = KIND_GROUPBY},
+	{.name = "row-by-row", .kind = KIND_ROW_BY_ROW},
+	{.name = "multi-row", .kind = KIND_MULTI_ROW},
 };
 
 _Static_assert(sizeof(contenders) / sizeof(contenders[0]) == NCONTENDERS,
@@ -62,9 +64,33 @@ output_free(Output *o)
 }
 
 /*
- * Readies every contender for a workload: its statement, its state reset, room
- * for its timings, and a connection of its own; groupby only for a workload whose
- * root has an aggregate relationship (it does not apply to the others).
+ * Whether a contender applies to a workload: relorm and handwritten to all; n+1
+ * and selectin to the reads, groupby to a read whose root has an aggregate
+ * relationship; row-by-row to the writes, multi-row to save.
+ */
+static bool
+applies(const Contender *ct, const Workload *w)
+{
+	switch (ct->kind)
+	{
+		case KIND_SQL:
+			return true;
+		case KIND_NPLUS1:
+		case KIND_SELECTIN:
+			return !w->write;
+		case KIND_GROUPBY:
+			return workload_aggregate(w) != NULL;
+		case KIND_ROW_BY_ROW:
+			return w->write != WRITE_NONE;
+		case KIND_MULTI_ROW:
+			return w->write == WRITE_SAVE;
+	}
+	return false;
+}
+
+/*
+ * Readies every contender that applies to a workload: its statement, its state
+ * reset, room for its timings, and a connection of its own.
  */
 void
 contenders_open(const Workload *w, int rounds)
@@ -77,7 +103,7 @@ contenders_open(const Workload *w, int rounds)
 
 		free(ct->sql);
 		ct->sql = NULL;
-		ct->applies = ct->kind != KIND_GROUPBY || workload_aggregate(w) != NULL;
+		ct->applies = applies(ct, w);
 		ct->conn = NULL;
 		if (!ct->applies)
 		{
@@ -110,11 +136,16 @@ contenders_close(void)
 	}
 }
 
-/* One call of a contender on connection c: returns false with f set on error. */
+/*
+ * One call of a contender on connection c: returns false with f set on error.  A
+ * write workload's call writes its trees (write_clients.c) and collects nothing.
+ */
 bool
 run_once(Contender *ct, Conn *c, const Workload *w, const char *const *params,
 		 Output *out, Failure *f)
 {
+	if (w->write)
+		return write_once(ct, c, w, f);
 	if (ct->kind == KIND_SQL)
 	{
 		PGresult   *res;

@@ -82,6 +82,8 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < NWORKLOADS; i++)
 	{
+		if (workloads[i].write)
+			continue;			/* no tree */
 		number_rels(workloads[i].root);
 		(void) workload_aggregate(&workloads[i]);	/* dies on what the statements cannot do */
 	}

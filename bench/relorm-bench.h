@@ -17,6 +17,15 @@
  * A workload whose root has an aggregate relationship (its counts and sums spread
  * into the root's object) gets the GROUP BY statement as its handwritten one.
  *
+ * The write workloads (save, save_update) have no tree: they write the dataset's
+ * users with their posts and comments into the schema bench_write (write.sql),
+ * from the same state before every call, and their contenders are
+ *   relorm       SELECT count(*) FROM relorm.save_many('bench_write.users', $1::json)
+ *   handwritten  one statement, a chain of data-modifying CTEs over the same JSON
+ *   row-by-row   one statement per row, as an ORM's unit of work sends them
+ *   multi-row    (save) one multi-row INSERT ... VALUES per table and 1,000 rows
+ * After every call the rows written are compared (write_rounds.c).
+ *
  * The files, one job each:
  *   relorm-bench.c       main: command-line options, the run of the selected workloads
  *   util.c               die(), allocation, the growable buffer, JSON string escaping
@@ -30,6 +39,10 @@
  *   timing.c             one workload's run: warm-up, timed rounds; medians
  *   memory.c             backend RssAnon sampled from /proc during one call
  *   report.c             the printed tables, the TSV file, the targets
+ *   write_data.c         the write workloads' trees: the dataset's rows, their JSON
+ *   write_statements.c   the SQL of the write contenders, the reset and the digest
+ *   write_clients.c      one write call of a contender, in one transaction
+ *   write_rounds.c       the state restored before each write call, the rows checked after
  */
 #ifndef RELORM_BENCH_H
 #define RELORM_BENCH_H
@@ -152,10 +165,19 @@ typedef enum Mode
 	MODE_FIRST_CALL				/* one root per call, each on a fresh connection */
 } Mode;
 
+/* A write workload: the trees it saves (write_data.c); WRITE_NONE for the reads. */
+typedef enum Write
+{
+	WRITE_NONE,
+	WRITE_SAVE,					/* the dataset's trees as new rows */
+	WRITE_UPDATE				/* the dataset's trees, each post's comments changed */
+} Write;
+
 typedef struct Workload
 {
 	const char *name;
 	const char *title;
+	Write		write;			/* a write workload: no root, filter or parameters */
 	const Node *root;
 	const char *relorm_shape;	/* NULL: derived from the tree */
 	const char *filter;			/* condition on the root table with $1.. */
@@ -167,7 +189,7 @@ typedef struct Workload
 } Workload;
 
 /* NWORKLOADS counts workloads[]: workloads.c asserts it at compile time. */
-#define NWORKLOADS 7
+#define NWORKLOADS 9
 extern const Workload workloads[];
 extern long nusers;				/* max(users.id), for the parameters */
 
@@ -194,10 +216,17 @@ extern void print_statements(const Workload *w);
 
 /* ---- connection.c ------------------------------------------------------- */
 
+/*
+ * The statements a connection has prepared, by slot: n<id> at id, s<id> at
+ * MAXRELS + id, "q" at 2 * MAXRELS, "r" after it, then the write clients'
+ * (write_clients.c) from SLOT_WRITE.
+ */
+#define SLOT_WRITE (2 * MAXRELS + 2)
+#define NSLOTS (SLOT_WRITE + 16)
 typedef struct Conn
 {
 	PGconn	   *pg;
-	bool		prepared[MAXRELS * 2 + 2];
+	bool		prepared[NSLOTS];
 } Conn;
 
 /* An error from the server, kept for the report. */
@@ -227,7 +256,9 @@ typedef enum Kind
 	KIND_SQL,					/* one statement returning one json per root */
 	KIND_NPLUS1,
 	KIND_SELECTIN,
-	KIND_GROUPBY				/* one GROUP BY query; only for aggregate workloads */
+	KIND_GROUPBY,				/* one GROUP BY query; only for aggregate workloads */
+	KIND_ROW_BY_ROW,			/* write workloads: one statement per row */
+	KIND_MULTI_ROW				/* save: one multi-row INSERT per table and 1,000 rows */
 } Kind;
 
 typedef struct Contender
@@ -236,7 +267,9 @@ typedef struct Contender
 	Kind		kind;
 	bool		relorm;			/* its absence makes it unavailable, not a failure */
 	/* per workload */
-	bool		applies;		/* false: not run, not reported (groupby elsewhere) */
+	bool		applies;		/* false: not run, not reported (groupby elsewhere,
+								 * the write clients for the reads, n+1 and
+								 * selectin for the writes) */
 	char	   *sql;
 	Conn	   *conn;
 	bool		available;
@@ -250,9 +283,11 @@ typedef struct Contender
 } Contender;
 
 /* NCONTENDERS counts contenders[]: contenders.c asserts it at compile time. */
-#define NCONTENDERS 5
+#define NCONTENDERS 7
 extern Contender contenders[];
 #define REFERENCE 1				/* handwritten: the output the others must match */
+#define NPLUS1 2
+#define ROW_BY_ROW 5
 
 /* Collected output: one JSON text per root, or just the byte count. */
 typedef struct Output
@@ -283,6 +318,7 @@ extern void groupby_roots(const Workload *w, const PGresult *rows, Output *out);
 /* ---- check.c ------------------------------------------------------------ */
 
 extern bool check_contenders(const Workload *w, Conn *check, const char *const *params);
+extern bool contender_failed(Contender *ct);
 
 /* ---- timing.c ----------------------------------------------------------- */
 
@@ -312,5 +348,92 @@ extern FILE *tsv;
 extern void report_begin(void);
 extern void report_workload(const Workload *w, int warmup, int rounds);
 extern void print_targets(void);
+
+/* ---- write_data.c ------------------------------------------------------- */
+
+/* What save_update does to each comment of the dataset, and adds to each post. */
+typedef enum Fate
+{
+	FATE_KEEP,					/* given by its id alone: kept as it is */
+	FATE_EDIT,					/* given by its id with a new body */
+	FATE_DROP					/* left out of its post's array: deleted */
+} Fate;
+#define NEW_COMMENTS 3			/* new comments per post, given without id */
+#define WRITE_CHUNK 1000		/* trees per call of relorm and of the handwritten statement */
+
+/*
+ * The trees the write workloads save: the dataset's users, posts and comments
+ * (result columns below), loaded once; a user's posts are the rows first_post[u]
+ * to first_post[u + 1] - 1 of posts, a post's comments likewise.
+ */
+enum
+{
+	U_ID, U_NAME, U_EMAIL
+};
+enum
+{
+	P_ID, P_AUTHOR_ID, P_TITLE, P_BODY, P_CREATED_AT
+};
+enum
+{
+	C_ID, C_POST_ID, C_BODY, C_CREATED_AT
+};
+typedef struct WriteData
+{
+	PGresult   *users,
+			   *posts,
+			   *comments;
+	int			nusers,
+				nposts,
+				ncomments;
+	int		   *first_post;		/* nusers + 1 */
+	int		   *first_comment;	/* nposts + 1 */
+	Fate	   *fate;			/* per comment (save_update) */
+	char	  **edited;			/* per comment: its new body when FATE_EDIT */
+	char	  **added;			/* per post: NEW_COMMENTS new bodies */
+	char	  **chunks;			/* the JSON array of each call's trees */
+	int		   *chunk_trees;
+	int			nchunks;
+} WriteData;
+
+extern WriteData wdata;
+extern const char added_created_at[];
+extern void write_data_load(const Workload *w, Conn *c);
+extern void write_data_free(void);
+
+/* ---- write_statements.c ------------------------------------------------- */
+
+#define WRITE_SCHEMA "bench_write"
+typedef enum WriteStmt
+{
+	WS_INSERT_USER, WS_INSERT_POST, WS_INSERT_COMMENT,	/* row-by-row, RETURNING id */
+	WS_LOAD_POSTS, WS_LOAD_COMMENTS,	/* row-by-row save_update: a collection */
+	WS_UPDATE_COMMENT, WS_DELETE_COMMENT,
+	NWRITE_STMTS
+} WriteStmt;
+typedef struct WriteStmtSql
+{
+	const char *sql;
+	int			nparams;		/* for multi-row too: the columns of its INSERT */
+} WriteStmtSql;
+extern const WriteStmtSql write_stmts[NWRITE_STMTS];
+#define MULTI_ROWS 1000			/* rows per statement of multi-row */
+extern char *multi_row_sql(WriteStmt table, int nrows);
+extern char *save_relorm_sql(const Workload *w);
+extern char *save_handwritten_sql(const Workload *w);
+extern const char *const *reset_sql(const Workload *w);
+extern char *digest_sql(const char *schema);
+extern void print_write_statements(const Workload *w);
+
+/* ---- write_clients.c ---------------------------------------------------- */
+
+extern bool write_once(Contender *ct, Conn *c, const Workload *w, Failure *f);
+
+/* ---- write_rounds.c ----------------------------------------------------- */
+
+extern void write_prepare(const Workload *w, Conn *check);
+extern void write_reset(const Workload *w, Conn *check);
+extern bool write_check(Contender *ct, Conn *check);
+extern void write_finish(void);
 
 #endif							/* RELORM_BENCH_H */

@@ -223,6 +223,7 @@ groupby_sql(const Workload *w)
  * a root with an aggregate relationship the GROUP BY query, each row turned into
  * JSON by to_json (its columns' names are the keys):
  * SELECT to_json(g) FROM (SELECT t0.id, ... GROUP BY t0.id, t0.name) g ORDER BY g.id
+ * For a write workload, its chain of CTEs (write_statements.c).
  */
 char *
 handwritten_sql(const Workload *w)
@@ -230,6 +231,8 @@ handwritten_sql(const Workload *w)
 	Buf			b = {0};
 	const Rel  *agg = workload_aggregate(w);
 
+	if (w->write)
+		return save_handwritten_sql(w);
 	if (agg)
 	{
 		buf_puts(&b, "SELECT to_json(g) FROM (");
@@ -248,7 +251,8 @@ handwritten_sql(const Workload *w)
 
 /*
  * relorm's call: the table, shape and filter are string literals (quoted, never
- * pasted), the filter's values are the statement's parameters, as jsonb.
+ * pasted), the filter's values are the statement's parameters, as jsonb.  For a
+ * write workload, relorm.save_many's (write_statements.c).
  */
 char *
 relorm_sql(const Workload *w)
@@ -257,6 +261,8 @@ relorm_sql(const Workload *w)
 	Buf			shape = {0};
 	int			i;
 
+	if (w->write)
+		return save_relorm_sql(w);
 	if (w->relorm_shape)
 		buf_puts(&shape, w->relorm_shape);
 	else
@@ -397,6 +403,11 @@ print_statements(const Workload *w)
 {
 	char	   *s;
 
+	if (w->write)
+	{
+		print_write_statements(w);
+		return;
+	}
 	printf("-- %s\n-- relorm\n%s;\n", w->title, (s = relorm_sql(w)));
 	free(s);
 	printf("-- handwritten\n%s;\n", (s = handwritten_sql(w)));

@@ -1,8 +1,10 @@
 /*
  * timing.c
  *		Runs one workload: the check, then a warm-up and timed rounds that
- *		alternate between the contenders, the memory run, the report.  Also the
- *		clock, medians, and the round trip of a bare SELECT 1.
+ *		alternate between the contenders, the memory run, the report.  A write
+ *		workload's calls each start from the same state and are checked after
+ *		(write_rounds.c), both outside the timing.  Also the clock, medians, and
+ *		the round trip of a bare SELECT 1.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,11 +68,13 @@ scaled(int n)
  * timed rounds take the parameters of rounds 0 .. rounds - 1, the warm-up those
  * of the rounds after them, so that no timed call finds its key warmed (for the
  * workloads whose key changes every round).  Leaves the last round's parameters
- * in params.  Returns false when a contender failed.
+ * in params.  Before each call of a write workload, its state is restored over
+ * check, and after it the rows are checked.  Returns false when a contender
+ * failed or, writing, mismatched.
  */
 static bool
 time_rounds(const Workload *w, int warmup, int rounds, char pbuf[2][32],
-			const char *params[2])
+			const char *params[2], Conn *check)
 {
 	int			r,
 				k,
@@ -96,18 +100,21 @@ time_rounds(const Workload *w, int warmup, int rounds, char pbuf[2][32],
 				continue;
 			if (w->mode == MODE_FIRST_CALL)
 				c = conn_open();
+			if (w->write)
+				write_reset(w, check);
 			output_init(&o, false);
 			t = now_ms();
-			if (!run_once(ct, c, w, params, &o, &ct->failure))
-			{
-				fprintf(stderr, "  FAILED %s: %s\n", ct->name, ct->failure.message);
-				ct->failed = true;
+			if (!run_once(ct, c, w, params, &o, &ct->failure) && contender_failed(ct))
 				ok = false;
-			}
 			t = now_ms() - t;
 			if (w->mode == MODE_FIRST_CALL)
 				conn_close(c);
-			if (r >= 0 && !ct->failed)
+			if (w->write && !ct->failed && ct->available && !write_check(ct, check))
+			{
+				ct->mismatch = true;
+				ok = false;
+			}
+			if (r >= 0 && !ct->failed && ct->available && !ct->mismatch)
 				ct->times[ct->ntimes++] = t;
 		}
 	}
@@ -127,15 +134,26 @@ run_workload(const Workload *w, Conn *check)
 	printf("\n== %s\n", w->title);
 	fflush(stdout);
 
-	/* connect, check availability and correctness, on a key no round uses */
+	/*
+	 * connect, check availability and correctness, on a key no round uses; a
+	 * write workload's calls are each checked instead
+	 */
 	contenders_open(w, rounds);
 	workload_params(w, rounds + warmup, pbuf, params);
-	ok = check_contenders(w, check, params);
+	if (w->write)
+	{
+		write_prepare(w, check);
+		ok = true;
+	}
+	else
+		ok = check_contenders(w, check, params);
 
-	if (!time_rounds(w, warmup, rounds, pbuf, params))
+	if (!time_rounds(w, warmup, rounds, pbuf, params, check))
 		ok = false;
 	if (w->memory && !measure_memory(w, params))	/* with the last round's parameters */
 		ok = false;
+	if (w->write)
+		write_finish();
 	report_workload(w, warmup, rounds);
 	contenders_close();
 	fflush(stdout);

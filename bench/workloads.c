@@ -61,7 +61,9 @@ CATEGORY_LEVEL(1, category_level2);
  * The workloads.  Parameters: "full", "topn", "tree" and "aggregate" have none; "page" gets
  * $1,$2 = an id range of 50 users in the middle of the table; "one" and "one_cold"
  * get $1 = a user id, a different one each round (the same for every contender
- * within a round).
+ * within a round).  "save" and "save_update" write (write_*.c): every user of the
+ * dataset with their posts and comments, into bench_write, from the same state
+ * before each call.
  */
 const Workload workloads[] = {
 	{.name = "full", .title = "full tree: every user with profile, posts, comments, tags",
@@ -85,6 +87,11 @@ const Workload workloads[] = {
 	{.name = "aggregate", .title = "aggregate: the first 1,000 users, each with their post count and score sum",
 		.root = &totals_user_node, .filter = "id <= 1000",
 	.mode = MODE_BATCH, .warmup = 5, .rounds = 50},
+	{.name = "save", .title = "save: every user with their posts and comments, as new rows",
+	.write = WRITE_SAVE, .mode = MODE_BATCH, .warmup = 1, .rounds = 5},
+	{.name = "save_update", .title = "save_update: every user's tree again, each post's comments "
+		"kept, edited, deleted or added",
+	.write = WRITE_UPDATE, .mode = MODE_BATCH, .warmup = 1, .rounds = 5},
 };
 
 _Static_assert(sizeof(workloads) / sizeof(workloads[0]) == NWORKLOADS,
@@ -139,11 +146,11 @@ aggregate_below(const Node *n)
 }
 
 /*
- * The aggregate relationship of w's root, or NULL.  What the statements support,
- * checked here (the run dies otherwise): aggregates on a to-many relationship of
- * the root, without association table, order or limit, over a node without
- * columns; one such relationship, and no other, on the root (the GROUP BY
- * statement joins the root to it); none deeper in the tree.
+ * The aggregate relationship of w's root, or NULL (a write workload has no root).
+ * What the statements support, checked here (the run dies otherwise): aggregates
+ * on a to-many relationship of the root, without association table, order or
+ * limit, over a node without columns; one such relationship, and no other, on the
+ * root (the GROUP BY statement joins the root to it); none deeper in the tree.
  */
 const Rel *
 workload_aggregate(const Workload *w)
@@ -153,6 +160,8 @@ workload_aggregate(const Workload *w)
 	int			i,
 				j;
 
+	if (w->write)
+		return NULL;
 	for (i = 0; n->rels[i]; i++)
 	{
 		const Rel  *r = n->rels[i];
