@@ -33,7 +33,7 @@ relorm_save_link_members(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 	SaveRows   *rs;
 	List	   *rows = NIL;
 	List	   *keyed = NIL;
-	List	   *exist = NIL;
+	Bitmapset  *exist = NULL;
 	List	   *update = NIL;
 	List	   *insert = NIL;
 	ListCell   *lc;
@@ -94,7 +94,7 @@ relorm_save_link_members(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 	rs->what = psprintf("the links of %s (%s)", child->path, get_rel_name(r->secondary));
 	keyed = rows;
 	foreach(lc, relorm_save_existing(rs, keyed, links->pk, links->npk, NULL, 0))
-		exist = lappend_int(exist, ((SaveResult *) lfirst(lc))->index);
+		exist = bms_add_member(exist, ((SaveResult *) lfirst(lc))->index);
 	foreach(lc, rows)
 	{
 		SaveRow    *row = lfirst(lc);
@@ -102,7 +102,7 @@ relorm_save_link_members(SaveCall *call, SaveLevel *lvl, SaveLevel *child)
 
 		for (int c = r->nkeys + r->nremote; c < links->ncols; c++)
 			extra |= row->values[c] != NULL && !links->cols[c].key;
-		if (!list_member_int(exist, row->index))
+		if (!bms_is_member(row->index, exist))
 			insert = lappend(insert, row);
 		else if (extra)
 			update = lappend(update, row);

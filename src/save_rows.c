@@ -458,7 +458,7 @@ column_sets(SaveRows *rs, List *rows)
 }
 
 /* The UPDATE of rows that give the same columns (see relorm_save_update). */
-static List *
+static Bitmapset *
 update_rows(SaveRows *rs, List *rows, bool only_changed)
 {
 	int			ncols;
@@ -467,7 +467,7 @@ update_rows(SaveRows *rs, List *rows, bool only_changed)
 	int			version_pos = -1;
 	StringInfoData sql;
 	bool		first = true;
-	List	   *updated = NIL;
+	Bitmapset  *updated = NULL;
 	ListCell   *lc;
 
 	check_update_privileges(rs, rows, cols, ncols);
@@ -530,7 +530,7 @@ update_rows(SaveRows *rs, List *rows, bool only_changed)
 						 relorm_equality_operator(rs->cols[rs->version_col].type), version_pos);
 	appendStringInfoString(&sql, " RETURNING x.i");
 	foreach(lc, relorm_save_run(rs, sql.data, rows, cols, ncols, NULL, 0, NULL))
-		updated = lappend_int(updated, ((SaveResult *) lfirst(lc))->index);
+		updated = bms_add_member(updated, ((SaveResult *) lfirst(lc))->index);
 	return updated;
 }
 
@@ -540,16 +540,16 @@ update_rows(SaveRows *rs, List *rows, bool only_changed)
  * the version column, when the table has one, checked (for the rows that
  * give it: a row only linked gives none) and moved on.  With only_changed,
  * a row whose given columns hold those values already is not updated (a row
- * linked where it already is).  Returns the numbers of the rows updated.
+ * linked where it already is).  Returns the numbers of the rows updated, as a set.
  */
-List *
+Bitmapset *
 relorm_save_update(SaveRows *rs, List *rows, bool only_changed)
 {
-	List	   *updated = NIL;
+	Bitmapset  *updated = NULL;
 	ListCell   *lc;
 
 	foreach(lc, column_sets(rs, rows))
-		updated = list_concat(updated, update_rows(rs, lfirst(lc), only_changed));
+		updated = bms_join(updated, update_rows(rs, lfirst(lc), only_changed));
 	return updated;
 }
 

@@ -7,6 +7,7 @@
 #ifndef RELORM_SAVE_ROWS_H
 #define RELORM_SAVE_ROWS_H
 
+#include "nodes/bitmapset.h"
 #include "save.h"
 
 /* One row: its values by column (NULL: not given), and where it came from. */
@@ -43,7 +44,7 @@ extern List *relorm_save_run(SaveRows *rs, const char *sql, List *rows, const in
 							 Datum *extra, int nextra, Oid *extra_types);
 extern List *relorm_save_existing(SaveRows *rs, List *rows, const int *by, int nby, int *found_cols,
 								  int nfound);
-extern List *relorm_save_update(SaveRows *rs, List *rows, bool only_changed);
+extern Bitmapset *relorm_save_update(SaveRows *rs, List *rows, bool only_changed);
 extern void relorm_save_insert(SaveRows *rs, List *rows);
 extern char *relorm_save_recordset(SaveRows *rs, const int *cols, int ncols, int param, const char *alias);
 extern JsonbValue *relorm_save_text_value(const char *text);

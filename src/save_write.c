@@ -357,11 +357,46 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 	List	   *link = NIL;
 	ListCell   *lc;
 
+	int		   *linkcols = palloc(sizeof(int) * Max(1, lvl->ncols));
+	int			nlinkcols = 0;
+	Bitmapset  *linked = NULL;
+
 	foreach(lc, lvl->objects)
 		if (has_key(lvl, lfirst(lc)) && !((SaveObject *) lfirst(lc))->exists)
 			keyed = lappend(keyed, lfirst(lc));
-	foreach(lc, relorm_save_existing(rs, relorm_save_rows_of(keyed), lvl->pk, lvl->npk, NULL, 0))
-		((SaveObject *) list_nth(lvl->objects, ((SaveResult *) lfirst(lc))->index))->exists = true;
+	/*
+	 * The columns references set (their foreign key, from the nesting) are
+	 * read with their rows: a reference already linked where the save puts
+	 * it is not updated at all.
+	 */
+	for (int c = 0; c < lvl->ncols; c++)
+	{
+		if (lvl->cols[c].key)
+			continue;
+		foreach(lc, keyed)
+			if (((SaveObject *) lfirst(lc))->reference && ((SaveObject *) lfirst(lc))->values[c] != NULL)
+			{
+				linkcols[nlinkcols++] = c;
+				break;
+			}
+	}
+	foreach(lc, relorm_save_existing(rs, relorm_save_rows_of(keyed), lvl->pk, lvl->npk, linkcols, nlinkcols))
+	{
+		SaveResult *r = lfirst(lc);
+		SaveObject *o = list_nth(lvl->objects, r->index);
+		bool		same = o->reference;
+
+		o->exists = true;
+		for (int j = 0; same && j < nlinkcols; j++)
+		{
+			char	   *mine = relorm_save_value_text(&lvl->cols[linkcols[j]], o->values[linkcols[j]]);
+
+			same = o->values[linkcols[j]] == NULL ||
+				(mine == NULL ? r->values[j] == NULL : r->values[j] != NULL && strcmp(mine, r->values[j]) == 0);
+		}
+		if (same)
+			linked = bms_add_member(linked, o->index);
+	}
 	refuse_rows_given_twice(lvl);
 
 	foreach(lc, lvl->objects)
@@ -381,7 +416,7 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 							 psprintf("no row of %s has %s", relorm_table_label(lvl->relid), key_text(lvl, o)),
 							 "An object with only its key names an existing row; give its columns to create it.");
 			/* linked: the foreign key its nesting (or a to-one given null) sets, and nothing else */
-			if (sets_columns(lvl, o))
+			if (sets_columns(lvl, o) && !bms_is_member(o->index, linked))
 				link = lappend(link, o);
 			continue;
 		}
@@ -421,18 +456,18 @@ write_objects(SaveCall *call, SaveLevel *lvl)
 	rs = relorm_save_level_rows(call, lvl);	/* the columns as they are now: a subtype's discriminator may have been added */
 	if (update)
 	{
-		List	   *updated = relorm_save_update(rs, relorm_save_rows_of(update), false);
+		Bitmapset  *updated = relorm_save_update(rs, relorm_save_rows_of(update), false);
 
 		foreach(lc, update)
 		{
 			SaveObject *o = lfirst(lc);
 
-			if (!list_member_int(updated, o->index) && lvl->version_col < 0)
+			if (!bms_is_member(o->index, updated) && lvl->version_col < 0)
 				relorm_save_object_error(ERRCODE_T_R_SERIALIZATION_FAILURE, o,
 							 psprintf("the row of %s with %s was not updated: another transaction deleted it, or the save gives it twice",
 									  relorm_table_label(lvl->relid), key_text(lvl, o)),
 							 "Give each row once; when another transaction deleted it, read again and retry.");
-			if (!list_member_int(updated, o->index))
+			if (!bms_is_member(o->index, updated))
 				relorm_save_object_error(ERRCODE_T_R_SERIALIZATION_FAILURE, o,
 							 psprintf("the row of %s with %s was changed since it was read: its %s is no longer %s",
 									  relorm_table_label(lvl->relid), key_text(lvl, o), lvl->cols[lvl->version_col].name,
