@@ -41,6 +41,7 @@ SELECT q AS save, e.* FROM (VALUES
   -- the input
   ($$SELECT relorm.save('users', '{"name": "x",')$$),
   ($$SELECT relorm.save('users', '{"name": "x", "name": "y"}')$$),
+  ($$SELECT relorm.save('users', '{"a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1, "g": 1, "h": 1, "i": 1, "j": 1, "i": 2}')$$),
   ($$SELECT relorm.save('users', '[{"name": "x"}]')$$),
   ($$SELECT relorm.save('users', '"x"')$$),
   ($$SELECT relorm.save_many('users', '{"name": "x"}')$$),

@@ -45,16 +45,21 @@ relorm_save_path_key(const char *path, const char *key)
 /*
  * jsonb keeps the last of two equal keys of an object, silently: the text is
  * parsed here, building its jsonb as jsonb_in does and refusing a key given
- * twice on the way.  One hash table holds the keys of every object, by the
- * object's number: nothing is allocated per object or per element for the
- * check, and the path of an object is written only for an error.
+ * twice on the way.  An object's first keys are compared one by one; past a
+ * few, one hash table holds them, by the object's number: nothing is
+ * allocated per object or per element for the check, and the path of an
+ * object is written only for an error.
  */
+#define DUP_FEW 8				/* keys of an object compared one by one, before the hash table */
+
 typedef struct DupFrame
 {
 	bool		array;
 	int			index;			/* array: the element being parsed */
 	uint32		object;			/* object: its number */
 	const char *key;			/* object: the key being parsed */
+	int			nkeys;			/* object: the keys it gave so far */
+	const char *few[DUP_FEW];	/* ... the first of them */
 } DupFrame;
 
 typedef struct DupKey
@@ -118,6 +123,7 @@ dup_push(DupState *st, bool array)
 	f->array = array;
 	f->index = -1;
 	f->key = NULL;
+	f->nkeys = 0;
 	return f;
 }
 
@@ -217,11 +223,30 @@ dup_field_start(void *state, char *fname, bool isnull)
 {
 	DupState   *st = state;
 	DupFrame   *f = &st->frames[st->depth - 1];
-	DupKey		key = {f->object, fname};
-	bool		found;
+	bool		found = false;
 
 	CHECK_FOR_INTERRUPTS();
-	hash_search(st->seen, &key, HASH_ENTER, &found);
+	if (f->nkeys < DUP_FEW)
+	{
+		/* most objects have a few keys: compared one by one */
+		for (int i = 0; i < f->nkeys && !found; i++)
+			found = strcmp(f->few[i], fname) == 0;
+		f->few[f->nkeys] = fname;
+	}
+	else
+	{
+		DupKey		key = {f->object, fname};
+
+		if (f->nkeys == DUP_FEW)
+			for (int i = 0; i < DUP_FEW; i++)
+			{
+				DupKey		k = {f->object, f->few[i]};
+
+				hash_search(st->seen, &k, HASH_ENTER, NULL);
+			}
+		hash_search(st->seen, &key, HASH_ENTER, &found);
+	}
+	f->nkeys++;
 	if (found)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
