@@ -583,7 +583,8 @@ relorm_save_insert(SaveRows *rs, List *rows)
 		appendStringInfo(&sql, ")%s SELECT ", always ? " OVERRIDING SYSTEM VALUE" : "");
 		for (int j = 0; j < ncols; j++)
 			appendStringInfo(&sql, "%sx.c%d", j ? ", " : "", j);
-		appendStringInfo(&sql, " FROM %s ORDER BY x.i", relorm_save_recordset(rs, cols, ncols, 1, "x"));
+		/* no ORDER BY: the arrays are in the rows' order, which unnest keeps, and the keys are made already */
+		appendStringInfo(&sql, " FROM %s", relorm_save_recordset(rs, cols, ncols, 1, "x"));
 		(void) relorm_save_run(rs, sql.data, group, cols, ncols, NULL, 0, NULL);
 	}
 }
