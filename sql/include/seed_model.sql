@@ -1,6 +1,6 @@
 -- sql/include/seed_model.sql: the seed's model (users, profiles, posts, comments,
 -- tags, categories), its relationships declared with relorm, and a little data, in
--- the including test's schema.  Used by fetch_basic, fetch_queries, fetch_strategies and save_seed; not a test
+-- the including test's schema.  Used by fetch_basic, fetch_queries and fetch_strategies; not a test
 -- itself (pg_regress runs the files directly in sql/ only, from the top directory).
 CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL, email text);
 CREATE TABLE profiles (id int PRIMARY KEY, user_id int, bio text);
