@@ -112,4 +112,28 @@ SELECT * FROM compare(
       (SELECT count(*) FROM posts q WHERE q.author_id = p.author_id AND q.created_at > now() - interval '7 days')))
       ORDER BY p.id) FROM posts p WHERE p.id <= 20$$);
 
+-- A target without a primary key still comes in one order: a view by the key
+-- of the table it shows (posts_view shows posts.id as post_id), a relation
+-- with no key at all by all its columns (ordered, in table order).  The rows
+-- are inserted against those orders, and fetched with batch sizes 1 and 500.
+CREATE VIEW posts_view AS SELECT title AS heading, author_id AS writer, id AS post_id FROM posts;
+CREATE TABLE notes (user_id int, body text, n int);
+INSERT INTO notes SELECT 1 + i % 3, 'note ' || (10 - i), i FROM generate_series(1, 9) i;
+UPDATE posts SET title = title WHERE id % 2 = 0;	-- the even posts move to the end of the heap
+SELECT count(*) FROM relorm.viewonly('users', 'viewed', 'posts_view', join_on => 'posts_view.writer = users.id');
+SELECT count(*) FROM relorm.viewonly('users', 'notes', 'notes', join_on => 'notes.user_id = users.id');
+SET relorm.batch_size = 1;
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('users', 'id,viewed(post_id),notes(body,n)', 'id <= 3')$$,
+  $$SELECT json_agg(json_build_object('id', u.id,
+      'viewed', (SELECT coalesce(json_agg(json_build_object('post_id', v.post_id) ORDER BY v.post_id), '[]')
+                   FROM posts_view v WHERE v.writer = u.id),
+      'notes', (SELECT coalesce(json_agg(json_build_object('body', n.body, 'n', n.n) ORDER BY n.user_id, n.body, n.n), '[]')
+                  FROM notes n WHERE n.user_id = u.id)) ORDER BY u.id) FROM users u WHERE u.id <= 3$$);
+RESET relorm.batch_size;
+SELECT * FROM compare(
+  $$SELECT relorm.fetch('posts_view', 'post_id,heading', 'writer = 1')$$,
+  $$SELECT json_agg(json_build_object('post_id', v.post_id, 'heading', v.heading) ORDER BY v.post_id)
+      FROM posts_view v WHERE v.writer = 1$$);
+
 DROP SCHEMA shape_viewonly CASCADE;

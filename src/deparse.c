@@ -208,8 +208,8 @@ deparse_order(Deparse *dp, const PlanLevel *lvl, const char *alias, int pos_base
 		appendStringInfo(&buf, "%s%s.%s", buf.len ? ", " : "", alias, relorm_iname(dp, "ord"));
 		tiebreak = false;
 	}
-	for (int k = 0; tiebreak && k < lvl->npk; k++)
-		appendStringInfo(&buf, "%s%s.%s", buf.len ? ", " : "", alias, quote_identifier(lvl->pk[k]));
+	for (int k = 0; tiebreak && k < lvl->ntiebreak; k++)
+		appendStringInfo(&buf, "%s%s.%s", buf.len ? ", " : "", alias, quote_identifier(lvl->tiebreak[k]));
 	return buf.len > 0 ? buf.data : NULL;
 }
 

@@ -203,8 +203,10 @@ typedef struct PlanLevel
 	Fragment   *where;			/* where: (the root: the filter) */
 	OrderSpec  *order;			/* order:, else the relationship's order_by (the root: order_by) */
 	List	   *filters;		/* FilterNode *: its !inner and !none items */
-	char	  **pk;				/* the table's primary key, the tie-break of every ordering */
+	char	  **pk;				/* the table's primary key */
 	int			npk;
+	char	  **tiebreak;		/* the tie-break of every ordering: the key, or for a */
+	int			ntiebreak;		/* relation without one a view's key, or its ordered columns */
 	bool		count;			/* renders the number of rows */
 	bool		grouped;		/* aggregates: one row per group of the other columns */
 	bool		scalar_agg;		/* ... and no other column: one row per parent, rows or not */

@@ -25,6 +25,7 @@ extern void relorm_table_open(Oid relid, const char *argname, bool owned, Relorm
 extern void relorm_source_open(Oid relid, const char *argname, RelormTable *table);
 extern List *relorm_parse_columns(const char *text, const char *argname);
 extern List *relorm_primary_key(Oid relid);
+extern List *relorm_view_key(Oid view);	/* view_columns.c */
 extern void relorm_require_columns(const RelormTable *table, List *columns, const char *argname);
 extern bool relorm_column_exists(Oid relid, const char *column);
 extern char *relorm_column_type(Oid relid, const char *column);

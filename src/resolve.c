@@ -484,17 +484,54 @@ resolve_fields(ResolveState *rs, PlanLevel *owner, PlanLevel *lvl, Relation rel,
 		lvl->children[i++] = lfirst(lc);
 }
 
-/* The primary key of a level's table, the tie-break of its orderings. */
+/*
+ * The columns of a relation without a primary key that have an ordering, in
+ * table order: rows that differ in them are told apart.
+ */
+static List *
+ordered_columns(Oid relid)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(rel);
+	List	   *columns = NIL;
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped &&
+			OidIsValid(lookup_type_cache(att->atttypid, TYPECACHE_LT_OPR)->lt_opr))
+			columns = lappend(columns, pstrdup(NameStr(att->attname)));
+	}
+	relation_close(rel, NoLock);
+	return columns;
+}
+
+/*
+ * The primary key of a level's table, and the tie-break of its orderings,
+ * so that the same rows always come in the same order: the key; for a view
+ * without one, the key of a table it shows; else every column with an
+ * ordering.
+ */
 static void
 level_primary_key(PlanLevel *lvl)
 {
 	List	   *pk = relorm_primary_key(lvl->relid);
+	List	   *tiebreak = pk;
 	ListCell   *lc;
 
 	lvl->npk = list_length(pk);
 	lvl->pk = palloc(sizeof(char *) * Max(1, lvl->npk));
 	foreach(lc, pk)
 		lvl->pk[foreach_current_index(lc)] = lfirst(lc);
+	if (tiebreak == NIL)
+		tiebreak = relorm_view_key(lvl->relid);
+	if (tiebreak == NIL)
+		tiebreak = ordered_columns(lvl->relid);
+	lvl->ntiebreak = list_length(tiebreak);
+	lvl->tiebreak = palloc(sizeof(char *) * Max(1, lvl->ntiebreak));
+	foreach(lc, tiebreak)
+		lvl->tiebreak[foreach_current_index(lc)] = lfirst(lc);
 }
 
 /* The ordering of a child level: its order:, else its relationship's order_by. */

@@ -26,6 +26,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "names.h"
 #include "nodes/parsenodes.h"
 #include "parser/parsetree.h"
 #include "rewrite/rewriteSupport.h"
@@ -201,4 +202,61 @@ relorm_view_columns(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * A key of a view: the view's columns that are the whole primary key of one
+ * of the tables it reads (the first such table in its output's order), in
+ * the key's order; NIL when it shows none.  A view of a join may repeat a
+ * table's row: the key then orders the view's rows without telling every
+ * one apart, which is what relorm asks of it (a tie-break, never a lookup).
+ */
+List *
+relorm_view_key(Oid view)
+{
+	Query	   *query = view_query(view);
+	ListCell   *lc;
+
+	if (query == NULL || query->setOperations != NULL)
+		return NIL;
+	foreach(lc, query->targetList)
+	{
+		TargetEntry *tle = lfirst_node(TargetEntry, lc);
+		Oid			base;
+		AttrNumber	origin;
+		List	   *pk;
+		List	   *key = NIL;
+		ListCell   *k;
+
+		CHECK_FOR_INTERRUPTS();
+		if (tle->resjunk || !expr_origin(query, NIL, (Node *) tle->expr, &base, &origin) ||
+			(pk = relorm_primary_key(base)) == NIL || !relorm_name_in(pk, get_attname(base, origin, false)))
+			continue;
+		/* a table whose key this column is part of: every part shown? */
+		foreach(k, pk)
+		{
+			ListCell   *o;
+			char	   *found = NULL;
+
+			foreach(o, query->targetList)
+			{
+				TargetEntry *other = lfirst_node(TargetEntry, o);
+				Oid			obase;
+				AttrNumber	oorigin;
+
+				if (!other->resjunk && expr_origin(query, NIL, (Node *) other->expr, &obase, &oorigin) &&
+					obase == base && strcmp(get_attname(base, oorigin, false), lfirst(k)) == 0)
+				{
+					found = get_attname(view, other->resno, true);
+					break;
+				}
+			}
+			if (found == NULL)
+				break;
+			key = lappend(key, found);
+		}
+		if (list_length(key) == list_length(pk))
+			return key;
+	}
+	return NIL;
 }
