@@ -1,7 +1,8 @@
 /*
  * catalog_cache.c
- *		Per-backend cache of the relationship catalog.  It is read once, with
- *		one query, the first time a fetch needs it, and dropped when a relcache
+ *		Per-backend cache of the relationship catalog.  It is read once, by
+ *		scanning relorm's catalog tables (no SQL to parse and plan), the first
+ *		time a fetch needs it, and dropped when a relcache
  *		invalidation arrives for relorm.relationship (sent by the statement
  *		trigger of src/catalog.c on every write) or for any table a cached
  *		relationship or load plan refers to (ALTER TABLE, DROP, ...).
@@ -11,10 +12,14 @@
  */
 #include "relorm.h"
 
+#include "access/heapam.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
 #include "catalog.h"
 #include "catalog_cache.h"
-#include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -24,6 +29,7 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/varlena.h"
 #include "miscadmin.h"
 
 typedef struct SourceEntry
@@ -125,8 +131,8 @@ parse_kind(const char *kind, const char **name)
 static char **
 name_array(HeapTuple tup, TupleDesc desc, int attno, int *n)
 {
-	bool		isnull;
-	Datum		d = SPI_getbinval(tup, desc, attno, &isnull);
+	bool		isnull = true;
+	Datum		d = attno > 0 ? heap_getattr(tup, attno, desc, &isnull) : (Datum) 0;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			nelems;
@@ -160,7 +166,7 @@ watch(Oid relid)
 	(void) hash_search(watch_hash, &relid, HASH_ENTER, NULL);
 }
 
-/* Reads the whole catalog (the caller is connected to SPI). */
+/* Reads the whole catalog. */
 static void cache_read(void);
 
 static void
@@ -212,78 +218,185 @@ relation_exists(Oid relid)
 	return SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid));
 }
 
-/* Reads relorm.relationship into the cache's hash tables. */
+/*
+ * The catalog tables are read by scanning them, not with SQL: a fetch's
+ * first call in a session pays for this, and parsing and planning three
+ * queries cost more than reading the few rows (they are PUBLIC-readable
+ * anyway).  Columns are found by name, so that a catalog not yet updated
+ * (ALTER EXTENSION UPDATE) reads the columns it lacks as NULL.
+ */
+typedef struct CatalogScan
+{
+	Relation	rel;
+	TableScanDesc scan;
+	TupleDesc	desc;
+} CatalogScan;
+
+static void
+catalog_scan_begin(CatalogScan *cs, const char *table)
+{
+	Oid			relid = get_relname_relid(table, get_namespace_oid(RELORM_SCHEMA, false));
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relorm's catalog table %s.%s does not exist", RELORM_SCHEMA, table),
+				 errhint("Install relorm again: DROP EXTENSION relorm; CREATE EXTENSION relorm.")));
+	cs->rel = table_open(relid, AccessShareLock);
+	cs->desc = RelationGetDescr(cs->rel);
+	cs->scan = table_beginscan(cs->rel, GetActiveSnapshot(), 0, NULL);
+}
+
+static HeapTuple
+catalog_scan_next(CatalogScan *cs)
+{
+	CHECK_FOR_INTERRUPTS();
+	return heap_getnext(cs->scan, ForwardScanDirection);
+}
+
+static void
+catalog_scan_end(CatalogScan *cs)
+{
+	table_endscan(cs->scan);
+	table_close(cs->rel, AccessShareLock);
+}
+
+/* The number of a catalog column (0 when this version of the catalog has none). */
+static int
+catalog_column(CatalogScan *cs, const char *name)
+{
+	AttrNumber	attno = get_attnum(RelationGetRelid(cs->rel), name);
+
+	return attno == InvalidAttrNumber ? 0 : attno;
+}
+
+/* A column's value as text (NULL for NULL, or a column the catalog lacks). */
+static char *
+column_text(CatalogScan *cs, HeapTuple tup, int attno)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (attno == 0)
+		return NULL;
+	d = heap_getattr(tup, attno, cs->desc, &isnull);
+	if (isnull)
+		return NULL;
+	if (TupleDescAttr(cs->desc, attno - 1)->atttypid == NAMEOID)
+		return pstrdup(NameStr(*DatumGetName(d)));
+	return TextDatumGetCString(d);
+}
+
+/* An oid column's value (regclass, regrole, regprocedure), InvalidOid for NULL. */
+static Oid
+column_oid(CatalogScan *cs, HeapTuple tup, int attno)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (attno == 0)
+		return InvalidOid;
+	d = heap_getattr(tup, attno, cs->desc, &isnull);
+	return isnull ? InvalidOid : DatumGetObjectId(d);
+}
+
+static int
+compare_relationship_names(const ListCell *a, const ListCell *b)
+{
+	const char *x = ((RelormRelationship *) lfirst(a))->name;
+	const char *y = ((RelormRelationship *) lfirst(b))->name;
+
+	return varstr_cmp(x, strlen(x), y, strlen(y), DEFAULT_COLLATION_OID);
+}
+
+/* Reads relorm.relationship into the cache's hash tables (the polymorphic tables read already). */
 static void
 read_relationships(void)
 {
-	MemoryContext old;
-	int			ret;
-	bool		has_target_type;
-	bool		has_fragments_by;
-	bool		has_function;
+	MemoryContext old = MemoryContextSwitchTo(cache_cxt);
+	CatalogScan cs;
+	HeapTuple	tup;
+	HASH_SEQ_STATUS seq;
+	SourceEntry *e;
+	int			a_source,
+				a_name,
+				a_target,
+				a_kind,
+				a_many,
+				a_local,
+				a_remote,
+				a_secondary,
+				a_sec_local,
+				a_sec_remote,
+				a_join_on,
+				a_lazy,
+				a_order_by,
+				a_target_type,
+				a_fk_side,
+				a_fragments_by,
+				a_function,
+				a_on_delete,
+				a_back_populates;
 
-	/* target_type came with 0.2, fragments_by with 0.3: until ALTER EXTENSION UPDATE, read them as NULL */
-	has_target_type = relorm_catalog_has_column("target_type");
-	has_fragments_by = relorm_catalog_has_column("fragments_by");
-	has_function = relorm_catalog_has_column("function");
-	ret = SPI_execute(psprintf("SELECT r.source::pg_catalog.oid, r.name, r.target::pg_catalog.oid, r.kind, r.many,"
-							   " r.local_columns, r.remote_columns, r.secondary::pg_catalog.oid,"
-							   " r.secondary_local_columns, r.secondary_remote_columns, r.join_on, r.lazy, r.order_by,"
-							   " %s, b.discriminator::pg_catalog.text, r.fk_side OPERATOR(pg_catalog.=) 'source',"
-							   " %s::pg_catalog.oid, %s::pg_catalog.oid, r.on_delete, r.back_populates"
-							   " FROM relorm.relationship r"
-							   " LEFT JOIN relorm.polymorphic_base b ON b.base OPERATOR(pg_catalog.=) r.target"
-							   " AND %s IS NOT NULL"
-							   " ORDER BY r.source, r.name",
-							   has_target_type ? "r.target_type" : "NULL::pg_catalog.text",
-							   has_fragments_by ? "r.fragments_by" : "NULL",
-							   has_function ? "r.function" : "NULL",
-							   has_target_type ? "r.target_type" : "NULL::pg_catalog.text"), true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not read relorm.relationship: %s", SPI_result_code_string(ret));
-
-	old = MemoryContextSwitchTo(cache_cxt);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	catalog_scan_begin(&cs, "relationship");
+	a_source = catalog_column(&cs, "source");
+	a_name = catalog_column(&cs, "name");
+	a_target = catalog_column(&cs, "target");
+	a_kind = catalog_column(&cs, "kind");
+	a_many = catalog_column(&cs, "many");
+	a_local = catalog_column(&cs, "local_columns");
+	a_remote = catalog_column(&cs, "remote_columns");
+	a_secondary = catalog_column(&cs, "secondary");
+	a_sec_local = catalog_column(&cs, "secondary_local_columns");
+	a_sec_remote = catalog_column(&cs, "secondary_remote_columns");
+	a_join_on = catalog_column(&cs, "join_on");
+	a_lazy = catalog_column(&cs, "lazy");
+	a_order_by = catalog_column(&cs, "order_by");
+	a_target_type = catalog_column(&cs, "target_type");	/* 0.2 */
+	a_fk_side = catalog_column(&cs, "fk_side");
+	a_fragments_by = catalog_column(&cs, "fragments_by");	/* 0.3 */
+	a_function = catalog_column(&cs, "function");	/* 0.3 */
+	a_on_delete = catalog_column(&cs, "on_delete");
+	a_back_populates = catalog_column(&cs, "back_populates");
+	while ((tup = catalog_scan_next(&cs)) != NULL)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
 		RelormRelationship *r = palloc0(sizeof(RelormRelationship));
-		SourceEntry *e;
+		char	   *fk_side;
 		bool		isnull;
 		bool		found;
 		int			n;
 
-		CHECK_FOR_INTERRUPTS();
-		r->source = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		r->name = SPI_getvalue(tup, desc, 2);
-		r->target = DatumGetObjectId(SPI_getbinval(tup, desc, 3, &isnull));
-		r->kind = parse_kind(SPI_getvalue(tup, desc, 4), &r->kind_name);
-		r->many = DatumGetBool(SPI_getbinval(tup, desc, 5, &isnull));
-		r->local_names = name_array(tup, desc, 6, &r->nkeys);
-		r->remote_names = name_array(tup, desc, 7, &r->nremote);
-		r->secondary = DatumGetObjectId(SPI_getbinval(tup, desc, 8, &isnull));
-		if (isnull)
-			r->secondary = InvalidOid;
+		r->source = column_oid(&cs, tup, a_source);
+		r->name = column_text(&cs, tup, a_name);
+		r->target = column_oid(&cs, tup, a_target);
+		r->kind = parse_kind(column_text(&cs, tup, a_kind), &r->kind_name);
+		r->many = DatumGetBool(heap_getattr(tup, a_many, cs.desc, &isnull)) && !isnull;
+		r->local_names = name_array(tup, cs.desc, a_local, &r->nkeys);
+		r->remote_names = name_array(tup, cs.desc, a_remote, &r->nremote);
+		r->secondary = column_oid(&cs, tup, a_secondary);
 		/* a row that outlived its table names nothing a fetch could read */
 		if (!relation_exists(r->source) || !relation_exists(r->target) ||
 			(OidIsValid(r->secondary) && !relation_exists(r->secondary)))
 			continue;
-		r->secondary_local_names = name_array(tup, desc, 9, &n);
-		r->secondary_remote_names = name_array(tup, desc, 10, &n);
-		r->join_on = SPI_getvalue(tup, desc, 11);
-		r->lazy = SPI_getvalue(tup, desc, 12);
-		r->order_by = SPI_getvalue(tup, desc, 13);
-		r->target_type = SPI_getvalue(tup, desc, 14);
-		r->target_discriminator = SPI_getvalue(tup, desc, 15);
-		r->fk_on_source = DatumGetBool(SPI_getbinval(tup, desc, 16, &isnull)) && !isnull;
-		r->fragments_by = DatumGetObjectId(SPI_getbinval(tup, desc, 17, &isnull));
-		if (isnull)
-			r->fragments_by = InvalidOid;
-		r->function = DatumGetObjectId(SPI_getbinval(tup, desc, 18, &isnull));
-		if (isnull)
-			r->function = InvalidOid;
-		r->on_delete = SPI_getvalue(tup, desc, 19);
-		r->back_populates = SPI_getvalue(tup, desc, 20);
+		r->secondary_local_names = name_array(tup, cs.desc, a_sec_local, &n);
+		r->secondary_remote_names = name_array(tup, cs.desc, a_sec_remote, &n);
+		r->join_on = column_text(&cs, tup, a_join_on);
+		r->lazy = column_text(&cs, tup, a_lazy);
+		r->order_by = column_text(&cs, tup, a_order_by);
+		r->target_type = column_text(&cs, tup, a_target_type);
+		if (r->target_type)
+		{
+			/* the target's discriminator, when the target is polymorphic */
+			PolymorphicEntry *p = hash_search(polymorphic_hash, &r->target, HASH_FIND, NULL);
+
+			r->target_discriminator = p ? pstrdup(p->poly.discriminator) : NULL;
+		}
+		fk_side = column_text(&cs, tup, a_fk_side);
+		r->fk_on_source = fk_side != NULL && strcmp(fk_side, "source") == 0;
+		r->fragments_by = column_oid(&cs, tup, a_fragments_by);
+		r->function = column_oid(&cs, tup, a_function);
+		r->on_delete = column_text(&cs, tup, a_on_delete);
+		r->back_populates = column_text(&cs, tup, a_back_populates);
 		if (r->kind == REL_COMPUTED && !SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(r->function)))
 			continue;			/* its function is gone */
 		r->local_attnums = resolve_attnums(r->source, r->local_names, r->nkeys);
@@ -301,96 +414,110 @@ read_relationships(void)
 			e->rels = NIL;
 		e->rels = lappend(e->rels, r);
 	}
+	catalog_scan_end(&cs);
+	/* each table's relationships in the order of their names, as they were always listed */
+	hash_seq_init(&seq, source_hash);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		list_sort(e->rels, compare_relationship_names);
 	MemoryContextSwitchTo(old);
-	SPI_freetuptable(SPI_tuptable);
+}
+
+static int
+compare_subtypes(const ListCell *a, const ListCell *b)
+{
+	const char *x = ((RelormSubtype *) lfirst(a))->identity;
+	const char *y = ((RelormSubtype *) lfirst(b))->identity;
+
+	return varstr_cmp(x, strlen(x), y, strlen(y), DEFAULT_COLLATION_OID);
 }
 
 /* Reads the polymorphic tables and their subtypes into the cache. */
 static void
 read_polymorphic(void)
 {
-	MemoryContext old;
-	int			ret;
+	MemoryContext old = MemoryContextSwitchTo(cache_cxt);
+	CatalogScan cs;
+	HeapTuple	tup;
+	HASH_SEQ_STATUS seq;
+	PolymorphicEntry *e;
+	int			a_base,
+				a_discriminator,
+				a_identity,
+				a_columns;
 
-	ret = SPI_execute("SELECT b.base::pg_catalog.oid, b.discriminator::pg_catalog.text, b.identity,"
-					  " s.identity, s.columns::pg_catalog.text[]"
-					  " FROM relorm.polymorphic_base b"
-					  " LEFT JOIN relorm.subtype s ON s.base OPERATOR(pg_catalog.=) b.base"
-					  " ORDER BY 1, 4", true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not read relorm.polymorphic_base: %s", SPI_result_code_string(ret));
-
-	old = MemoryContextSwitchTo(cache_cxt);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	catalog_scan_begin(&cs, "polymorphic_base");
+	a_base = catalog_column(&cs, "base");
+	a_discriminator = catalog_column(&cs, "discriminator");
+	a_identity = catalog_column(&cs, "identity");
+	while ((tup = catalog_scan_next(&cs)) != NULL)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
+		Oid			base = column_oid(&cs, tup, a_base);
 		bool		found;
-		Oid			base = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		PolymorphicEntry *e;
-		Datum		cols;
 
-		CHECK_FOR_INTERRUPTS();
 		if (!relation_exists(base))
 			continue;
 		e = hash_search(polymorphic_hash, &base, HASH_ENTER, &found);
-		if (!found)
-		{
-			e->poly.base = base;
-			e->poly.discriminator = SPI_getvalue(tup, desc, 2);
-			e->poly.identity = SPI_getvalue(tup, desc, 3);
-			e->poly.subtypes = NIL;
-			watch(base);
-		}
-		cols = SPI_getbinval(tup, desc, 5, &isnull);
-		if (!isnull)
-		{
-			RelormSubtype *st = palloc0(sizeof(RelormSubtype));
-			Datum	   *elems;
-			bool	   *enulls;
-			int			n;
-
-			st->identity = SPI_getvalue(tup, desc, 4);
-			deconstruct_array(DatumGetArrayTypeP(cols), TEXTOID, -1, false, TYPALIGN_INT,
-							  &elems, &enulls, &n);
-			for (int c = 0; c < n; c++)
-				if (!enulls[c])
-					st->columns = lappend(st->columns, TextDatumGetCString(elems[c]));
-			e->poly.subtypes = lappend(e->poly.subtypes, st);
-		}
+		e->poly.base = base;
+		e->poly.discriminator = column_text(&cs, tup, a_discriminator);
+		e->poly.identity = column_text(&cs, tup, a_identity);
+		e->poly.subtypes = NIL;
+		watch(base);
 	}
+	catalog_scan_end(&cs);
+
+	catalog_scan_begin(&cs, "subtype");
+	a_base = catalog_column(&cs, "base");
+	a_identity = catalog_column(&cs, "identity");
+	a_columns = catalog_column(&cs, "columns");
+	while ((tup = catalog_scan_next(&cs)) != NULL)
+	{
+		Oid			base = column_oid(&cs, tup, a_base);
+		RelormSubtype *st;
+		char	  **names;
+		int			n;
+
+		if ((e = hash_search(polymorphic_hash, &base, HASH_FIND, NULL)) == NULL)
+			continue;
+		st = palloc0(sizeof(RelormSubtype));
+		st->identity = column_text(&cs, tup, a_identity);
+		names = name_array(tup, cs.desc, a_columns, &n);
+		for (int c = 0; c < n; c++)
+			st->columns = lappend(st->columns, names[c]);
+		e->poly.subtypes = lappend(e->poly.subtypes, st);
+	}
+	catalog_scan_end(&cs);
+	hash_seq_init(&seq, polymorphic_hash);
+	while ((e = hash_seq_search(&seq)) != NULL)
+		list_sort(e->poly.subtypes, compare_subtypes);
 	MemoryContextSwitchTo(old);
-	SPI_freetuptable(SPI_tuptable);
 }
 
 /* Reads the version columns (relorm.version_column, 0.3's catalog) into the cache. */
 static void
 read_version_columns(void)
 {
-	MemoryContext old;
-	int			ret;
+	MemoryContext old = MemoryContextSwitchTo(cache_cxt);
+	CatalogScan cs;
+	HeapTuple	tup;
+	int			a_table,
+				a_column;
 
-	ret = SPI_execute("SELECT v.table_name::pg_catalog.oid, v.column_name::pg_catalog.text FROM relorm.version_column v",
-					  true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "could not read relorm.version_column: %s", SPI_result_code_string(ret));
-	old = MemoryContextSwitchTo(cache_cxt);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	catalog_scan_begin(&cs, "version_column");
+	a_table = catalog_column(&cs, "table_name");
+	a_column = catalog_column(&cs, "column_name");
+	while ((tup = catalog_scan_next(&cs)) != NULL)
 	{
-		bool		isnull;
-		Oid			relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		Oid			relid = column_oid(&cs, tup, a_table);
 		VersionEntry *e;
 
-		CHECK_FOR_INTERRUPTS();
 		if (!relation_exists(relid))
 			continue;
 		e = hash_search(version_hash, &relid, HASH_ENTER, NULL);
-		e->column = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		e->column = column_text(&cs, tup, a_column);
 		watch(relid);
 	}
+	catalog_scan_end(&cs);
 	MemoryContextSwitchTo(old);
-	SPI_freetuptable(SPI_tuptable);
 }
 
 /*
@@ -414,8 +541,8 @@ cache_read(void)
 	PushActiveSnapshot(GetLatestSnapshot());
 	PG_TRY();
 	{
-		read_relationships();
 		read_polymorphic();
+		read_relationships();
 		if (OidIsValid(versions))
 			read_version_columns();
 	}
