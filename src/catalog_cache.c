@@ -270,34 +270,37 @@ catalog_column(CatalogScan *cs, const char *name)
 	return attno == InvalidAttrNumber ? 0 : attno;
 }
 
-/* A column's value as text (NULL for NULL, or a column the catalog lacks). */
+/* A column's value: false for NULL, or for a column the catalog lacks. */
+static bool
+column_value(CatalogScan *cs, HeapTuple tup, int attno, Datum *value)
+{
+	bool		isnull = true;
+
+	if (attno != 0)
+		*value = heap_getattr(tup, attno, cs->desc, &isnull);
+	return !isnull;
+}
+
+/* A text or name column's value, NULL for none. */
 static char *
 column_text(CatalogScan *cs, HeapTuple tup, int attno)
 {
-	bool		isnull;
 	Datum		d;
 
-	if (attno == 0)
-		return NULL;
-	d = heap_getattr(tup, attno, cs->desc, &isnull);
-	if (isnull)
+	if (!column_value(cs, tup, attno, &d))
 		return NULL;
 	if (TupleDescAttr(cs->desc, attno - 1)->atttypid == NAMEOID)
 		return pstrdup(NameStr(*DatumGetName(d)));
 	return TextDatumGetCString(d);
 }
 
-/* An oid column's value (regclass, regrole, regprocedure), InvalidOid for NULL. */
+/* An oid column's value (regclass, regrole, regprocedure), InvalidOid for none. */
 static Oid
 column_oid(CatalogScan *cs, HeapTuple tup, int attno)
 {
-	bool		isnull;
 	Datum		d;
 
-	if (attno == 0)
-		return InvalidOid;
-	d = heap_getattr(tup, attno, cs->desc, &isnull);
-	return isnull ? InvalidOid : DatumGetObjectId(d);
+	return column_value(cs, tup, attno, &d) ? DatumGetObjectId(d) : InvalidOid;
 }
 
 static int
@@ -362,7 +365,7 @@ read_relationships(void)
 	{
 		RelormRelationship *r = palloc0(sizeof(RelormRelationship));
 		char	   *fk_side;
-		bool		isnull;
+		Datum		many;
 		bool		found;
 		int			n;
 
@@ -370,7 +373,7 @@ read_relationships(void)
 		r->name = column_text(&cs, tup, a_name);
 		r->target = column_oid(&cs, tup, a_target);
 		r->kind = parse_kind(column_text(&cs, tup, a_kind), &r->kind_name);
-		r->many = DatumGetBool(heap_getattr(tup, a_many, cs.desc, &isnull)) && !isnull;
+		r->many = column_value(&cs, tup, a_many, &many) && DatumGetBool(many);
 		r->local_names = name_array(tup, cs.desc, a_local, &r->nkeys);
 		r->remote_names = name_array(tup, cs.desc, a_remote, &r->nremote);
 		r->secondary = column_oid(&cs, tup, a_secondary);
