@@ -868,21 +868,6 @@ COMMENT ON FUNCTION relorm.fetch(pg_catalog.regclass, pg_catalog.text, pg_catalo
                                  pg_catalog.int8, pg_catalog.int8, pg_catalog.text)
     IS 'relorm: one JSON tree per root row, in the given shape, every relationship level loaded set-based';
 
-CREATE FUNCTION relorm.fetch_array(
-    root pg_catalog.regclass,
-    shape pg_catalog.text DEFAULT '*',
-    filter pg_catalog.text DEFAULT NULL,
-    params pg_catalog.jsonb DEFAULT NULL,
-    order_by pg_catalog.text DEFAULT NULL,
-    row_limit pg_catalog.int8 DEFAULT NULL,
-    row_offset pg_catalog.int8 DEFAULT NULL,
-    key_case pg_catalog.text DEFAULT NULL)
-RETURNS pg_catalog.json
-AS 'MODULE_PATHNAME', 'relorm_fetch_array' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
-COMMENT ON FUNCTION relorm.fetch_array(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text,
-                                       pg_catalog.int8, pg_catalog.int8, pg_catalog.text)
-    IS 'relorm: the trees relorm.fetch returns, as one JSON array, for clients that read one value';
-
 DROP FUNCTION relorm.fetch_one(pg_catalog.regclass, pg_catalog.text, pg_catalog.jsonb, pg_catalog.jsonb);
 CREATE FUNCTION relorm.fetch_one(
     root pg_catalog.regclass,

@@ -100,21 +100,5 @@ SELECT try($$SELECT relorm.fetch('users', 'id,blog_posts(id, order: writer.user_
 SELECT try($$SELECT relorm.fetch('audit_events', 'at_time', order_by => 'usr.id')$$);
 SELECT relorm.fetch('blog_posts', 'id', 'id < 4', order_by => 'author.user_name DESC, post_title::pg_catalog.text COLLATE pg_catalog."C"');
 
--- fetch_array: fetch's trees as one JSON array, the same options; against the
--- hand-written statement, and against fetch's rows text for text
-SELECT * FROM compare(
-  $$SELECT json_array_elements(relorm.fetch_array('users', 'id,good_posts(id,score)', 'id > $1', '[1]', 'id DESC', 2, 1,
-                                                  key_case => 'camel'))$$,
-  $$SELECT json_agg(json_build_object('id', u.id,
-      'goodPosts', coalesce((SELECT json_agg(json_build_object('id', g.id, 'score', g.score) ORDER BY g.score DESC, g.id)
-                               FROM good_posts g WHERE g.author_id = u.id), '[]')) ORDER BY u.id DESC)
-      FROM (SELECT * FROM users WHERE id > 1 ORDER BY id DESC LIMIT 2 OFFSET 1) u$$);
-SELECT relorm.fetch_array('users', 'id,user_name,blog_posts(post_title)')::text
-     = (SELECT '[' || string_agg(t::text, ',' ORDER BY n) || ']'
-          FROM relorm.fetch('users', 'id,user_name,blog_posts(post_title)') WITH ORDINALITY AS f(t, n)) AS same_text;
-SELECT relorm.fetch_array('users', 'id', 'id < 0') AS no_rows;
-SELECT try($$SELECT relorm.fetch_array('users', 'id', row_limit => -1)$$);
-SELECT try($$SELECT relorm.fetch_array(NULL)$$);
-
 RESET search_path;
 DROP SCHEMA fetch_options CASCADE;

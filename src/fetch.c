@@ -35,7 +35,6 @@
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(relorm_fetch);
-PG_FUNCTION_INFO_V1(relorm_fetch_array);
 PG_FUNCTION_INFO_V1(relorm_fetch_one);
 PG_FUNCTION_INFO_V1(relorm_explain);
 
@@ -495,32 +494,6 @@ relorm_fetch_key_list(Oid root, const char *shape, bool camel, char ***keys, int
 	SPI_finish();
 }
 
-/* The arguments relorm.fetch and relorm.fetch_array share, read into call. */
-static void
-fetch_args(FunctionCallInfo fcinfo, FetchCall *call)
-{
-	memset(call, 0, sizeof(*call));
-	call->req.root = root_arg(fcinfo);
-	call->req.shape = shape_arg(fcinfo);
-	call->req.filter = relorm_text_arg(fcinfo, 2);
-	call->req.order_by = relorm_text_arg(fcinfo, 4);
-	call->req.camel = key_case_arg(fcinfo, 7);
-	if (!PG_ARGISNULL(5) && PG_GETARG_INT64(5) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
-				 errmsg("row_limit must not be negative")));
-	if (!PG_ARGISNULL(6) && PG_GETARG_INT64(6) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE),
-				 errmsg("row_offset must not be negative")));
-	call->params = params_array(PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3), &call->nparams);
-	call->req.max_params = call->nparams;
-	call->limit = PG_ARGISNULL(5) ? (Datum) 0 : PG_GETARG_DATUM(5);
-	call->limit_null = PG_ARGISNULL(5);
-	call->offset = PG_ARGISNULL(6) ? (Datum) 0 : PG_GETARG_DATUM(6);
-	call->offset_null = PG_ARGISNULL(6);
-}
-
 /*
  * relorm.fetch(root, shape, filter, params, order_by, row_limit, row_offset,
  *			   key_case) RETURNS SETOF json
@@ -532,44 +505,32 @@ relorm_fetch(PG_FUNCTION_ARGS)
 	FetchCall	call;
 	TupleEmit	te;
 
-	fetch_args(fcinfo, &call);
+	memset(&call, 0, sizeof(call));
+	call.req.root = root_arg(fcinfo);
+	call.req.shape = shape_arg(fcinfo);
+	call.req.filter = relorm_text_arg(fcinfo, 2);
+	call.req.order_by = relorm_text_arg(fcinfo, 4);
+	call.req.camel = key_case_arg(fcinfo, 7);
+	if (!PG_ARGISNULL(5) && PG_GETARG_INT64(5) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
+				 errmsg("row_limit must not be negative")));
+	if (!PG_ARGISNULL(6) && PG_GETARG_INT64(6) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE),
+				 errmsg("row_offset must not be negative")));
+	call.params = params_array(PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3), &call.nparams);
+	call.req.max_params = call.nparams;
+	call.limit = PG_ARGISNULL(5) ? (Datum) 0 : PG_GETARG_DATUM(5);
+	call.limit_null = PG_ARGISNULL(5);
+	call.offset = PG_ARGISNULL(6) ? (Datum) 0 : PG_GETARG_DATUM(6);
+	call.offset_null = PG_ARGISNULL(6);
+
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	te.store = rsinfo->setResult;
 	te.desc = rsinfo->setDesc;
 	run_fetch(&call, emit_to_tuplestore, &te);
 	return (Datum) 0;
-}
-
-/* The trees of relorm.fetch_array, written one after the other into one array. */
-static bool
-emit_to_array(void *arg, const char *json, int len)
-{
-	StringInfo	buf = arg;
-
-	appendStringInfoChar(buf, buf->len > VARHDRSZ + 1 ? ',' : '[');
-	appendBinaryStringInfo(buf, json, len);
-	return true;
-}
-
-/*
- * relorm.fetch_array(root, shape, filter, params, order_by, row_limit,
- *					  row_offset, key_case) RETURNS json: what relorm.fetch
- * returns, as one JSON array ([] for no row), for a client that would
- * rather read one value than a row per tree.
- */
-Datum
-relorm_fetch_array(PG_FUNCTION_ARGS)
-{
-	FetchCall	call;
-	StringInfoData buf;
-
-	fetch_args(fcinfo, &call);
-	initStringInfo(&buf);
-	appendStringInfoSpaces(&buf, VARHDRSZ);	/* room for the text's header: no copy at the end */
-	run_fetch(&call, emit_to_array, &buf);
-	appendStringInfoString(&buf, buf.len > VARHDRSZ ? "]" : "[]");
-	SET_VARSIZE(buf.data, buf.len);
-	PG_RETURN_TEXT_P((text *) buf.data);
 }
 
 /*
