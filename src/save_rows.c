@@ -23,6 +23,7 @@
 #include "miscadmin.h"
 #include "names.h"
 #include "save_rows.h"
+#include "parser/parse_coerce.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -244,7 +245,26 @@ find_culprit(SaveRows *rs, const char *sql, List *rows, const int *cols, int nco
 	return linitial(rows);
 }
 
-/* For a value that does not convert: the first of the row's columns that fails alone. */
+/*
+ * value with its column's typmod applied as an INSERT applies it (a length
+ * checked, a numeric's precision): the recordset's values carry none, so
+ * that the statement's assignment does it, and a probe for the column at
+ * fault must do it too.
+ */
+static char *
+typmod_applied(const SaveColumn *col, const char *value)
+{
+	Oid			funcid;
+
+	if (col->typmod < 0 || find_typmod_coercion_function(col->type, &funcid) != COERCION_PATH_FUNC)
+		return (char *) value;
+	/* the length coercion functions take (value, typmod[, explicit]): not explicit, as an assignment */
+	return psprintf("%s.%s(%s, %d%s)", quote_identifier(get_namespace_name(get_func_namespace(funcid))),
+					quote_identifier(get_func_name(funcid)), value, col->typmod,
+					get_func_nargs(funcid) == 3 ? ", false" : "");
+}
+
+/* For a value that does not convert (or fails its domain): the first of the row's columns that fails alone. */
 static const char *
 culprit_column(SaveRows *rs, SaveRow *row, const int *cols, int ncols)
 {
@@ -255,7 +275,8 @@ culprit_column(SaveRows *rs, SaveRow *row, const int *cols, int ncols)
 
 		if (row->values[cols[j]] == NULL)
 			continue;
-		sql = psprintf("SELECT x.c0 FROM %s", relorm_save_recordset(rs, one, 1, 1, "x"));
+		sql = psprintf("SELECT %s FROM %s", typmod_applied(&rs->cols[cols[j]], "x.c0"),
+					   relorm_save_recordset(rs, one, 1, 1, "x"));
 		if (try_run(rs, sql, list_make1(row), one, 1, NULL, 0, NULL, NULL) != NULL)
 			return rs->cols[cols[j]].name;
 	}
@@ -323,7 +344,7 @@ relorm_save_run(SaveRows *rs, const char *sql, List *rows, const int *cols, int 
 		err = alone;
 		if (err->column_name)
 			column = err->column_name;
-		else if (ERRCODE_TO_CATEGORY(err->sqlerrcode) == ERRCODE_DATA_EXCEPTION)
+		else if (ERRCODE_TO_CATEGORY(err->sqlerrcode) == ERRCODE_DATA_EXCEPTION || err->datatype_name != NULL)
 			column = culprit_column(rs, culprit, cols, ncols);
 		where = psprintf("the row at %s, %s%s%s", culprit->path, rs->what,
 						 column ? ", column " : "", column ? column : "");
