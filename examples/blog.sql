@@ -1,6 +1,6 @@
 -- examples/blog.sql: the demo run by scripts/demo.  The seed's blog model,
 -- declared with relorm (which creates the FK columns, constraints and indexes),
--- a little data, and nested trees fetched from it.
+-- a little data, nested trees fetched from it, and trees saved back.
 \set ON_ERROR_STOP on
 \pset pager off
 SET client_min_messages = warning;
@@ -61,6 +61,19 @@ SELECT * FROM relorm.fetch('categories', 'name,children*(name)', filter => 'pare
 
 \echo '== how relorm loads it: one set-based query per level and batch'
 SELECT * FROM relorm.explain('users', 'id,posts(title,comments(body),tags(name))');
+
+\echo '== saving a tree back: a new user with a post, its comments and tags (an existing one found by name), in one call'
+SELECT relorm.save('users', '{"name": "Cid", "email": "cid@example.org", "profile": {"bio": "New here."},
+  "posts": [{"title": "Nested writes", "created_at": "2026-11-24 08:00+00",
+             "comments": [{"body": "One call."}, {"body": "All or nothing."}],
+             "tags": [{"name": "sql"}, {"name": "writes"}]}]}', match => 'tags(name)');
+
+\echo '== and again, the post''s comments given whole: the one left out is deleted (delete-orphan), one is added'
+SELECT relorm.save('posts', '{"id": 4, "comments": [{"id": 4}, {"body": "Set-based."}]}', shape => 'title,comments(id,body)');
+
+\echo '== the statements that save runs: one per table and level, whatever the number of trees'
+SELECT * FROM relorm.explain_save('users', '[{"name": "Dee", "email": "dee@example.org", "posts": [{"title": "a"}, {"title": "b"}]},
+                                            {"name": "Eve", "email": "eve@example.org"}]');
 
 \echo '== the database enforces the declarations: deleting a user cascades to posts, comments and post_tags'
 DELETE FROM users WHERE name = 'Bob';
