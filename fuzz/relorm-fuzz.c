@@ -20,13 +20,11 @@
  *
  *		relorm-fuzz [--cases N] [--seed S] [--seconds T] [--model FILE]
  *		            [--findings FILE] [--quiet] [--stats] [--no-save]
- *		            [--only fetch|read|declare|save] [--known-issue NAME]
+ *		            [--only fetch|read|declare|save]
  *		--no-save draws the cases as before the save cases were added: a seed
  *		of then replays (on the model of then).  --only runs the cases of one
- *		kind only (other cases than without it).  --known-issue skips
- *		(and counts) a finding of the extension already reported: save_cases.c
- *		names them.  Connection settings come from the PG* environment
- *		variables.
+ *		kind only (other cases than without it).  Connection settings come
+ *		from the PG* environment variables.
  */
 #include <time.h>
 
@@ -66,14 +64,10 @@ main(int argc, char **argv)
 			saves = false;
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
-		else if (strncmp(argv[i], "--known-issue=", 14) == 0)
-			add_known_issue(argv[i] + 14);
-		else if (strcmp(argv[i], "--known-issue") == 0 && i + 1 < argc)
-			add_known_issue(argv[++i]);
 		else
 		{
 			fprintf(stderr, "usage: relorm-fuzz [--cases N] [--seconds T] [--seed S] [--model FILE] [--findings FILE]"
-					" [--quiet] [--stats] [--no-save] [--only fetch|read|declare|save] [--known-issue NAME]\n");
+					" [--quiet] [--stats] [--no-save] [--only fetch|read|declare|save]\n");
 			return 2;
 		}
 	}

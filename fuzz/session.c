@@ -104,30 +104,6 @@ committed_count(void)
 	return ncommitted;
 }
 
-/*
- * --known-issue NAME: a finding of the extension reported already, which a
- * case skips (counted) instead of reporting it again; save_cases.c names them.
- */
-static char *known[16];
-static int	nknown;
-long		known_skipped;
-
-void
-add_known_issue(const char *name)
-{
-	if (nknown < 16)
-		known[nknown++] = xstrdup(name);
-}
-
-bool
-known_issue(const char *name)
-{
-	for (int i = 0; i < nknown; i++)
-		if (strcmp(known[i], name) == 0)
-			return true;
-	return false;
-}
-
 /* s, or on stderr its first 3000 bytes when longer (the findings file has it whole). */
 static void
 print_cut(FILE *out, const char *s)

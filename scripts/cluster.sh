@@ -82,16 +82,14 @@ relorm_start_cluster() {
 }
 
 # Runs the fuzzer (fuzz/relorm-fuzz.c) against the running cluster, in a database
-# of its own: $1 cases (FUZZ_SECONDS, FUZZ_SEED, FUZZ_KNOWN_ISSUES and FUZZ_ARGS as
+# of its own: $1 cases (FUZZ_SECONDS, FUZZ_SEED and FUZZ_ARGS as
 # scripts/fuzz says).
 relorm_fuzz() {
 	make -C "$RELORM_ROOT/fuzz" -s bin/relorm-fuzz
 	psql -X -q -c 'SET client_min_messages = warning' -c 'DROP DATABASE IF EXISTS relorm_fuzz' -c 'CREATE DATABASE relorm_fuzz'
 	local args=(--cases "$1" --model "$RELORM_ROOT/fuzz/model.sql" --findings "$RELORM_TMP/findings.txt" --quiet)
-	local issue
 	[ -n "${FUZZ_SECONDS:-}" ] && args+=(--seconds "$FUZZ_SECONDS")
 	[ -n "${FUZZ_SEED:-}" ] && args+=(--seed "$FUZZ_SEED")
-	for issue in ${FUZZ_KNOWN_ISSUES-}; do args+=(--known-issue "$issue"); done
 	PGDATABASE=relorm_fuzz psql -X -q -c 'CREATE EXTENSION relorm' &&
 	# shellcheck disable=SC2086 # FUZZ_ARGS is a list of words
 	PGDATABASE=relorm_fuzz "$RELORM_ROOT/fuzz/bin/relorm-fuzz" "${args[@]}" ${FUZZ_ARGS:-}
