@@ -546,68 +546,119 @@ load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
 }
 
 /*
- * Runs the plan: params are the filter's $1..$n followed by the limit and the
- * offset.  The caller is connected to SPI.  Each tree handed to emit is
- * preceded in memory by VARHDRSZ bytes the emitter may use as a varlena header.
+ * A run of a plan that can stop between batches and go on later (a fetch
+ * returning its trees one call at a time): its state, its root cursor by
+ * name (a portal outlives the SPI connection it was opened in), its tree
+ * buffer.
  */
+struct RelormRun
+{
+	ExecState	es;
+	char	   *portal_name;
+	StringInfoData tree;
+	bool		more;			/* the emitter has not asked to stop */
+};
+
+/*
+ * Starts a run: params are the filter's $1..$n followed by the limit and the
+ * offset.  The caller is connected to SPI; the run lives in the current
+ * memory context.
+ */
+RelormRun *
+relorm_run_start(LoadPlan *plan, Datum *params, const char *nulls)
+{
+	RelormRun  *run = palloc0(sizeof(RelormRun));
+	MemoryContext old = CurrentMemoryContext;
+	ExecState  *es = &run->es;
+	Portal		portal;
+
+	es->batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch batch",
+										  ALLOCSET_DEFAULT_SIZES);
+	es->plan = plan;
+	es->params = params;
+	es->nulls = nulls;
+	es->depth = palloc0(sizeof(int) * Max(1, plan->nrecursions));
+	es->bufs = palloc(sizeof(StringInfo) * Max(1, plan->nbufs));
+	es->loaded = palloc0(sizeof(int64) * Max(1, plan->nlevels));
+	for (int b = 0; b < plan->nbufs; b++)
+		es->bufs[b] = makeStringInfo();
+	initStringInfo(&run->tree);
+	run->more = true;
+	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
+	MemoryContextSwitchTo(old);
+	run->portal_name = pstrdup(portal->name);
+	return run;
+}
+
+/*
+ * The next batch of roots, each tree handed to emit.  The caller is
+ * connected to SPI.  Returns false when there were no more roots (or the
+ * emitter asked to stop): the run is then over.  Each tree handed to emit is
+ * preceded in memory by VARHDRSZ bytes the emitter may use as a varlena
+ * header.
+ */
+bool
+relorm_run_batch(RelormRun *run, TreeEmitter emit, void *emit_arg)
+{
+	ExecState  *es = &run->es;
+	LoadPlan   *plan = es->plan;
+	MemoryContext old = CurrentMemoryContext;
+	Portal		portal = GetPortalByName(run->portal_name);
+	SPITupleTable *tt;
+	LevelRows	rows;
+	ChildLoad  *loads;
+
+	if (!run->more || !PortalIsValid(portal))
+		return false;
+	SPI_cursor_fetch(portal, true, relorm_batch_size);
+	if (SPI_processed == 0)
+		return false;
+	count_rows(es, plan->top, SPI_processed);
+	tt = SPI_tuptable;
+	check_result_types(plan->top, tt->tupdesc);
+	check_functions(plan);
+	MemoryContextSwitchTo(es->batch_cxt);
+	deform_rows(tt, SPI_processed, &rows);
+	loads = load_children(es, plan->top, &rows);
+	for (int i = 0; i < rows.nrows && run->more; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		resetStringInfo(&run->tree);
+		appendBinaryStringInfo(&run->tree, "\0\0\0\0", VARHDRSZ);
+		relorm_render_row(&run->tree, plan->top, rows.values + (Size) i * rows.ncols,
+						  rows.nulls + (Size) i * rows.ncols, i, loads);
+		run->more = emit(emit_arg, run->tree.data + VARHDRSZ, run->tree.len - VARHDRSZ);
+	}
+	MemoryContextSwitchTo(old);
+	SPI_freetuptable(tt);
+	MemoryContextReset(es->batch_cxt);
+	/* keep the tree buffer from growing to the largest tree forever */
+	if (run->tree.maxlen > 1024 * 1024)
+	{
+		pfree(run->tree.data);
+		initStringInfo(&run->tree);
+	}
+	return run->more;
+}
+
+/* Ends a run: its cursor closed (when the transaction has not closed it already), its memory freed. */
+void
+relorm_run_end(RelormRun *run)
+{
+	Portal		portal = GetPortalByName(run->portal_name);
+
+	if (PortalIsValid(portal))
+		SPI_cursor_close(portal);
+	MemoryContextDelete(run->es.batch_cxt);
+}
+
+/* Runs the plan whole (see relorm_run_start). */
 void
 relorm_execute(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit, void *emit_arg)
 {
-	ExecState	es;
-	MemoryContext old = CurrentMemoryContext;
-	Portal		portal;
-	StringInfoData tree;
-	bool		more = true;
+	RelormRun  *run = relorm_run_start(plan, params, nulls);
 
-	es.batch_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch batch",
-									  ALLOCSET_DEFAULT_SIZES);
-	es.plan = plan;
-	es.params = params;
-	es.nulls = nulls;
-	es.depth = palloc0(sizeof(int) * Max(1, plan->nrecursions));
-	es.bufs = palloc(sizeof(StringInfo) * Max(1, plan->nbufs));
-	es.loaded = palloc0(sizeof(int64) * Max(1, plan->nlevels));
-	for (int b = 0; b < plan->nbufs; b++)
-		es.bufs[b] = makeStringInfo();
-	initStringInfo(&tree);
-	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
-	MemoryContextSwitchTo(old);
-	while (more)
-	{
-		SPITupleTable *tt;
-		LevelRows	rows;
-		ChildLoad  *loads;
-
-		SPI_cursor_fetch(portal, true, relorm_batch_size);
-		if (SPI_processed == 0)
-			break;
-		count_rows(&es, plan->top, SPI_processed);
-		tt = SPI_tuptable;
-		check_result_types(plan->top, tt->tupdesc);
-		check_functions(plan);
-		MemoryContextSwitchTo(es.batch_cxt);
-		deform_rows(tt, SPI_processed, &rows);
-		loads = load_children(&es, plan->top, &rows);
-		for (int i = 0; i < rows.nrows && more; i++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			resetStringInfo(&tree);
-			appendBinaryStringInfo(&tree, "\0\0\0\0", VARHDRSZ);
-			relorm_render_row(&tree, plan->top, rows.values + (Size) i * rows.ncols,
-					   rows.nulls + (Size) i * rows.ncols, i, loads);
-			more = emit(emit_arg, tree.data + VARHDRSZ, tree.len - VARHDRSZ);
-		}
-		MemoryContextSwitchTo(old);
-		SPI_freetuptable(tt);
-		MemoryContextReset(es.batch_cxt);
-		/* keep the tree buffer from growing to the largest tree forever */
-		if (tree.maxlen > 1024 * 1024)
-		{
-			pfree(tree.data);
-			initStringInfo(&tree);
-		}
-	}
-	SPI_cursor_close(portal);
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(es.batch_cxt);
+	while (relorm_run_batch(run, emit, emit_arg))
+		;
+	relorm_run_end(run);
 }

@@ -19,6 +19,12 @@ typedef bool (*TreeEmitter) (void *arg, const char *json, int len);
 extern void relorm_execute(LoadPlan *plan, Datum *params, const char *nulls,
 						 TreeEmitter emit, void *emit_arg);
 
+/* The same, a batch of roots at a time (a run outlives the SPI connection of each call). */
+typedef struct RelormRun RelormRun;
+extern RelormRun *relorm_run_start(LoadPlan *plan, Datum *params, const char *nulls);
+extern bool relorm_run_batch(RelormRun *run, TreeEmitter emit, void *emit_arg);
+extern void relorm_run_end(RelormRun *run);
+
 /* fetch.c: the trees of a list of roots' keys (keys[column][root], as text), in its order */
 extern void relorm_fetch_key_list(Oid root, const char *shape, bool camel, char ***keys, int n,
 								  TreeEmitter emit, void *arg);
