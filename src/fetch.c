@@ -17,6 +17,7 @@
 #include "storage/lmgr.h"
 #include "catalog_cache.h"
 #include "execute.h"
+#include "fetch_call.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -34,7 +35,6 @@
 #include "utils/relcache.h"
 #include "utils/tuplestore.h"
 
-PG_FUNCTION_INFO_V1(relorm_fetch);
 PG_FUNCTION_INFO_V1(relorm_fetch_one);
 PG_FUNCTION_INFO_V1(relorm_explain);
 
@@ -280,25 +280,6 @@ params_array(Jsonb *params, int *n)
 	return vals;
 }
 
-typedef struct TupleEmit
-{
-	Tuplestorestate *store;
-	TupleDesc	desc;
-} TupleEmit;
-
-static bool
-emit_to_tuplestore(void *arg, const char *json, int len)
-{
-	TupleEmit  *te = arg;
-	text	   *t = (text *) (json - VARHDRSZ);
-	Datum		d = PointerGetDatum(t);
-	bool		isnull = false;
-
-	SET_VARSIZE(t, len + VARHDRSZ);
-	tuplestore_putvalues(te->store, te->desc, &d, &isnull);
-	return true;
-}
-
 typedef struct OneEmit
 {
 	MemoryContext cxt;
@@ -338,21 +319,6 @@ key_case_arg(FunctionCallInfo fcinfo, int n)
 	return false;
 }
 
-/*
- * What a call gives besides its plan request: params (the values of $n), and
- * for fetch_one the key, whose members follow them.
- */
-typedef struct FetchCall
-{
-	PlanRequest req;
-	JsonbValue **params;
-	int			nparams;
-	Jsonb	   *key;			/* fetch_one */
-	Datum		limit;
-	bool		limit_null;
-	Datum		offset;
-	bool		offset_null;
-} FetchCall;
 
 /*
  * The values of the primary key's columns (in the plan's key order), after
@@ -495,22 +461,18 @@ relorm_fetch_key_list(Oid root, const char *shape, bool camel, char ***keys, int
 }
 
 /*
- * relorm.fetch(root, shape, filter, params, order_by, row_limit, row_offset,
- *			   key_case) RETURNS SETOF json
+ * The arguments of relorm.fetch(root, shape, filter, params, order_by,
+ * row_limit, row_offset, key_case), read into call (fetch_stream.c runs it).
  */
-Datum
-relorm_fetch(PG_FUNCTION_ARGS)
+void
+relorm_fetch_args(FunctionCallInfo fcinfo, FetchCall *call)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	FetchCall	call;
-	TupleEmit	te;
-
-	memset(&call, 0, sizeof(call));
-	call.req.root = root_arg(fcinfo);
-	call.req.shape = shape_arg(fcinfo);
-	call.req.filter = relorm_text_arg(fcinfo, 2);
-	call.req.order_by = relorm_text_arg(fcinfo, 4);
-	call.req.camel = key_case_arg(fcinfo, 7);
+	memset(call, 0, sizeof(*call));
+	call->req.root = root_arg(fcinfo);
+	call->req.shape = shape_arg(fcinfo);
+	call->req.filter = relorm_text_arg(fcinfo, 2);
+	call->req.order_by = relorm_text_arg(fcinfo, 4);
+	call->req.camel = key_case_arg(fcinfo, 7);
 	if (!PG_ARGISNULL(5) && PG_GETARG_INT64(5) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
@@ -519,18 +481,20 @@ relorm_fetch(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE),
 				 errmsg("row_offset must not be negative")));
-	call.params = params_array(PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3), &call.nparams);
-	call.req.max_params = call.nparams;
-	call.limit = PG_ARGISNULL(5) ? (Datum) 0 : PG_GETARG_DATUM(5);
-	call.limit_null = PG_ARGISNULL(5);
-	call.offset = PG_ARGISNULL(6) ? (Datum) 0 : PG_GETARG_DATUM(6);
-	call.offset_null = PG_ARGISNULL(6);
+	call->params = params_array(PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3), &call->nparams);
+	call->req.max_params = call->nparams;
+	call->limit = PG_ARGISNULL(5) ? (Datum) 0 : PG_GETARG_DATUM(5);
+	call->limit_null = PG_ARGISNULL(5);
+	call->offset = PG_ARGISNULL(6) ? (Datum) 0 : PG_GETARG_DATUM(6);
+	call->offset_null = PG_ARGISNULL(6);
+}
 
-	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	te.store = rsinfo->setResult;
-	te.desc = rsinfo->setDesc;
-	run_fetch(&call, emit_to_tuplestore, &te);
-	return (Datum) 0;
+/* The values of a call's parameters for its plan (the filter's and the shape's $n, the limit, the offset). */
+void
+relorm_fetch_bind(FetchCall *call, LoadPlan *plan, Datum **values, char **nulls)
+{
+	bind_params(plan, call->params, call->nparams, call->limit, call->limit_null, call->offset,
+				call->offset_null, values, nulls);
 }
 
 /*
