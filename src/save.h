@@ -41,6 +41,11 @@ typedef struct SaveColumn
 	bool		key;			/* part of the primary key (of the link key, for links) */
 	bool		identity_always;	/* GENERATED ALWAYS AS IDENTITY */
 	bool		generated;		/* GENERATED ALWAYS AS (...) STORED: never written */
+	MemoryContext cxt;			/* the call's, where the column was made */
+	bool		io_ready;		/* in_fn, out_fn and ioparam looked up (relorm_save_value_text) */
+	FmgrInfo	in_fn;
+	FmgrInfo	out_fn;
+	Oid			ioparam;
 } SaveColumn;
 
 /* A column's value an object gives. */

@@ -118,12 +118,8 @@ relorm_save_rows_of(List *objects)
 
 /* The value of a column as its type's text: two values compare by it. */
 char *
-relorm_save_value_text(const SaveColumn *col, JsonbValue *v)
+relorm_save_value_text(SaveColumn *col, JsonbValue *v)
 {
-	Oid			in;
-	Oid			ioparam;
-	Oid			out;
-	bool		varlena;
 	char	   *text;
 
 	if (v == NULL || v->type == jbvNull)
@@ -136,9 +132,21 @@ relorm_save_value_text(const SaveColumn *col, JsonbValue *v)
 		text = v->val.boolean ? "true" : "false";
 	else
 		return JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
-	getTypeInputInfo(col->type, &in, &ioparam);
-	getTypeOutputInfo(col->type, &out, &varlena);
-	return OidOutputFunctionCall(out, OidInputFunctionCall(in, text, ioparam, col->typmod));
+	if (!col->io_ready)
+	{
+		/* looked up once per column: this runs for every object of a level */
+		Oid			in;
+		Oid			out;
+		bool		varlena;
+
+		getTypeInputInfo(col->type, &in, &col->ioparam);
+		getTypeOutputInfo(col->type, &out, &varlena);
+		/* in the call's context: an input function may cache in fn_extra (array_in, record_in) */
+		fmgr_info_cxt(in, &col->in_fn, col->cxt);
+		fmgr_info_cxt(out, &col->out_fn, col->cxt);
+		col->io_ready = true;
+	}
+	return OutputFunctionCall(&col->out_fn, InputFunctionCall(&col->in_fn, text, col->ioparam, col->typmod));
 }
 
 /*

@@ -56,6 +56,8 @@ relorm_save_column(SaveLevel *lvl, const char *name)
 	lvl->cols[i].key = false;
 	lvl->cols[i].identity_always = att->attidentity == ATTRIBUTE_IDENTITY_ALWAYS;
 	lvl->cols[i].generated = att->attgenerated != '\0';
+	lvl->cols[i].io_ready = false;
+	lvl->cols[i].cxt = CurrentMemoryContext;
 	ReleaseSysCache(tup);
 	lvl->ncols++;
 	return i;

@@ -57,7 +57,7 @@ extern int	relorm_save_column_of(SaveLevel *lvl, const char *name);
 extern SaveRows *relorm_save_level_rows(SaveCall *call, SaveLevel *lvl);
 extern SaveRow *relorm_save_object_row(SaveObject *o);
 extern List *relorm_save_rows_of(List *objects);
-extern char *relorm_save_value_text(const SaveColumn *col, JsonbValue *v);
+extern char *relorm_save_value_text(SaveColumn *col, JsonbValue *v);
 extern int *relorm_save_known_values(SaveCall *call, SaveLevel *lvl, char **names, int n);
 
 /* save_links.c: many-to-many links, and the rows a whole collection no longer holds */
