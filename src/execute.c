@@ -652,6 +652,17 @@ relorm_run_end(RelormRun *run)
 	MemoryContextDelete(run->es.batch_cxt);
 }
 
+bool
+relorm_collect_tree(void *arg, const char *json, int len)
+{
+	TreeCollector *tc = arg;
+	MemoryContext old = MemoryContextSwitchTo(tc->cxt);
+
+	tc->trees = lappend(tc->trees, cstring_to_text_with_len(json, len));
+	MemoryContextSwitchTo(old);
+	return true;
+}
+
 /* Runs the plan whole (see relorm_run_start). */
 void
 relorm_execute(LoadPlan *plan, Datum *params, const char *nulls, TreeEmitter emit, void *emit_arg)

@@ -19,6 +19,14 @@ typedef bool (*TreeEmitter) (void *arg, const char *json, int len);
 extern void relorm_execute(LoadPlan *plan, Datum *params, const char *nulls,
 						 TreeEmitter emit, void *emit_arg);
 
+/* An emitter that keeps every tree (as text, in cxt), in order: trees collects them. */
+typedef struct TreeCollector
+{
+	MemoryContext cxt;
+	List	   *trees;			/* text * */
+} TreeCollector;
+extern bool relorm_collect_tree(void *arg, const char *json, int len);
+
 /* The same, a batch of roots at a time (a run outlives the SPI connection of each call). */
 typedef struct RelormRun RelormRun;
 extern RelormRun *relorm_run_start(LoadPlan *plan, Datum *params, const char *nulls);

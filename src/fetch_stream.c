@@ -32,8 +32,7 @@ typedef struct FetchStream
 	LoadPlanUse use;
 	RelormRun  *run;
 	bool		open;			/* the run and the plan are still held */
-	MemoryContext batch_cxt;	/* the trees of the batch being handed out */
-	List	   *trees;			/* text * */
+	TreeCollector batch;		/* the trees of the batch being handed out */
 	int			next;
 	SubTransactionId subid;		/* where it was opened, for an abort */
 	ExprContext *econtext;		/* whose shutdown ends it, if it comes first */
@@ -102,18 +101,6 @@ subxact_callback(SubXactEvent event, SubTransactionId mySubid, SubTransactionId 
 		end_aborted(mySubid, false);
 }
 
-/* A tree of the batch, kept for the calls that hand it out. */
-static bool
-keep_tree(void *arg, const char *json, int len)
-{
-	FetchStream *fs = arg;
-	MemoryContext old = MemoryContextSwitchTo(fs->batch_cxt);
-
-	fs->trees = lappend(fs->trees, cstring_to_text_with_len(json, len));
-	MemoryContextSwitchTo(old);
-	return true;
-}
-
 /* Opens the stream: the plan, its parameters bound, the root cursor. */
 static FetchStream *
 stream_open(FunctionCallInfo fcinfo, MemoryContext cxt)
@@ -124,7 +111,7 @@ stream_open(FunctionCallInfo fcinfo, MemoryContext cxt)
 	FetchCall	call;
 
 	relorm_fetch_args(fcinfo, &call);
-	fs->batch_cxt = AllocSetContextCreate(cxt, "relorm fetch stream batch", ALLOCSET_SMALL_SIZES);
+	fs->batch.cxt = AllocSetContextCreate(cxt, "relorm fetch stream batch", ALLOCSET_SMALL_SIZES);
 	fs->subid = GetCurrentSubTransactionId();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -160,20 +147,20 @@ stream_open(FunctionCallInfo fcinfo, MemoryContext cxt)
 	return fs;
 }
 
-/* The next batch's trees, into fs->trees; ends the stream when the roots are out. */
+/* The next batch's trees, into fs->batch; ends the stream when the roots are out. */
 static void
 stream_next_batch(FetchStream *fs)
 {
 	bool		more;
 
-	MemoryContextReset(fs->batch_cxt);
-	fs->trees = NIL;
+	MemoryContextReset(fs->batch.cxt);
+	fs->batch.trees = NIL;
 	fs->next = 0;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	PG_TRY();
 	{
-		more = relorm_run_batch(fs->run, keep_tree, fs);
+		more = relorm_run_batch(fs->run, relorm_collect_tree, &fs->batch);
 	}
 	PG_CATCH();
 	{
@@ -203,10 +190,10 @@ relorm_fetch(PG_FUNCTION_ARGS)
 	}
 	funcctx = SRF_PERCALL_SETUP();
 	fs = funcctx->user_fctx;
-	if (fs->next >= list_length(fs->trees) && fs->open)
+	if (fs->next >= list_length(fs->batch.trees) && fs->open)
 		stream_next_batch(fs);
-	if (fs->next < list_length(fs->trees))
-		SRF_RETURN_NEXT(funcctx, PointerGetDatum(list_nth(fs->trees, fs->next++)));
+	if (fs->next < list_length(fs->batch.trees))
+		SRF_RETURN_NEXT(funcctx, PointerGetDatum(list_nth(fs->batch.trees, fs->next++)));
 	/* the stream ended with its roots; SRF_RETURN_DONE frees it: the scan's shutdown must not see it */
 	UnregisterExprContextCallback(fs->econtext, stream_shutdown, PointerGetDatum(fs));
 	SRF_RETURN_DONE(funcctx);

@@ -111,23 +111,6 @@ root_keys(SaveCall *call)
 	return keys;
 }
 
-typedef struct SaveEmit
-{
-	MemoryContext cxt;
-	List	   *trees;			/* text * */
-} SaveEmit;
-
-static bool
-emit_saved(void *arg, const char *json, int len)
-{
-	SaveEmit   *se = arg;
-	MemoryContext old = MemoryContextSwitchTo(se->cxt);
-
-	se->trees = lappend(se->trees, cstring_to_text_with_len(json, len));
-	MemoryContextSwitchTo(old);
-	return true;
-}
-
 /*
  * The saved trees, read back in the order of the input, into cxt.  It runs
  * before SPI_finish: the levels and objects of the call live in SPI's
@@ -136,7 +119,7 @@ emit_saved(void *arg, const char *json, int len)
 static List *
 read_back(SaveCall *call, text *shape, MemoryContext cxt)
 {
-	SaveEmit	se = {cxt, NIL};
+	TreeCollector se = {cxt, NIL};
 	char	   *s = shape ? text_to_cstring(shape) : relorm_save_default_shape(call->top);
 	char	 ***keys = root_keys(call);
 	int			n = list_length(call->top->objects);
@@ -152,7 +135,7 @@ read_back(SaveCall *call, text *shape, MemoryContext cxt)
 	 */
 	CommandCounterIncrement();
 	PushActiveSnapshot(GetTransactionSnapshot());
-	relorm_fetch_key_list(call->root, s, camel, keys, n, emit_saved, &se);
+	relorm_fetch_key_list(call->root, s, camel, keys, n, relorm_collect_tree, &se);
 	if (list_length(se.trees) < n)
 	{
 		/*
@@ -171,7 +154,7 @@ read_back(SaveCall *call, text *shape, MemoryContext cxt)
 			for (int k = 0; k < call->top->npk; k++)
 				one[k] = &keys[k][i];
 			se.trees = NIL;
-			relorm_fetch_key_list(call->root, s, camel, one, 1, emit_saved, &se);
+			relorm_fetch_key_list(call->root, s, camel, one, 1, relorm_collect_tree, &se);
 			aligned = lappend(aligned, se.trees ? linitial(se.trees) : NULL);
 		}
 		se.trees = aligned;
