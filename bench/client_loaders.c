@@ -3,7 +3,9 @@
  *		The client contenders, which load a tree as an ORM does and build each
  *		root's JSON in the client: n+1 (one query per parent row and relationship),
  *		selectin (one "= ANY($1)" query per relationship level and batch) and, for
- *		a root with aggregates, groupby (the rows of one GROUP BY query).
+ *		a root with aggregates, groupby (the rows of one GROUP BY query); and the
+ *		floor under them all, rows (selectin's queries, every row read as text,
+ *		no JSON built).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -155,6 +157,41 @@ level_free(Level *lv)
 	free(lv);
 }
 
+/*
+ * One relationship level for the rows [from, to) of res: its "= ANY($1)" query
+ * (prepared once per connection) over their keys, the column idc of res.
+ */
+static PGresult *
+level_query(Conn *c, const Rel *r, const PGresult *res, int idc, int from, int to,
+			Buf *keys, Failure *f)
+{
+	char		name[16];
+	const char *param;
+	int			row;
+
+	snprintf(name, sizeof(name), "s%d", r->id);
+	if (!c->prepared[MAXRELS + r->id])
+	{
+		char	   *sql = child_sql(r, true);
+		bool		ok = prepare(c, MAXRELS + r->id, name, sql, f);
+
+		free(sql);
+		if (!ok)
+			return NULL;
+	}
+	buf_reset(keys);
+	buf_putc(keys, '{');
+	for (row = from; row < to; row++)
+	{
+		if (row > from)
+			buf_putc(keys, ',');
+		buf_puts(keys, PQgetvalue(res, row, idc));
+	}
+	buf_putc(keys, '}');
+	param = keys->data;
+	return exec_prepared(c, name, 1, &param, f);
+}
+
 /* Loads every relationship of the rows [from, to) of res, recursively. */
 static Level *
 selectin_load(Conn *c, const Node *n, PGresult *res, int skip, int from, int to,
@@ -171,34 +208,12 @@ selectin_load(Conn *c, const Node *n, PGresult *res, int skip, int from, int to,
 	for (i = 0; n->rels[i]; i++)
 	{
 		const Rel  *r = n->rels[i];
-		char		name[16];
-		const char *param;
 		PGresult   *kids;
 		Level	   *kl;
 		int			idc = id_column(n, skip);
 		size_t		want;
 
-		snprintf(name, sizeof(name), "s%d", r->id);
-		if (!c->prepared[MAXRELS + r->id])
-		{
-			char	   *sql = child_sql(r, true);
-			bool		ok = prepare(c, MAXRELS + r->id, name, sql, f);
-
-			free(sql);
-			if (!ok)
-				goto fail;
-		}
-		buf_reset(keys);
-		buf_putc(keys, '{');
-		for (row = from; row < to; row++)
-		{
-			if (row > from)
-				buf_putc(keys, ',');
-			buf_puts(keys, PQgetvalue(res, row, idc));
-		}
-		buf_putc(keys, '}');
-		param = keys->data;
-		kids = exec_prepared(c, name, 1, &param, f);
+		kids = level_query(c, r, res, idc, from, to, keys, f);
 		if (!kids)
 			goto fail;
 		kl = selectin_load(c, r->node, kids, 1, 0, PQntuples(kids), keys, f);
@@ -295,6 +310,58 @@ selectin_roots(Conn *c, const Node *root, PGresult *roots, Output *out, Failure 
 		}
 		lv->res = NULL;			/* the roots are the caller's */
 		level_free(lv);
+	}
+	return true;
+}
+
+/* ---- rows: the floor, every row of the tree as text and no JSON ------------ */
+
+/*
+ * Reads every row of every relationship of the rows [from, to) of res, level by
+ * level with selectin's queries, and counts their text's bytes: what reading
+ * the tree's rows costs before anything is grouped or written as JSON.
+ */
+static bool
+rows_load(Conn *c, const Node *n, const PGresult *res, int skip, int from, int to,
+		  long *bytes, Failure *f)
+{
+	int			i,
+				row,
+				col;
+
+	for (row = from; row < to; row++)
+		for (col = skip; col < PQnfields(res); col++)
+			*bytes += PQgetlength(res, row, col);
+	for (i = 0; n->rels[i]; i++)
+	{
+		PGresult   *kids = level_query(c, n->rels[i], res, id_column(n, skip), from, to,
+									   &scratch_keys, f);
+		bool		ok;
+
+		if (!kids)
+			return false;
+		ok = rows_load(c, n->rels[i]->node, kids, 1, 0, PQntuples(kids), bytes, f);
+		PQclear(kids);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* rows: every root's rows and its tree's, in selectin's batches; no JSON. */
+bool
+rows_roots(Conn *c, const Node *root, const PGresult *roots, Output *out, Failure *f)
+{
+	int			from,
+				nroots = PQntuples(roots);
+
+	for (from = 0; from < nroots; from += SELECTIN_BATCH)
+	{
+		int			to = from + SELECTIN_BATCH < nroots ? from + SELECTIN_BATCH : nroots;
+
+		if (!rows_load(c, root, roots, 0, from, to, &out->bytes, f))
+			return false;
+		out->roots += to - from;
 	}
 	return true;
 }

@@ -1,6 +1,6 @@
 /*
  * contenders.c
- *		The contenders (relorm, handwritten, n+1, selectin, groupby, and for the
+ *		The contenders (relorm, handwritten, n+1, selectin, rows, groupby, and for the
  *		write workloads row-by-row and multi-row), their per-workload state and
  *		connections, the output they collect, and one call of one.
  */
@@ -14,6 +14,7 @@ Contender	contenders[] = {
 	{.name = "handwritten", .kind = KIND_SQL},
 	{.name = "n+1", .kind = KIND_NPLUS1},
 	{.name = "selectin", .kind = KIND_SELECTIN},
+	{.name = "rows", .kind = KIND_ROWS},
 	{.name = "groupby", .kind = KIND_GROUPBY},
 	{.name = "row-by-row", .kind = KIND_ROW_BY_ROW},
 	{.name = "multi-row", .kind = KIND_MULTI_ROW},
@@ -65,7 +66,7 @@ output_free(Output *o)
 
 /*
  * Whether a contender applies to a workload: relorm and handwritten to all; n+1
- * and selectin to the reads, groupby to a read whose root has an aggregate
+ * and selectin to the reads, rows to the reads without aggregates, groupby to a read whose root has an aggregate
  * relationship; row-by-row to the writes, multi-row to save.
  */
 static bool
@@ -78,6 +79,8 @@ applies(const Contender *ct, const Workload *w)
 		case KIND_NPLUS1:
 		case KIND_SELECTIN:
 			return !w->write;
+		case KIND_ROWS:
+			return !w->write && workload_aggregate(w) == NULL;
 		case KIND_GROUPBY:
 			return workload_aggregate(w) != NULL;
 		case KIND_ROW_BY_ROW:
@@ -117,7 +120,7 @@ contenders_open(const Workload *w, int rounds)
 		ct->available = true;
 		ct->failed = ct->mismatch = false;
 		ct->ntimes = 0;
-		ct->peak_anon_kb = ct->base_anon_kb = -1;
+		ct->peak_anon_kb = ct->base_anon_kb = ct->temp_bytes = -1;
 		ct->times = xrealloc(ct->times, sizeof(double) * (size_t) (rounds + 1));
 		ct->conn = conn_open();
 	}
@@ -209,6 +212,8 @@ run_once(Contender *ct, Conn *c, const Workload *w, const char *const *params,
 			return false;
 		if (ct->kind == KIND_NPLUS1)
 			ok = nplus1_roots(c, w->root, roots, out, f);
+		else if (ct->kind == KIND_ROWS)
+			ok = rows_roots(c, w->root, roots, out, f);
 		else
 			ok = selectin_roots(c, w->root, roots, out, f);
 		PQclear(roots);

@@ -1,7 +1,8 @@
 /*
  * memory.c
  *		Backend memory: the peak RssAnon of a contender's backend during one call,
- *		sampled every millisecond from /proc/<pid>/status by a second thread.
+ *		sampled every millisecond from /proc/<pid>/status by a second thread, and
+ *		the bytes the call wrote to temporary files (pg_stat_database).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -32,6 +33,28 @@ proc_status_kb(int pid, const char *field)
 			break;
 		}
 	fclose(fp);
+	return v;
+}
+
+/*
+ * Bytes written to temporary files in this database so far, once the backend's
+ * pending statistics are flushed (pg_stat_force_next_flush: they are flushed as
+ * it goes idle after that statement, and then read in a new snapshot); -1 when
+ * they cannot be read.
+ */
+static long
+temp_bytes(Conn *c)
+{
+	PGresult   *res;
+	long		v = -1;
+
+	res = PQexec(c->pg, "SELECT pg_catalog.pg_stat_force_next_flush()");
+	PQclear(res);
+	res = PQexec(c->pg, "SELECT pg_catalog.pg_stat_clear_snapshot(), temp_bytes"
+				 " FROM pg_catalog.pg_stat_database WHERE datname = pg_catalog.current_database()");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		v = strtol(PQgetvalue(res, 0, 1), NULL, 10);
+	PQclear(res);
 	return v;
 }
 
@@ -67,7 +90,9 @@ sampler_main(void *arg)
  * with a backend's heap and would hide the peak of a later call.  Sets each
  * contender's base_anon_kb and peak_anon_kb; stops at the first backend whose
  * /proc is not readable.  A contender that fails here is marked failed, as in
- * the timed rounds; returns false when one did.
+ * the timed rounds; returns false when one did.  Each contender's temp_bytes is
+ * what its call wrote to temporary files; other sessions of the benchmark's own
+ * cluster are idle meanwhile, so the database's counter is the call's.
  */
 bool
 measure_memory(const Workload *w, const char *const *params)
@@ -82,6 +107,7 @@ measure_memory(const Workload *w, const char *const *params)
 		pthread_t	th;
 		Output		o;
 		Conn	   *mc;
+		long		temp_before;
 
 		if (!ct->available || ct->failed || ct->mismatch)
 			continue;
@@ -94,6 +120,7 @@ measure_memory(const Workload *w, const char *const *params)
 			break;			/* /proc of the server not readable by us */
 		}
 		s.peak_kb = ct->base_anon_kb;
+		temp_before = temp_bytes(mc);
 		if (pthread_create(&th, NULL, sampler_main, &s) != 0)
 			die("pthread_create: %s", strerror(errno));
 		output_init(&o, false);
@@ -106,7 +133,12 @@ measure_memory(const Workload *w, const char *const *params)
 		s.stop = true;
 		pthread_join(th, NULL);
 		if (!ct->failed)
+		{
+			long		temp_after = temp_bytes(mc);
+
 			ct->peak_anon_kb = s.peak_kb;
+			ct->temp_bytes = temp_before < 0 || temp_after < 0 ? -1 : temp_after - temp_before;
+		}
 		conn_close(mc);
 	}
 	return ok;

@@ -11,9 +11,11 @@
  *   n+1          the root query, then one query per parent row and relationship
  *   selectin     the root query, then per batch of 500 roots one "= ANY($1)" query per
  *                relationship level, children grouped to their parents in the client
+ *   rows         the floor: selectin's queries, every row read as text, no JSON built
  *   groupby      for a root with aggregates only: one GROUP BY query of the roots
  *                joined to the rows aggregated, as an ORM's annotate() sends it
- * The three client contenders build each root's JSON text here, as an ORM would.
+ * n+1, selectin and groupby build each root's JSON text here, as an ORM would; rows
+ * builds none, and is not compared (its roots are counted).
  * A workload whose root has an aggregate relationship (its counts and sums spread
  * into the root's object) gets the GROUP BY statement as its handwritten one.
  *
@@ -33,7 +35,7 @@
  *   statements.c         the SQL each contender sends, derived from a workload
  *   connection.c         connections, prepared statements, server errors
  *   client_json.c        result rows rendered as JSON text, as to_json renders them
- *   client_loaders.c     n+1, selectin, groupby: loading a tree from the client
+ *   client_loaders.c     n+1, selectin, rows, groupby: loading a tree from the client
  *   contenders.c         the contenders, their collected output, one call of one
  *   check.c              every contender's output compared with the reference's
  *   timing.c             one workload's run: warm-up, timed rounds; medians
@@ -256,6 +258,7 @@ typedef enum Kind
 	KIND_SQL,					/* one statement returning one json per root */
 	KIND_NPLUS1,
 	KIND_SELECTIN,
+	KIND_ROWS,					/* the floor: selectin's rows read as text, no JSON */
 	KIND_GROUPBY,				/* one GROUP BY query; only for aggregate workloads */
 	KIND_ROW_BY_ROW,			/* write workloads: one statement per row */
 	KIND_MULTI_ROW				/* save: one multi-row INSERT per table and 1,000 rows */
@@ -280,14 +283,17 @@ typedef struct Contender
 	int			ntimes;
 	long		peak_anon_kb;
 	long		base_anon_kb;
+	long		temp_bytes;		/* written to temporary files by the memory run's call */
 } Contender;
 
 /* NCONTENDERS counts contenders[]: contenders.c asserts it at compile time. */
-#define NCONTENDERS 7
+#define NCONTENDERS 8
 extern Contender contenders[];
 #define REFERENCE 1				/* handwritten: the output the others must match */
 #define NPLUS1 2
-#define ROW_BY_ROW 5
+#define SELECTIN 3
+#define ROWS 4
+#define ROW_BY_ROW 6
 
 /* Collected output: one JSON text per root, or just the byte count. */
 typedef struct Output
@@ -313,6 +319,8 @@ extern bool nplus1_roots(Conn *c, const Node *root, const PGresult *roots, Outpu
 						 Failure *f);
 extern bool selectin_roots(Conn *c, const Node *root, PGresult *roots, Output *out,
 						   Failure *f);
+extern bool rows_roots(Conn *c, const Node *root, const PGresult *roots, Output *out,
+					   Failure *f);
 extern void groupby_roots(const Workload *w, const PGresult *rows, Output *out);
 
 /* ---- check.c ------------------------------------------------------------ */

@@ -22,6 +22,7 @@
 #include "access/htup_details.h"
 #include "common/hashfn.h"
 #include "execute.h"
+#include "prepare.h"
 #include "render.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -29,6 +30,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
@@ -66,10 +68,12 @@ typedef struct ExecState
 
 	/*
 	 * Per level (by PlanLevel.buf_id): its JSON buffer, kept across batches
-	 * at its high-water mark.  Growing a fresh buffer for every batch costs
-	 * more than writing it: its pages are new to the process each time.
+	 * at its high-water mark, and across runs with the plan (buffers_take).
+	 * Growing a fresh buffer for every batch costs more than writing it: its
+	 * pages are new to the process each time.
 	 */
 	StringInfo *bufs;
+	MemoryContext bufs_cxt;		/* theirs: a child of the run's context while it runs */
 
 	int64	   *loaded;			/* per level (PlanLevel.level_id): rows loaded, for relorm.max_rows */
 } ExecState;
@@ -380,6 +384,28 @@ stream_nothing(DestReceiver *self)
 }
 
 /*
+ * Runs a level's query for nkeys parent keys.  With many keys, a level that
+ * may runs its unsorted plan (prepare.c says why), with enable_sort off each
+ * time, since its generic plan is built on its first run and again after an
+ * invalidation; the setting is restored after, or by the abort of an error.
+ */
+static int
+execute_level(PlanLevel *child, int nkeys, SPIExecuteOptions *options)
+{
+	int			nest_level;
+	int			ret;
+
+	if (!child->may_plan_unsorted || nkeys < RELORM_UNSORTED_MIN_KEYS)
+		return SPI_execute_plan_extended(child->plan, options);
+	nest_level = NewGUCNestLevel();
+	(void) set_config_option("enable_sort", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	ret = SPI_execute_plan_extended(relorm_prepare_unsorted(child), options);
+	AtEOXact_GUC(true, nest_level);
+	return ret;
+}
+
+/*
  * Loads one child relationship for the parent rows: one query, set-based.
  * keycols are the parent key's columns in rows.
  */
@@ -459,7 +485,7 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 		options.params = params;
 		options.read_only = true;
 		options.dest = &receiver.pub;
-		ret = SPI_execute_plan_extended(child->plan, &options);
+		ret = execute_level(child, ks.nslots, &options);
 		MemoryContextSwitchTo(es->batch_cxt);
 		/* SPI reports a SELECT whose rows went to a DestNone receiver as utility */
 		if (ret != SPI_OK_UTILITY && ret != SPI_OK_SELECT)
@@ -475,7 +501,7 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 		options.params = params;
 		options.read_only = true;
 		options.tcount = rows_allowed(es, child);
-		ret = SPI_execute_plan_extended(child->plan, &options);
+		ret = execute_level(child, ks.nslots, &options);
 		MemoryContextSwitchTo(es->batch_cxt);
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
@@ -546,6 +572,61 @@ load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
 }
 
 /*
+ * The level buffers of a run: those the plan kept from its last run, when it
+ * has them, else new ones.  They belong to the run's memory while it runs,
+ * so that an error frees them with it.
+ */
+static void
+buffers_take(ExecState *es, LoadPlan *plan)
+{
+	if (plan->spare_bufs != NULL)
+	{
+		es->bufs = plan->spare_bufs;
+		es->bufs_cxt = plan->spare_bufs_cxt;
+		plan->spare_bufs = NULL;
+		plan->spare_bufs_cxt = NULL;
+		MemoryContextSetParent(es->bufs_cxt, CurrentMemoryContext);
+		return;
+	}
+	es->bufs_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch buffers",
+										 ALLOCSET_SMALL_SIZES);
+	es->bufs = MemoryContextAlloc(es->bufs_cxt, sizeof(StringInfo) * Max(1, plan->nbufs));
+	for (int b = 0; b < plan->nbufs; b++)
+	{
+		es->bufs[b] = MemoryContextAlloc(es->bufs_cxt, sizeof(StringInfoData));
+		es->bufs[b]->data = MemoryContextAlloc(es->bufs_cxt, 1024);
+		es->bufs[b]->maxlen = 1024;
+		resetStringInfo(es->bufs[b]);
+	}
+}
+
+/*
+ * At the end of a run, its level buffers go back to the plan, at their
+ * high-water mark, for its next run: the next fetch of the same shape writes
+ * into pages the process already has, which is a quarter of the time of a
+ * full tree (benchmark, SCALE=1, where they hold 17 MB).  They count in the
+ * plan's memory, which relorm.plan_cache_memory bounds (the least recently
+ * used plans go first, with their buffers), and are not kept when they alone
+ * are more than it; a plan that already has spare buffers (another run of it
+ * ended first) keeps those.
+ */
+static void
+buffers_give_back(ExecState *es, LoadPlan *plan)
+{
+	if (plan->spare_bufs == NULL &&
+		MemoryContextMemAllocated(es->bufs_cxt, true) <= (Size) relorm_plan_cache_memory * 1024)
+	{
+		MemoryContextSetParent(es->bufs_cxt, plan->cxt);
+		plan->spare_bufs = es->bufs;
+		plan->spare_bufs_cxt = es->bufs_cxt;
+	}
+	else
+		MemoryContextDelete(es->bufs_cxt);
+	es->bufs = NULL;
+	es->bufs_cxt = NULL;
+}
+
+/*
  * A run of a plan that can stop between batches and go on later (a fetch
  * returning its trees one call at a time): its state, its root cursor by
  * name (a portal outlives the SPI connection it was opened in), its tree
@@ -578,10 +659,8 @@ relorm_run_start(LoadPlan *plan, Datum *params, const char *nulls)
 	es->params = params;
 	es->nulls = nulls;
 	es->depth = palloc0(sizeof(int) * Max(1, plan->nrecursions));
-	es->bufs = palloc(sizeof(StringInfo) * Max(1, plan->nbufs));
 	es->loaded = palloc0(sizeof(int64) * Max(1, plan->nlevels));
-	for (int b = 0; b < plan->nbufs; b++)
-		es->bufs[b] = makeStringInfo();
+	buffers_take(es, plan);
 	initStringInfo(&run->tree);
 	run->more = true;
 	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
@@ -650,6 +729,7 @@ relorm_run_end(RelormRun *run)
 	if (PortalIsValid(portal))
 		SPI_cursor_close(portal);
 	MemoryContextDelete(run->es.batch_cxt);
+	buffers_give_back(&run->es, run->es.plan);
 }
 
 bool

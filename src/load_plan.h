@@ -222,7 +222,14 @@ typedef struct PlanLevel
 
 	char	   *sql;			/* deparse.c */
 	SPIPlanPtr	plan;			/* prepare.c: prepared and kept */
+	int			nargs;			/* its parameters: the key arrays, the fetch's */
+	Oid		   *argtypes;
+	bool		may_plan_unsorted;	/* prepare.c: may run without sorts for many keys */
+	SPIPlanPtr	plan_unsorted;	/* ... and that plan, once a batch needed it */
 } PlanLevel;
+
+/* A batch with this many parent keys or more runs a level's unsorted plan. */
+#define RELORM_UNSORTED_MIN_KEYS 1000
 
 typedef struct LoadPlan
 {
@@ -243,6 +250,8 @@ typedef struct LoadPlan
 	Oid		   *param_types;	/* nparams, then the root's limit and offset */
 	int			nrecursions;	/* recursive levels, each with a depth counter */
 	int			nbufs;			/* levels with a buffer of their own, below the root */
+	StringInfo *spare_bufs;		/* execute.c: those buffers, kept from the last run */
+	MemoryContext spare_bufs_cxt;	/* ... in their own context, a child of cxt */
 	int			nlevels;		/* levels with a query of their own */
 	Oid		   *relids;			/* every relation its queries read */
 	int			nrelids;

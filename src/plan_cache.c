@@ -49,7 +49,9 @@ free_level(PlanLevel *lvl)
 			free_level(lvl->children[i]);
 	if (lvl->plan)
 		SPI_freeplan(lvl->plan);
-	lvl->plan = NULL;
+	if (lvl->plan_unsorted)
+		SPI_freeplan(lvl->plan_unsorted);
+	lvl->plan = lvl->plan_unsorted = NULL;
 }
 
 /* Frees a plan: its prepared statements, then its memory. */
@@ -85,7 +87,7 @@ spi_plan_memory(SPIPlanPtr plan)
 static Size
 level_memory(PlanLevel *lvl)
 {
-	Size		total = spi_plan_memory(lvl->plan);
+	Size		total = spi_plan_memory(lvl->plan) + spi_plan_memory(lvl->plan_unsorted);
 
 	for (int i = 0; i < lvl->nchildren; i++)
 		if (lvl->children[i] != lvl)

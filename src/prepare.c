@@ -9,6 +9,7 @@
  */
 #include "relorm.h"
 
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "parser/analyze.h"
@@ -120,6 +121,32 @@ prepare_kept(const char *sql, const char *path, int nargs, Oid *types, int curso
 	return p;
 }
 
+/*
+ * Whether a level's query may also be planned with sorts disabled, for
+ * batches of many keys.  Its rows must come grouped by the parent key and in
+ * the level's order within each parent.  An index on the key returns them in
+ * key order, so only each parent's few rows need sorting (an incremental
+ * sort); but the generic plan is costed for ten keys, and at that size a sort
+ * of every row looks as cheap.  With thousands of keys that sort is slower,
+ * and spills to disk past work_mem (50,000 comments a batch in the
+ * benchmark's full tree: 4.4 MB written twice a call).  With few keys the
+ * incremental sort costs more than it saves, so such batches keep the plain
+ * plan.  Disabling the sort leaves the planner the incremental sort where
+ * there is such an index, and the full sort where there is none.  Only for a
+ * plain table read alone: with a join (an association table, a to-one joined
+ * in, an EXISTS filter) or inside a view it would also turn hash joins into
+ * nested loops; a per-parent limit or an aggregate has a form of its own.
+ */
+static bool
+level_may_plan_unsorted(const PlanLevel *lvl)
+{
+	char		relkind = get_rel_relkind(lvl->relid);
+
+	return lvl->rel != NULL && lvl->rel->secondary == InvalidOid && lvl->njoins == 0 &&
+		lvl->filters == NIL && lvl->limit < 0 && !lvl->count && !lvl->grouped &&
+		!lvl->spread_arrays && (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE);
+}
+
 /* Each child level's query takes its parent keys ($1..$k) and then the fetch's params. */
 static void
 prepare_children(LoadPlan *plan, PlanLevel *lvl)
@@ -136,7 +163,8 @@ prepare_children(LoadPlan *plan, PlanLevel *lvl)
 		if (child->strategy != STRATEGY_JOINED)
 		{
 			nkeys = child->rel->nkeys;
-			types = palloc(sizeof(Oid) * (nkeys + plan->nparams + 1));
+			/* in the plan's memory: the unsorted plan is prepared with them later */
+			types = MemoryContextAlloc(plan->cxt, sizeof(Oid) * (nkeys + plan->nparams + 1));
 			for (int k = 0; k < nkeys; k++)
 				types[k] = get_array_type(child->key_types[k]);
 			for (int i = 0; i < plan->nparams; i++)
@@ -146,11 +174,28 @@ prepare_children(LoadPlan *plan, PlanLevel *lvl)
 			 * A level runs once per batch with another key array each time: a
 			 * generic plan, so that no batch is planned again.
 			 */
-			child->plan = prepare_kept(child->sql, child->path, nkeys + plan->nparams, types,
+			child->nargs = nkeys + plan->nparams;
+			child->argtypes = types;
+			child->plan = prepare_kept(child->sql, child->path, child->nargs, types,
 									   CURSOR_OPT_GENERIC_PLAN);
+			child->may_plan_unsorted = level_may_plan_unsorted(child);
 		}
 		prepare_children(plan, child);
 	}
+}
+
+/*
+ * A level's unsorted plan (above), prepared the first time a batch needs it;
+ * the caller runs it with enable_sort off, under which its generic plan is
+ * built.
+ */
+SPIPlanPtr
+relorm_prepare_unsorted(PlanLevel *lvl)
+{
+	if (lvl->plan_unsorted == NULL)
+		lvl->plan_unsorted = prepare_kept(lvl->sql, lvl->path, lvl->nargs, lvl->argtypes,
+										  CURSOR_OPT_GENERIC_PLAN);
+	return lvl->plan_unsorted;
 }
 
 static void set_up_renderers(PlanLevel *lvl, MemoryContext cxt, List **funcs);

@@ -10,5 +10,6 @@
 
 extern void relorm_prepare_params(LoadPlan *plan);
 extern void relorm_prepare(LoadPlan *plan);
+extern SPIPlanPtr relorm_prepare_unsorted(PlanLevel *lvl);
 
 #endif							/* RELORM_PREPARE_H */

@@ -63,7 +63,7 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	DefineCustomIntVariable("relorm.plan_cache_memory",
-							"Memory the kept fetch plans of one session may hold.",
+							"Memory the kept fetch plans of one session may hold, with the output buffers each keeps for its next run.",
 							"Past it, the least recently used plans are dropped; the plan of the running fetch is always kept.",
 							&relorm_plan_cache_memory,
 							32 * 1024, 0, MAX_KILOBYTES,
