@@ -85,4 +85,40 @@ SELECT count(*) AS kept FROM pg_backend_memory_contexts c
  WHERE c.name = 'relorm fetch buffers' AND c.total_bytes > 100000;
 RESET relorm.plan_cache_memory;
 
+-- relorm.level_plans: custom plans (planned for each batch's keys, as on
+-- Citus) give the same trees, and explain says so; auto plans generic here
+-- (no Citus table), generic too; the setting is part of the kept plan's key
+SET relorm.level_plans = custom;
+SELECT * FROM relorm.explain('authors', 'id,posts(id,title,comments(id,body))');
+SELECT * FROM compare($$SELECT relorm.fetch('authors', 'id,posts(id,title,comments(id,body))')$$,
+                      $$SELECT trees FROM want$$);
+SET relorm.level_plans = auto;
+SELECT * FROM relorm.explain('authors', 'id,posts(id,title,comments(id,body))');
+SET relorm.level_plans = generic;
+SELECT * FROM compare($$SELECT relorm.fetch('authors', 'id,posts(id,title,comments(id,body))')$$,
+                      $$SELECT trees FROM want$$);
+SET relorm.level_plans = sometimes;
+RESET relorm.level_plans;
+
+-- a recursion keeps a buffer per depth for the next run: the same trees twice
+CREATE TABLE nodes (id int PRIMARY KEY, name text NOT NULL);
+SELECT count(*) FROM relorm.one_to_many('nodes', 'children', 'nodes', back_populates => 'parent', nullable => true);
+INSERT INTO nodes SELECT i, 'node ' || i, CASE WHEN i > 3 THEN (i - 1) / 3 END FROM generate_series(1, 400) i;
+CREATE FUNCTION node_tree(n int) RETURNS json LANGUAGE sql AS
+$$SELECT json_build_object('id', n, 'children', coalesce((SELECT json_agg(node_tree(c.id) ORDER BY c.id)
+    FROM nodes c WHERE c.parent_id = n), '[]'))$$;
+SELECT * FROM compare($$SELECT relorm.fetch('nodes', 'id,children*(id)', 'parent_id IS NULL')$$,
+                      $$SELECT json_agg(node_tree(id) ORDER BY id) FROM nodes WHERE parent_id IS NULL$$);
+SELECT * FROM compare($$SELECT relorm.fetch('nodes', 'id,children*(id)', 'parent_id IS NULL')$$,
+                      $$SELECT json_agg(node_tree(id) ORDER BY id) FROM nodes WHERE parent_id IS NULL$$);
+-- a recursion inside another (each ancestor with its whole subtree) keeps no
+-- buffers; the same trees as a recursive function's, twice
+CREATE FUNCTION ancestors(n int) RETURNS json LANGUAGE sql AS
+$$SELECT CASE WHEN n IS NOT NULL THEN json_build_object('id', n, 'children', coalesce((SELECT json_agg(node_tree(c.id) ORDER BY c.id)
+    FROM nodes c WHERE c.parent_id = n), '[]'), 'parent', ancestors((SELECT parent_id FROM nodes WHERE id = n))) END$$;
+SELECT * FROM compare($$SELECT relorm.fetch('nodes', 'id,parent*(id,children*(id))', 'id IN (40, 400)')$$,
+  $$SELECT json_agg(json_build_object('id', id, 'parent', ancestors(parent_id)) ORDER BY id) FROM nodes WHERE id IN (40, 400)$$);
+SELECT * FROM compare($$SELECT relorm.fetch('nodes', 'id,parent*(id,children*(id))', 'id IN (40, 400)')$$,
+  $$SELECT json_agg(json_build_object('id', id, 'parent', ancestors(parent_id)) ORDER BY id) FROM nodes WHERE id IN (40, 400)$$);
+
 DROP SCHEMA fetch_level_plans CASCADE;

@@ -56,6 +56,20 @@ typedef struct KeySet
 	Datum	  **keyvals;		/* [key column][slot] */
 } KeySet;
 
+/*
+ * The JSON buffers of a run: one per level (by PlanLevel.buf_id), and one per
+ * depth of each recursion, all kept across batches at their high-water mark
+ * and across runs with the plan (buffers_take).  Growing a fresh buffer for
+ * every batch costs more than writing it: its pages are new to the process
+ * each time.
+ */
+typedef struct RunBuffers
+{
+	MemoryContext cxt;			/* theirs: a child of the run's context while it runs */
+	StringInfo *level;
+	List	  **depth;			/* per recursion (rec_id): buffers by depth - 1 */
+} RunBuffers;
+
 /* What a running fetch carries through its levels. */
 typedef struct ExecState
 {
@@ -66,19 +80,13 @@ typedef struct ExecState
 	const char *nulls;
 	int		   *depth;			/* per recursion: the depth being loaded */
 
-	/*
-	 * Per level (by PlanLevel.buf_id): its JSON buffer, kept across batches
-	 * at its high-water mark, and across runs with the plan (buffers_take).
-	 * Growing a fresh buffer for every batch costs more than writing it: its
-	 * pages are new to the process each time.
-	 */
-	StringInfo *bufs;
-	MemoryContext bufs_cxt;		/* theirs: a child of the run's context while it runs */
+	RunBuffers *bufs;
 
 	int64	   *loaded;			/* per level (PlanLevel.level_id): rows loaded, for relorm.max_rows */
 } ExecState;
 
 static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
+static StringInfo depth_buffer(RunBuffers *rb, int rec_id, int depth);
 
 /*
  * relorm.max_rows: n more rows of level lvl would pass it.  Checked as rows
@@ -426,16 +434,13 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 	cl->first_len = rows_alloc0(sizeof(int) * (Size) ks.nslots);
 	for (int s = 0; s < ks.nslots; s++)
 		cl->start[s] = -1;
-	if (child->recursive || child->buf_id < 0)
-	{
-		/* a recursion holds one buffer per depth at once */
-		cl->buf = makeStringInfo();
-	}
+	if (child->depth_buffers)
+		cl->buf = depth_buffer(es->bufs, child->rec_id, es->depth[child->rec_id]);
+	else if (child->buf_id < 0)
+		cl->buf = makeStringInfo();	/* loaded at several depths at once */
 	else
-	{
-		cl->buf = es->bufs[child->buf_id];
-		resetStringInfo(cl->buf);
-	}
+		cl->buf = es->bufs->level[child->buf_id];
+	resetStringInfo(cl->buf);
 	if (ks.nslots == 0)
 		return;
 
@@ -571,59 +576,89 @@ load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
 	return loads;
 }
 
+/* A buffer of the run's memory, 1 kB to start with. */
+static StringInfo
+new_buffer(RunBuffers *rb)
+{
+	StringInfo	buf = MemoryContextAlloc(rb->cxt, sizeof(StringInfoData));
+
+	buf->data = MemoryContextAlloc(rb->cxt, 1024);
+	buf->maxlen = 1024;
+	resetStringInfo(buf);
+	return buf;
+}
+
 /*
- * The level buffers of a run: those the plan kept from its last run, when it
- * has them, else new ones.  They belong to the run's memory while it runs,
- * so that an error frees them with it.
+ * The buffer of a recursion at a depth: a recursion holds one per depth at
+ * once, each made the first time a run goes that deep.
+ */
+static StringInfo
+depth_buffer(RunBuffers *rb, int rec_id, int depth)
+{
+	List	  **bufs = &rb->depth[rec_id];
+
+	while (list_length(*bufs) < depth)
+	{
+		MemoryContext old = MemoryContextSwitchTo(rb->cxt);
+
+		*bufs = lappend(*bufs, new_buffer(rb));
+		MemoryContextSwitchTo(old);
+	}
+	return list_nth(*bufs, depth - 1);
+}
+
+/*
+ * The buffers of a run: those the plan kept from its last run, when it has
+ * them, else new ones.  They belong to the run's memory while it runs, so
+ * that an error frees them with it.
  */
 static void
 buffers_take(ExecState *es, LoadPlan *plan)
 {
-	if (plan->spare_bufs != NULL)
+	RunBuffers *rb = plan->spare_bufs;
+	MemoryContext cxt;
+
+	if (rb != NULL)
 	{
-		es->bufs = plan->spare_bufs;
-		es->bufs_cxt = plan->spare_bufs_cxt;
 		plan->spare_bufs = NULL;
-		plan->spare_bufs_cxt = NULL;
-		MemoryContextSetParent(es->bufs_cxt, CurrentMemoryContext);
+		MemoryContextSetParent(rb->cxt, CurrentMemoryContext);
+		es->bufs = rb;
 		return;
 	}
-	es->bufs_cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch buffers",
-										 ALLOCSET_SMALL_SIZES);
-	es->bufs = MemoryContextAlloc(es->bufs_cxt, sizeof(StringInfo) * Max(1, plan->nbufs));
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch buffers", ALLOCSET_SMALL_SIZES);
+	rb = MemoryContextAlloc(cxt, sizeof(RunBuffers));
+	rb->cxt = cxt;
+	rb->level = MemoryContextAlloc(cxt, sizeof(StringInfo) * Max(1, plan->nbufs));
 	for (int b = 0; b < plan->nbufs; b++)
-	{
-		es->bufs[b] = MemoryContextAlloc(es->bufs_cxt, sizeof(StringInfoData));
-		es->bufs[b]->data = MemoryContextAlloc(es->bufs_cxt, 1024);
-		es->bufs[b]->maxlen = 1024;
-		resetStringInfo(es->bufs[b]);
-	}
+		rb->level[b] = new_buffer(rb);
+	rb->depth = MemoryContextAllocZero(cxt, sizeof(List *) * Max(1, plan->nrecursions));
+	es->bufs = rb;
 }
 
 /*
- * At the end of a run, its level buffers go back to the plan, at their
- * high-water mark, for its next run: the next fetch of the same shape writes
- * into pages the process already has, which is a quarter of the time of a
- * full tree (benchmark, SCALE=1, where they hold 17 MB).  They count in the
- * plan's memory, which relorm.plan_cache_memory bounds (the least recently
- * used plans go first, with their buffers), and are not kept when they alone
- * are more than it; a plan that already has spare buffers (another run of it
+ * At the end of a run, its buffers go back to the plan, at their high-water
+ * mark, for its next run: the next fetch of the same shape writes into pages
+ * the process already has, which is a quarter of the time of a full tree
+ * (benchmark, SCALE=1, where they hold 17 MB).  They count in the plan's
+ * memory, which relorm.plan_cache_memory bounds (the least recently used
+ * plans go first, with their buffers), and are not kept when they alone are
+ * more than it; a plan that already has spare buffers (another run of it
  * ended first) keeps those.
  */
 static void
 buffers_give_back(ExecState *es, LoadPlan *plan)
 {
+	RunBuffers *rb = es->bufs;
+
+	es->bufs = NULL;
 	if (plan->spare_bufs == NULL &&
-		MemoryContextMemAllocated(es->bufs_cxt, true) <= (Size) relorm_plan_cache_memory * 1024)
+		MemoryContextMemAllocated(rb->cxt, true) <= (Size) relorm_plan_cache_memory * 1024)
 	{
-		MemoryContextSetParent(es->bufs_cxt, plan->cxt);
-		plan->spare_bufs = es->bufs;
-		plan->spare_bufs_cxt = es->bufs_cxt;
+		MemoryContextSetParent(rb->cxt, plan->cxt);
+		plan->spare_bufs = rb;
 	}
 	else
-		MemoryContextDelete(es->bufs_cxt);
-	es->bufs = NULL;
-	es->bufs_cxt = NULL;
+		MemoryContextDelete(rb->cxt);
 }
 
 /*

@@ -530,14 +530,17 @@ relorm_fetch_one(PG_FUNCTION_ARGS)
 }
 
 static void
-explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
+explain_level(Tuplestorestate *store, TupleDesc desc, LoadPlan *plan, PlanLevel *lvl)
 {
 	char	   *line;
 	Datum		d;
 	bool		isnull = false;
+	/* relorm.level_plans: custom plans are told, generic ones are the rule */
+	const char *planned = plan->custom_plans ? ", planned for its keys" : "";
 
 	if (lvl->strategy == STRATEGY_ROOT)
-		line = psprintf("%s: root cursor, %d rows a batch: %s", lvl->path, relorm_batch_size, lvl->sql);
+		line = psprintf("%s: root cursor, %d rows a batch%s: %s", lvl->path, relorm_batch_size,
+						plan->custom_plans ? ", planned for its values" : "", lvl->sql);
 	else if (lvl->strategy == STRATEGY_JOINED)
 		line = psprintf("%s: %s joined, no query of its own: LEFT JOIN %s in the query of %s",
 						lvl->path, lvl->rel->kind_name, lvl->join_alias, lvl->query_path);
@@ -550,14 +553,14 @@ explain_level(Tuplestorestate *store, TupleDesc desc, PlanLevel *lvl)
 			lvl->max_depth > 0 ? psprintf(", recursive to depth %d", lvl->max_depth) :
 			psprintf(", recursive to the leaves (at most relorm.max_depth = %d)", relorm_max_depth);
 
-		line = psprintf("%s: %s %s%s, 1 query a batch%s: %s", lvl->path, lvl->rel->kind_name, how, rec,
-						lvl->recursive ? " and level" : "", lvl->sql);
+		line = psprintf("%s: %s %s%s, 1 query a batch%s%s: %s", lvl->path, lvl->rel->kind_name, how, rec,
+						lvl->recursive ? " and level" : "", planned, lvl->sql);
 	}
 	d = CStringGetTextDatum(line);
 	tuplestore_putvalues(store, desc, &d, &isnull);
 	for (int c = 0; c < lvl->nchildren; c++)
 		if (lvl->children[c] != lvl)
-			explain_level(store, desc, lvl->children[c]);
+			explain_level(store, desc, plan, lvl->children[c]);
 }
 
 /* relorm.explain(root, shape, filter, order_by) RETURNS SETOF text */
@@ -581,7 +584,7 @@ relorm_explain(PG_FUNCTION_ARGS)
 	relorm_plan_open(&use, &req);
 	PG_TRY();
 	{
-		explain_level(rsinfo->setResult, rsinfo->setDesc, use.plan->top);
+		explain_level(rsinfo->setResult, rsinfo->setDesc, use.plan, use.plan->top);
 	}
 	PG_FINALLY();
 	{

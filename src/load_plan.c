@@ -26,7 +26,8 @@
 static char *
 plan_key(const PlanRequest *req)
 {
-	return psprintf("%u|%u|%d|%d|%d:%d:%d|%d:%s|%d:%s|%d:%s", req->root, GetUserId(), relorm_default_depth,
+	return psprintf("%u|%u|%d|%d|%d|%d:%d:%d|%d:%s|%d:%s|%d:%s", req->root, GetUserId(), relorm_default_depth,
+					relorm_level_plans,
 					req->camel, req->by_key, req->key_list, req->key_param,
 					(int) strlen(req->shape), req->shape,
 					req->filter ? (int) strlen(req->filter) : -1, req->filter ? req->filter : "",

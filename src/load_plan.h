@@ -214,6 +214,7 @@ typedef struct PlanLevel
 	int64		limit;			/* per parent, -1 when none */
 	int64		offset;
 	bool		recursive;		/* one of its children is the level itself */
+	bool		depth_buffers;	/* ... in no other recursion: a kept buffer per depth */
 	int			max_depth;		/* levels of a recursion; 0 to the leaves */
 	int			rec_id;			/* index of the recursion's depth counter */
 	int		   *rec_keycols;	/* the recursion's key among its own columns */
@@ -249,9 +250,9 @@ typedef struct LoadPlan
 	int			shape_nparams;	/* the highest $n the shape's where: use */
 	Oid		   *param_types;	/* nparams, then the root's limit and offset */
 	int			nrecursions;	/* recursive levels, each with a depth counter */
+	bool		custom_plans;	/* prepare.c: every query planned for each run's values */
 	int			nbufs;			/* levels with a buffer of their own, below the root */
-	StringInfo *spare_bufs;		/* execute.c: those buffers, kept from the last run */
-	MemoryContext spare_bufs_cxt;	/* ... in their own context, a child of cxt */
+	struct RunBuffers *spare_bufs;	/* execute.c: the JSON buffers of its last run */
 	int			nlevels;		/* levels with a query of their own */
 	Oid		   *relids;			/* every relation its queries read */
 	int			nrelids;

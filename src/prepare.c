@@ -10,6 +10,7 @@
 #include "relorm.h"
 
 #include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "parser/analyze.h"
@@ -172,13 +173,15 @@ prepare_children(LoadPlan *plan, PlanLevel *lvl)
 
 			/*
 			 * A level runs once per batch with another key array each time: a
-			 * generic plan, so that no batch is planned again.
+			 * generic plan, so that no batch is planned again; or a custom one
+			 * (uses_custom_plans).
 			 */
 			child->nargs = nkeys + plan->nparams;
 			child->argtypes = types;
 			child->plan = prepare_kept(child->sql, child->path, child->nargs, types,
-									   CURSOR_OPT_GENERIC_PLAN);
-			child->may_plan_unsorted = level_may_plan_unsorted(child);
+									   plan->custom_plans ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN);
+			/* a custom plan sees the keys, and sorts as few rows as it must */
+			child->may_plan_unsorted = !plan->custom_plans && level_may_plan_unsorted(child);
 		}
 		prepare_children(plan, child);
 	}
@@ -241,6 +244,45 @@ set_up_renderers(PlanLevel *lvl, MemoryContext cxt, List **funcs)
 }
 
 /*
+ * Whether a relation is a Citus table (distributed, reference, or local
+ * table added to Citus's metadata).  Citus keeps its metadata in
+ * pg_catalog.pg_dist_partition; without Citus there is no such table.
+ */
+static bool
+is_citus_table(Oid relid)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1];
+
+	if (!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE)))
+		return false;
+	values[0] = ObjectIdGetDatum(relid);
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_dist_partition"
+							  " WHERE logicalrelid OPERATOR(pg_catalog.=) $1",
+							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "relorm: reading pg_dist_partition failed");
+	return SPI_processed > 0;
+}
+
+/*
+ * Whether every query of the plan is planned for each run's values
+ * (relorm.level_plans).  Citus routes "dist_col = ANY($1)" to the shards
+ * holding the keys only when it sees them: a generic plan of a query on a
+ * distributed table fails with "could not create distributed plan", and a
+ * reference table is planned the same way.
+ */
+static bool
+uses_custom_plans(LoadPlan *plan)
+{
+	if (relorm_level_plans != RELORM_LEVEL_PLANS_AUTO)
+		return relorm_level_plans == RELORM_LEVEL_PLANS_CUSTOM;
+	for (int i = 0; i < plan->nrelids; i++)
+		if (is_citus_table(plan->relids[i]))
+			return true;
+	return false;
+}
+
+/*
  * Prepares every level's query and sets up its renderers; records the
  * functions the plan calls, for plan_cache.c.
  */
@@ -264,9 +306,11 @@ relorm_prepare(LoadPlan *plan)
 	/*
 	 * The root query runs once per call, through a cursor read to the end:
 	 * planned for all its rows, custom or generic as PostgreSQL chooses for a
-	 * prepared statement (the filter's values may matter).
+	 * prepared statement (the filter's values may matter); custom always
+	 * when every query is.
 	 */
+	plan->custom_plans = uses_custom_plans(plan);
 	plan->top->plan = prepare_kept(plan->top->sql, plan->top->path, plan->nparams + 2,
-								   plan->param_types, 0);
+								   plan->param_types, plan->custom_plans ? CURSOR_OPT_CUSTOM_PLAN : 0);
 	prepare_children(plan, plan->top);
 }

@@ -18,10 +18,18 @@ int			relorm_default_depth = 3;
 int			relorm_plan_cache_memory = 32 * 1024;
 int			relorm_key_case = RELORM_KEY_CASE_NONE;
 int			relorm_max_rows = 0;
+int			relorm_level_plans = RELORM_LEVEL_PLANS_AUTO;
 
 static const struct config_enum_entry key_case_options[] = {
 	{"none", RELORM_KEY_CASE_NONE, false},
 	{"camel", RELORM_KEY_CASE_CAMEL, false},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry level_plans_options[] = {
+	{"auto", RELORM_LEVEL_PLANS_AUTO, false},
+	{"generic", RELORM_LEVEL_PLANS_GENERIC, false},
+	{"custom", RELORM_LEVEL_PLANS_CUSTOM, false},
 	{NULL, 0, false}
 };
 
@@ -85,6 +93,14 @@ _PG_init(void)
 							0, 0, INT_MAX,
 							PGC_USERSET, 0,
 							NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("relorm.level_plans",
+							 "How a fetch plans its queries: generic (planned once, kept), custom (planned for each batch's keys), or auto.",
+							 "auto plans custom where the fetch reads a Citus table, which Citus can route to the shards holding the keys only in a custom plan, and generic elsewhere.",
+							 &relorm_level_plans,
+							 RELORM_LEVEL_PLANS_AUTO, level_plans_options,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("relorm");
 }

@@ -18,6 +18,7 @@ extern int	relorm_default_depth;
 extern int	relorm_plan_cache_memory;
 extern int	relorm_key_case;
 extern int	relorm_max_rows;
+extern int	relorm_level_plans;
 
 /* relorm.key_case */
 typedef enum RelormKeyCase
@@ -25,5 +26,13 @@ typedef enum RelormKeyCase
 	RELORM_KEY_CASE_NONE,		/* keys as the names are */
 	RELORM_KEY_CASE_CAMEL		/* created_at: createdAt */
 } RelormKeyCase;
+
+/* relorm.level_plans */
+typedef enum RelormLevelPlans
+{
+	RELORM_LEVEL_PLANS_AUTO,	/* custom where a Citus table is read, else generic */
+	RELORM_LEVEL_PLANS_GENERIC,
+	RELORM_LEVEL_PLANS_CUSTOM
+} RelormLevelPlans;
 
 #endif							/* RELORM_H */

@@ -586,6 +586,8 @@ resolve_level(ResolveState *rs, Oid relid, const RelormRelationship *via, const 
 	level_primary_key(lvl);
 
 	rel = relation_open(relid, AccessShareLock);
+	/* a recursion inside none: each depth loads once a batch, one buffer each */
+	lvl->depth_buffers = recursive && rs->in_recursion == 0;
 	if (recursive)
 		rs->in_recursion++;
 	if (lvl->count)
