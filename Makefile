@@ -26,9 +26,14 @@ override CFLAGS += -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-
 # PGXS knows nothing of our headers: rebuild every object when one changes.
 $(OBJS): $(wildcard src/*.h)
 
-.PHONY: bench fuzz
+.PHONY: bench fuzz load
 bench:
 	$(MAKE) -C bench run
+
+# Concurrent load: pgbench, 16 clients, relorm's mix beside the hand-written one
+# (LOAD_SECONDS, LOAD_CLIENTS, SCALE; bench/load/run).
+load:
+	bench/load/run
 
 # The fuzzer on a throwaway cluster: FUZZ_CASES, FUZZ_SECONDS, FUZZ_SEED (scripts/fuzz).
 fuzz:

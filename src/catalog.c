@@ -18,6 +18,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "storage/lmgr.h"
 
 #include "catalog.h"
@@ -378,6 +379,22 @@ declarations_digest(Datum relids)
 }
 
 /*
+ * A hot standby replays its primary's tables and relorm's catalog: what
+ * would change them is refused there with relorm's own word (25006, as
+ * PostgreSQL refuses a write in recovery), before anything else runs.
+ */
+void
+relorm_refuse_on_standby(const char *what)
+{
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("%s on a hot standby", what),
+				 errdetail("This server is replaying its primary's changes and is read-only."),
+				 errhint("Run it on the primary: the standby follows when it replays the change.")));
+}
+
+/*
  * Serializes declarations on these tables: two sessions declaring the same
  * edge at once would otherwise both create its column or both insert its
  * catalog row.  The lock is an advisory transaction lock per table (taken in
@@ -392,8 +409,11 @@ declarations_digest(Datum relids)
 void
 relorm_declaration_lock(int n, const Oid *relids)
 {
-	Oid		   *sorted = palloc(sizeof(Oid) * Max(1, n));
+	Oid		   *sorted;
 	List	   *oids = NIL;
+
+	relorm_refuse_on_standby("relationships cannot be declared, dropped or reflected");
+	sorted = palloc(sizeof(Oid) * Max(1, n));
 
 	memcpy(sorted, relids, sizeof(Oid) * n);
 	qsort(sorted, n, sizeof(Oid), oid_cmp);

@@ -12,6 +12,8 @@
  */
 #include "relorm.h"
 
+#include "catalog.h"
+
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "execute.h"
@@ -175,6 +177,7 @@ relorm_save(PG_FUNCTION_ARGS)
 	List	   *trees;
 
 	call_args(fcinfo, &call, false, 4);
+	relorm_refuse_on_standby("trees cannot be saved");
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -199,6 +202,7 @@ relorm_save_many(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	call_args(fcinfo, &call, true, 4);
+	relorm_refuse_on_standby("trees cannot be saved");
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (PG_ARGISNULL(1))
 		return (Datum) 0;
