@@ -26,7 +26,7 @@ override CFLAGS += -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-
 # PGXS knows nothing of our headers: rebuild every object when one changes.
 $(OBJS): $(wildcard src/*.h)
 
-.PHONY: bench fuzz load
+.PHONY: bench fuzz load citus-check
 bench:
 	$(MAKE) -C bench run
 
@@ -34,6 +34,11 @@ bench:
 # (LOAD_SECONDS, LOAD_CLIENTS, SCALE; bench/load/run).
 load:
 	bench/load/run
+
+# relorm on Citus, against ../shared/citus/cluster.sh's private cluster (scripts/citus-check;
+# CITUS_GIT_DIR=<git copy of github.com/citusdata/citus> builds Citus first).
+citus-check:
+	scripts/citus-check $(CITUS_GIT_DIR)
 
 # The fuzzer on a throwaway cluster: FUZZ_CASES, FUZZ_SECONDS, FUZZ_SEED (scripts/fuzz).
 fuzz:

@@ -293,6 +293,43 @@ append_lateral_rows(Deparse *dp, StringInfo buf, PlanLevel *lvl, const char *tal
 }
 
 /*
+ * A select level on Citus (a per-parent limit:/offset:, or !select): one scan
+ * for the batch's keys, each parent's rows numbered in the level's order
+ * (row_number() OVER (PARTITION BY the key ...)), the numbers kept by the
+ * limit and offset, and the rows ordered by key and number, so that they come
+ * back in each parent's order once Citus merges the shards' rows.  Citus
+ * pushes such a window down when the key holds the distribution column; a
+ * LATERAL lookup with a LIMIT over the unnested keys it cannot.  The number
+ * is a last column, after those the level renders.
+ */
+static char *
+windowed_sql(Deparse *dp, PlanLevel *lvl, const char *talias, char **keys, const char *from, const char *order)
+{
+	char	   *wa = relorm_iname(dp, "w");
+	char	   *rn = relorm_iname(dp, "rn");
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "SELECT * FROM (SELECT ");
+	append_key_outputs(dp, &buf, lvl, keys);
+	append_columns(dp, &buf, lvl, talias, true);
+	appendStringInfoString(&buf, ", pg_catalog.row_number() OVER (PARTITION BY ");
+	for (int k = 0; k < lvl->rel->nkeys; k++)
+		appendStringInfo(&buf, "%s%s", k ? ", " : "", keys[k]);
+	if (order)
+		appendStringInfo(&buf, " ORDER BY %s", order);
+	appendStringInfo(&buf, ") AS %s%s) AS %s WHERE %s.%s OPERATOR(pg_catalog.>) " INT64_FORMAT,
+					 rn, from, wa, wa, rn, lvl->offset);
+	if (lvl->limit >= 0)
+		appendStringInfo(&buf, " AND %s.%s OPERATOR(pg_catalog.<=) " INT64_FORMAT, wa, rn, lvl->offset + lvl->limit);
+	appendStringInfoString(&buf, " ORDER BY ");
+	for (int k = 0; k < lvl->rel->nkeys; k++)
+		appendStringInfo(&buf, "%d, ", k + 1);
+	appendStringInfo(&buf, "%s.%s", wa, rn);
+	return buf.data;
+}
+
+/*
  * The SQL of a child level.  Its rows carry the parent key first, and arrive
  * grouped by it:
  *	- selectin: one scan for all the keys of the batch, ORDER BY the key, then
@@ -310,6 +347,8 @@ child_sql(Deparse *dp, PlanLevel *lvl)
 	const RelormRelationship *r = lvl->rel;
 	char	   *talias = relorm_table_alias(r->target);
 	bool		lateral = lvl->strategy == STRATEGY_SELECT && !lvl->count;
+	/* on Citus, a row number per parent where a LATERAL lookup cannot be pushed down */
+	bool		windowed = lateral && dp->plan->reads_citus && !lvl->grouped && !lvl->spread_arrays;
 	int			nkeys = r->nkeys;
 	StringInfoData from;
 	StringInfoData buf;
@@ -317,6 +356,8 @@ child_sql(Deparse *dp, PlanLevel *lvl)
 	char	  **keys;
 	char	   *order;
 
+	if (windowed)
+		lateral = false;
 	initStringInfo(&from);
 	relorm_deparse_form(dp, &from, r, talias, lvl, lateral ? MATCH_LATERAL : MATCH_ARRAYS, &conds, &keys);
 	append_joins(dp, &from, lvl, talias);
@@ -353,6 +394,8 @@ child_sql(Deparse *dp, PlanLevel *lvl)
 		appendStringInfo(&buf, ") AS %s ORDER BY %s.%s", la, ka, relorm_iname(dp, "ord"));
 		return buf.data;
 	}
+	if (windowed)
+		return windowed_sql(dp, lvl, talias, keys, from.data, order);
 	appendStringInfoString(&buf, "SELECT ");
 	append_key_outputs(dp, &buf, lvl, keys);
 	if (lvl->count)

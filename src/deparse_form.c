@@ -195,7 +195,20 @@ keys_condition(Deparse *dp, const PlanLevel *lvl, char **exprs, KeyMatch match)
 								   relorm_collate_as(relorm_form_key_collation(r, k), relorm_local_collation(r, k), lvl->key_coll[k]),
 								   k, match));
 	if (unnested)
+	{
 		appendStringInfoChar(&buf, ')');
+
+		/*
+		 * On Citus, each key column against its own array too: the shards of
+		 * the distribution column's keys are found from it (the EXISTS alone
+		 * goes to every shard).
+		 */
+		for (int k = 0; dp->plan->reads_citus && k < nkeys; k++)
+			appendStringInfo(&buf, " AND %s",
+							 key_match(dp, lvl, exprs[k],
+									   relorm_collate_as(relorm_form_key_collation(r, k), relorm_local_collation(r, k), lvl->key_coll[k]),
+									   k, MATCH_ARRAYS));
+	}
 	return buf.data;
 }
 

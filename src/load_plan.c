@@ -47,6 +47,7 @@ build_plan(const PlanRequest *req)
 	{
 		relorm_resolve(plan, req);
 		relorm_prepare_params(plan);
+		relorm_choose_plans(plan);
 		relorm_deparse(plan);
 		relorm_prepare(plan);
 	}

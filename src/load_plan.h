@@ -250,7 +250,8 @@ typedef struct LoadPlan
 	int			shape_nparams;	/* the highest $n the shape's where: use */
 	Oid		   *param_types;	/* nparams, then the root's limit and offset */
 	int			nrecursions;	/* recursive levels, each with a depth counter */
-	bool		custom_plans;	/* prepare.c: every query planned for each run's values */
+	bool		reads_citus;	/* prepare.c: it reads a Citus table */
+	bool		custom_plans;	/* ... every query planned for each run's values */
 	int			nbufs;			/* levels with a buffer of their own, below the root */
 	struct RunBuffers *spare_bufs;	/* execute.c: the JSON buffers of its last run */
 	int			nlevels;		/* levels with a query of their own */

@@ -10,8 +10,8 @@
 #include "relorm.h"
 
 #include "catalog/pg_class.h"
-#include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
+#include "citus.h"
 #include "miscadmin.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
@@ -244,42 +244,21 @@ set_up_renderers(PlanLevel *lvl, MemoryContext cxt, List **funcs)
 }
 
 /*
- * Whether a relation is a Citus table (distributed, reference, or local
- * table added to Citus's metadata).  Citus keeps its metadata in
- * pg_catalog.pg_dist_partition; without Citus there is no such table.
- */
-static bool
-is_citus_table(Oid relid)
-{
-	Oid			argtypes[1] = {OIDOID};
-	Datum		values[1];
-
-	if (!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE)))
-		return false;
-	values[0] = ObjectIdGetDatum(relid);
-	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_dist_partition"
-							  " WHERE logicalrelid OPERATOR(pg_catalog.=) $1",
-							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "relorm: reading pg_dist_partition failed");
-	return SPI_processed > 0;
-}
-
-/*
- * Whether every query of the plan is planned for each run's values
- * (relorm.level_plans).  Citus routes "dist_col = ANY($1)" to the shards
+ * Whether the plan reads a Citus table (deparse.c writes some levels in
+ * forms Citus can push down), and whether every query of the plan is
+ * planned for each run's values (relorm.level_plans).  Citus routes "dist_col = ANY($1)" to the shards
  * holding the keys only when it sees them: a generic plan of a query on a
  * distributed table fails with "could not create distributed plan", and a
  * reference table is planned the same way.
  */
-static bool
-uses_custom_plans(LoadPlan *plan)
+void
+relorm_choose_plans(LoadPlan *plan)
 {
-	if (relorm_level_plans != RELORM_LEVEL_PLANS_AUTO)
-		return relorm_level_plans == RELORM_LEVEL_PLANS_CUSTOM;
-	for (int i = 0; i < plan->nrelids; i++)
-		if (is_citus_table(plan->relids[i]))
-			return true;
-	return false;
+	plan->reads_citus = false;
+	for (int i = 0; i < plan->nrelids && !plan->reads_citus; i++)
+		plan->reads_citus = relorm_citus_kind(plan->relids[i]) != RELORM_CITUS_NONE;
+	plan->custom_plans = relorm_level_plans == RELORM_LEVEL_PLANS_AUTO ? plan->reads_citus :
+		relorm_level_plans == RELORM_LEVEL_PLANS_CUSTOM;
 }
 
 /*
@@ -309,7 +288,6 @@ relorm_prepare(LoadPlan *plan)
 	 * prepared statement (the filter's values may matter); custom always
 	 * when every query is.
 	 */
-	plan->custom_plans = uses_custom_plans(plan);
 	plan->top->plan = prepare_kept(plan->top->sql, plan->top->path, plan->nparams + 2,
 								   plan->param_types, plan->custom_plans ? CURSOR_OPT_CUSTOM_PLAN : 0);
 	prepare_children(plan, plan->top);

@@ -9,6 +9,7 @@
 #include "load_plan.h"
 
 extern void relorm_prepare_params(LoadPlan *plan);
+extern void relorm_choose_plans(LoadPlan *plan);
 extern void relorm_prepare(LoadPlan *plan);
 extern SPIPlanPtr relorm_prepare_unsorted(PlanLevel *lvl);
 

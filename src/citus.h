@@ -1,0 +1,17 @@
+/*
+ * citus.h
+ *		Whether a table is one of Citus's (citus.c).
+ */
+#ifndef RELORM_CITUS_H
+#define RELORM_CITUS_H
+
+typedef enum RelormCitusKind
+{
+	RELORM_CITUS_NONE,			/* not Citus's, or no Citus */
+	RELORM_CITUS_DISTRIBUTED,	/* distributed by a column */
+	RELORM_CITUS_OTHER			/* a reference table, or local in Citus's metadata */
+} RelormCitusKind;
+
+extern RelormCitusKind relorm_citus_kind(Oid relid);
+
+#endif							/* RELORM_CITUS_H */
