@@ -61,6 +61,8 @@ RESET work_mem;
 SELECT count(*) FROM (SELECT relorm.fetch('authors', 'id,posts(id,title,comments(id,body))')) s;
 SELECT parent, sum(total_bytes) > 100000 AS holds_a_batch FROM pg_backend_memory_contexts
  WHERE name = 'relorm fetch buffers' GROUP BY parent;
+-- so does the buffer of the trees handed out, kept by the backend for its next fetch
+SELECT parent, count(*) FROM pg_backend_memory_contexts WHERE name = 'relorm fetch trees' GROUP BY parent;
 -- ... and are written again by the next run: the same trees
 SELECT * FROM compare($$SELECT relorm.fetch('authors', 'id,posts(id,title,comments(id,body))')$$,
                       $$SELECT trees FROM want$$);
