@@ -1,6 +1,7 @@
 /*
  * read_cases.c
- *		The read cases: relorm.fetch of a generated shape, compared across
+ *		The read cases: relorm.fetch of a generated shape (sometimes with
+ *		custom plans, relorm.level_plans), compared across
  *		strategies (as generated, batch_size 1, every level !select, every
  *		level !selectin: the trees must be the same), and relorm.fetch_one
  *		and relorm.explain over the same generators.
@@ -115,7 +116,10 @@ fetch_case(bool compare)
 	p[7] = chance(10) ? PICK(((const char *const[]) {"camel", "none", "CAMEL", "pascal"})) : NULL;
 
 	PQclear(PQexec(conn, chance(50) ? "SET relorm.batch_size = 500" : "SET relorm.batch_size = 2"));
+	/* sometimes planned for each batch's keys, as on Citus; the variants below plan generic */
+	PQclear(PQexec(conn, chance(20) ? "SET relorm.level_plans = custom" : "RESET relorm.level_plans"));
 	run(&base, fetch_sql, 8, p);
+	PQclear(PQexec(conn, "RESET relorm.level_plans"));
 	cases_run++;
 
 	if (compare && !mutated && !volatile_ && !base.crashed && !timing_error(&base))
