@@ -24,6 +24,7 @@
 #include "execute.h"
 #include "prepare.h"
 #include "render.h"
+#include "run_buffers.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "nodes/params.h"
@@ -56,20 +57,6 @@ typedef struct KeySet
 	Datum	  **keyvals;		/* [key column][slot] */
 } KeySet;
 
-/*
- * The JSON buffers of a run: one per level (by PlanLevel.buf_id), and one per
- * depth of each recursion, all kept across batches at their high-water mark
- * and across runs with the plan (buffers_take).  Growing a fresh buffer for
- * every batch costs more than writing it: its pages are new to the process
- * each time.
- */
-typedef struct RunBuffers
-{
-	MemoryContext cxt;			/* theirs: a child of the run's context while it runs */
-	StringInfo *level;
-	List	  **depth;			/* per recursion (rec_id): buffers by depth - 1 */
-} RunBuffers;
-
 /* What a running fetch carries through its levels. */
 typedef struct ExecState
 {
@@ -86,7 +73,6 @@ typedef struct ExecState
 } ExecState;
 
 static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
-static StringInfo depth_buffer(RunBuffers *rb, int rec_id, int depth);
 
 /*
  * relorm.max_rows: n more rows of level lvl would pass it.  Checked as rows
@@ -398,7 +384,7 @@ stream_nothing(DestReceiver *self)
  * invalidation; the setting is restored after, or by the abort of an error.
  */
 static int
-execute_level(PlanLevel *child, int nkeys, SPIExecuteOptions *options)
+run_level_query(PlanLevel *child, int nkeys, SPIExecuteOptions *options)
 {
 	int			nest_level;
 	int			ret;
@@ -410,6 +396,47 @@ execute_level(PlanLevel *child, int nkeys, SPIExecuteOptions *options)
 							 GUC_ACTION_SAVE, true, 0, false);
 	ret = SPI_execute_plan_extended(relorm_prepare_unsorted(child), options);
 	AtEOXact_GUC(true, nest_level);
+	return ret;
+}
+
+/*
+ * Runs a level's query (run_level_query).  On Citus, a level Citus cannot
+ * plan (a join of tables that are not co-located on their distribution
+ * column: a view-only relationship across distribution keys, a to-one joined
+ * in from another tenant's key) fails with Citus's 0A000; it is told as the
+ * level's, with the rule and how to key the tables.
+ */
+static int
+execute_level(ExecState *es, PlanLevel *child, int nkeys, SPIExecuteOptions *options)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int ret = 0;
+
+	if (!es->plan->reads_citus)
+		return run_level_query(child, nkeys, options);
+	PG_TRY();
+	{
+		ret = run_level_query(child, nkeys, options);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_FEATURE_NOT_SUPPORTED)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("level %s cannot be loaded on Citus: %s", child->path, edata->message),
+				 errdetail("Citus runs a query that joins distributed tables only when they are co-located "
+						   "and joined on their distribution column; %s is read with such a join.",
+						   child->rel->name),
+				 errhint("Distribute both tables by the same key with colocate_with and make the relationship's "
+						 "columns hold it, or make the target a reference table (docs/scaling.md).")));
+	}
+	PG_END_TRY();
 	return ret;
 }
 
@@ -435,7 +462,7 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 	for (int s = 0; s < ks.nslots; s++)
 		cl->start[s] = -1;
 	if (child->depth_buffers)
-		cl->buf = depth_buffer(es->bufs, child->rec_id, es->depth[child->rec_id]);
+		cl->buf = relorm_depth_buffer(es->bufs, child->rec_id, es->depth[child->rec_id]);
 	else if (child->buf_id < 0)
 		cl->buf = makeStringInfo();	/* loaded at several depths at once */
 	else
@@ -490,7 +517,7 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 		options.params = params;
 		options.read_only = true;
 		options.dest = &receiver.pub;
-		ret = execute_level(child, ks.nslots, &options);
+		ret = execute_level(es, child, ks.nslots, &options);
 		MemoryContextSwitchTo(es->batch_cxt);
 		/* SPI reports a SELECT whose rows went to a DestNone receiver as utility */
 		if (ret != SPI_OK_UTILITY && ret != SPI_OK_SELECT)
@@ -506,7 +533,7 @@ load_child(ExecState *es, PlanLevel *child, LevelRows *rows, ChildLoad *cl, cons
 		options.params = params;
 		options.read_only = true;
 		options.tcount = rows_allowed(es, child);
-		ret = execute_level(child, ks.nslots, &options);
+		ret = execute_level(es, child, ks.nslots, &options);
 		MemoryContextSwitchTo(es->batch_cxt);
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "relorm: query of level %s failed: %s", child->path, SPI_result_code_string(ret));
@@ -576,91 +603,6 @@ load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows)
 	return loads;
 }
 
-/* A buffer of the run's memory, 1 kB to start with. */
-static StringInfo
-new_buffer(RunBuffers *rb)
-{
-	StringInfo	buf = MemoryContextAlloc(rb->cxt, sizeof(StringInfoData));
-
-	buf->data = MemoryContextAlloc(rb->cxt, 1024);
-	buf->maxlen = 1024;
-	resetStringInfo(buf);
-	return buf;
-}
-
-/*
- * The buffer of a recursion at a depth: a recursion holds one per depth at
- * once, each made the first time a run goes that deep.
- */
-static StringInfo
-depth_buffer(RunBuffers *rb, int rec_id, int depth)
-{
-	List	  **bufs = &rb->depth[rec_id];
-
-	while (list_length(*bufs) < depth)
-	{
-		MemoryContext old = MemoryContextSwitchTo(rb->cxt);
-
-		*bufs = lappend(*bufs, new_buffer(rb));
-		MemoryContextSwitchTo(old);
-	}
-	return list_nth(*bufs, depth - 1);
-}
-
-/*
- * The buffers of a run: those the plan kept from its last run, when it has
- * them, else new ones.  They belong to the run's memory while it runs, so
- * that an error frees them with it.
- */
-static void
-buffers_take(ExecState *es, LoadPlan *plan)
-{
-	RunBuffers *rb = plan->spare_bufs;
-	MemoryContext cxt;
-
-	if (rb != NULL)
-	{
-		plan->spare_bufs = NULL;
-		MemoryContextSetParent(rb->cxt, CurrentMemoryContext);
-		es->bufs = rb;
-		return;
-	}
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "relorm fetch buffers", ALLOCSET_SMALL_SIZES);
-	rb = MemoryContextAlloc(cxt, sizeof(RunBuffers));
-	rb->cxt = cxt;
-	rb->level = MemoryContextAlloc(cxt, sizeof(StringInfo) * Max(1, plan->nbufs));
-	for (int b = 0; b < plan->nbufs; b++)
-		rb->level[b] = new_buffer(rb);
-	rb->depth = MemoryContextAllocZero(cxt, sizeof(List *) * Max(1, plan->nrecursions));
-	es->bufs = rb;
-}
-
-/*
- * At the end of a run, its buffers go back to the plan, at their high-water
- * mark, for its next run: the next fetch of the same shape writes into pages
- * the process already has, which is a quarter of the time of a full tree
- * (benchmark, SCALE=1, where they hold 17 MB).  They count in the plan's
- * memory, which relorm.plan_cache_memory bounds (the least recently used
- * plans go first, with their buffers), and are not kept when they alone are
- * more than it; a plan that already has spare buffers (another run of it
- * ended first) keeps those.
- */
-static void
-buffers_give_back(ExecState *es, LoadPlan *plan)
-{
-	RunBuffers *rb = es->bufs;
-
-	es->bufs = NULL;
-	if (plan->spare_bufs == NULL &&
-		MemoryContextMemAllocated(rb->cxt, true) <= (Size) relorm_plan_cache_memory * 1024)
-	{
-		MemoryContextSetParent(rb->cxt, plan->cxt);
-		plan->spare_bufs = rb;
-	}
-	else
-		MemoryContextDelete(rb->cxt);
-}
-
 /*
  * A run of a plan that can stop between batches and go on later (a fetch
  * returning its trees one call at a time): its state, its root cursor by
@@ -695,7 +637,7 @@ relorm_run_start(LoadPlan *plan, Datum *params, const char *nulls)
 	es->nulls = nulls;
 	es->depth = palloc0(sizeof(int) * Max(1, plan->nrecursions));
 	es->loaded = palloc0(sizeof(int64) * Max(1, plan->nlevels));
-	buffers_take(es, plan);
+	es->bufs = relorm_buffers_take(plan);
 	initStringInfo(&run->tree);
 	run->more = true;
 	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
@@ -764,7 +706,8 @@ relorm_run_end(RelormRun *run)
 	if (PortalIsValid(portal))
 		SPI_cursor_close(portal);
 	MemoryContextDelete(run->es.batch_cxt);
-	buffers_give_back(&run->es, run->es.plan);
+	relorm_buffers_give_back(run->es.bufs, run->es.plan);
+	run->es.bufs = NULL;
 }
 
 bool
