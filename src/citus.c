@@ -20,28 +20,54 @@
  * metadata), or RELORM_CITUS_NONE.  The caller is connected to SPI; the
  * current memory context is kept (SPI returns in its procedure's).
  */
-RelormCitusKind
-relorm_citus_kind(Oid relid)
+static RelormCitusKind
+citus_table(Oid relid, int *colocation)
 {
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1];
 	MemoryContext cxt = CurrentMemoryContext;
 	RelormCitusKind kind = RELORM_CITUS_NONE;
 
+	*colocation = -1;
 	if (!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE)))
 		return RELORM_CITUS_NONE;
 	values[0] = ObjectIdGetDatum(relid);
-	if (SPI_execute_with_args("SELECT partmethod::pg_catalog.text FROM pg_catalog.pg_dist_partition"
+	if (SPI_execute_with_args("SELECT partmethod::pg_catalog.text, colocationid FROM pg_catalog.pg_dist_partition"
 							  " WHERE logicalrelid OPERATOR(pg_catalog.=) $1",
 							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "relorm: reading pg_dist_partition failed");
 	if (SPI_processed > 0)
 	{
 		char	   *method = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		char	   *group = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 
 		kind = method && strcmp(method, "n") != 0 ? RELORM_CITUS_DISTRIBUTED : RELORM_CITUS_OTHER;
+		*colocation = group ? atoi(group) : -1;
 	}
 	SPI_freetuptable(SPI_tuptable);
 	MemoryContextSwitchTo(cxt);
 	return kind;
+}
+
+RelormCitusKind
+relorm_citus_kind(Oid relid)
+{
+	int			colocation;
+
+	return citus_table(relid, &colocation);
+}
+
+/*
+ * Whether a query joining the two tables is one Citus cannot plan: both
+ * distributed, and not co-located (a join of co-located tables on the
+ * distribution column, or with a reference table, it runs).
+ */
+bool
+relorm_citus_apart(Oid a, Oid b)
+{
+	int			ca,
+				cb;
+
+	return citus_table(a, &ca) == RELORM_CITUS_DISTRIBUTED &&
+		citus_table(b, &cb) == RELORM_CITUS_DISTRIBUTED && ca != cb;
 }

@@ -13,5 +13,6 @@ typedef enum RelormCitusKind
 } RelormCitusKind;
 
 extern RelormCitusKind relorm_citus_kind(Oid relid);
+extern bool relorm_citus_apart(Oid a, Oid b);
 
 #endif							/* RELORM_CITUS_H */

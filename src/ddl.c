@@ -12,11 +12,13 @@
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "catalog/pg_namespace.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "citus.h"
 #include "ddl.h"
 
 /*
@@ -26,22 +28,50 @@
  */
 int			relorm_ddl_depth = 0;
 
+/*
+ * Citus refuses a foreign key its tables cannot keep (0A000): told as
+ * relorm's, with the statement and the rule; any other error as it is.
+ */
+static void
+rethrow_for_citus(const char *sql, MemoryContext cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(cxt);
+	edata = CopyErrorData();
+	if (edata->sqlerrcode != ERRCODE_FEATURE_NOT_SUPPORTED ||
+		!OidIsValid(get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE)))
+		PG_RE_THROW();
+	FlushErrorState();
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("Citus refused the declaration's DDL: %s", edata->message),
+			 errdetail("The statement was: %s", sql),
+			 errhint("Citus keeps a foreign key between distributed tables only when they are co-located and the "
+					 "key holds the distribution column, or when it references a reference table: distribute both "
+					 "tables by the same key (colocate_with) and include it in the key, or make the referenced "
+					 "table a reference table (docs/scaling.md).")));
+}
+
 /* Runs one DDL statement as the caller and remembers it for the result. */
 void
 relorm_ddl_exec(RelormDdl *ddl, const char *sql)
 {
 	volatile int rc = 0;
+	MemoryContext cxt = CurrentMemoryContext;
 
 	relorm_ddl_depth++;
 	PG_TRY();
 	{
 		rc = SPI_execute(sql, false, 0);
 	}
-	PG_FINALLY();
+	PG_CATCH();
 	{
 		relorm_ddl_depth--;
+		rethrow_for_citus(sql, cxt);
 	}
 	PG_END_TRY();
+	relorm_ddl_depth--;
 	if (rc < 0)
 		elog(ERROR, "SPI_execute failed for \"%s\": %s", sql, SPI_result_code_string(rc));
 	ddl->statements = lappend(ddl->statements, pstrdup(sql));
@@ -456,11 +486,20 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
 	if (!adopt_existing_fk(fk, existing))
 	{
 		char	   *cond = join_condition("p", fk->key, "c", fk->columns);
-		int64		bad = spi_int64(psprintf("SELECT pg_catalog.count(*) FROM %s c WHERE %s"
-											 " AND NOT EXISTS (SELECT 1 FROM %s p WHERE %s)",
-											 fk->child->qualname, all_not_null("c", fk->columns, false),
-											 fk->parent->qualname, cond),
-									0, NULL, NULL);
+		int64		bad = 0;
+
+		/* Citus cannot join tables it keeps apart: it refuses their foreign key itself, below */
+		if (relorm_citus_apart(fk->child->relid, fk->parent->relid))
+			ereport(NOTICE,
+					(errmsg("the rows of %s are not counted against %s before the foreign key is added",
+							fk->child->qualname, fk->parent->qualname),
+					 errdetail("Citus distributes the two tables without co-locating them, and cannot join them.")));
+		else
+			bad = spi_int64(psprintf("SELECT pg_catalog.count(*) FROM %s c WHERE %s"
+									 " AND NOT EXISTS (SELECT 1 FROM %s p WHERE %s)",
+									 fk->child->qualname, all_not_null("c", fk->columns, false),
+									 fk->parent->qualname, cond),
+							0, NULL, NULL);
 
 		if (bad > 0)
 			ereport(ERROR,
