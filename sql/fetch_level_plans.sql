@@ -63,6 +63,14 @@ SELECT parent, sum(total_bytes) > 100000 AS holds_a_batch FROM pg_backend_memory
  WHERE name = 'relorm fetch buffers' GROUP BY parent;
 -- so does the buffer of the trees handed out, kept by the backend for its next fetch
 SELECT parent, count(*) FROM pg_backend_memory_contexts WHERE name = 'relorm fetch trees' GROUP BY parent;
+-- and it does not grow from fetch to fetch
+SELECT sum(total_bytes) AS trees_bytes FROM pg_backend_memory_contexts WHERE name = 'relorm fetch trees' \gset
+DO $$ BEGIN
+  FOR i IN 1..300 LOOP
+    PERFORM count(*) FROM (SELECT relorm.fetch('authors', 'id,posts(id)', 'id <= 3')) s;
+  END LOOP;
+END $$;
+SELECT sum(total_bytes) = :trees_bytes AS same_size FROM pg_backend_memory_contexts WHERE name = 'relorm fetch trees';
 -- ... and are written again by the next run: the same trees
 SELECT * FROM compare($$SELECT relorm.fetch('authors', 'id,posts(id,title,comments(id,body))')$$,
                       $$SELECT trees FROM want$$);

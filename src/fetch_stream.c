@@ -68,8 +68,9 @@ batch_take(TreeBatch *tb, MemoryContext parent)
 		tb->buf->maxlen = 1024;
 	}
 	resetStringInfo(tb->buf);
+	/* the offsets are the stream's: a kept buffer's context holds the buffer alone */
 	tb->cap = 64;
-	tb->starts = MemoryContextAlloc(tb->cxt, sizeof(int) * tb->cap);
+	tb->starts = MemoryContextAlloc(parent, sizeof(int) * tb->cap);
 	tb->ntrees = 0;
 }
 
