@@ -63,14 +63,19 @@ SELECT parent, sum(total_bytes) > 100000 AS holds_a_batch FROM pg_backend_memory
  WHERE name = 'relorm fetch buffers' GROUP BY parent;
 -- so does the buffer of the trees handed out, kept by the backend for its next fetch
 SELECT parent, count(*) FROM pg_backend_memory_contexts WHERE name = 'relorm fetch trees' GROUP BY parent;
--- and it does not grow from fetch to fetch
-SELECT sum(total_bytes) AS trees_bytes FROM pg_backend_memory_contexts WHERE name = 'relorm fetch trees' \gset
+-- and neither it nor a plan's buffers grow from fetch to fetch
+SELECT count(*) FROM (SELECT relorm.fetch('authors', 'id,posts(id)', 'id <= 3')) s;
+SELECT sum(total_bytes) FILTER (WHERE name = 'relorm fetch trees') AS trees_bytes,
+       sum(total_bytes) FILTER (WHERE name = 'relorm fetch buffers') AS plan_bytes
+  FROM pg_backend_memory_contexts \gset
 DO $$ BEGIN
   FOR i IN 1..300 LOOP
     PERFORM count(*) FROM (SELECT relorm.fetch('authors', 'id,posts(id)', 'id <= 3')) s;
   END LOOP;
 END $$;
-SELECT sum(total_bytes) = :trees_bytes AS same_size FROM pg_backend_memory_contexts WHERE name = 'relorm fetch trees';
+SELECT sum(total_bytes) FILTER (WHERE name = 'relorm fetch trees') = :trees_bytes AS trees_same_size,
+       sum(total_bytes) FILTER (WHERE name = 'relorm fetch buffers') = :plan_bytes AS plans_same_size
+  FROM pg_backend_memory_contexts;
 -- ... and are written again by the next run: the same trees
 SELECT * FROM compare($$SELECT relorm.fetch('authors', 'id,posts(id,title,comments(id,body))')$$,
                       $$SELECT trees FROM want$$);
