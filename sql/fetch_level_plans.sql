@@ -23,6 +23,10 @@ INSERT INTO authors SELECT i, 'author ' || i FROM generate_series(1, 1000) i;
 INSERT INTO posts SELECT i, 1 + (i - 1) / 2, 'post ' || i FROM generate_series(1, 2000) i;
 INSERT INTO comments SELECT i, 2000 - (i - 1) % 2000, 'comment ' || i || repeat('.', 20) FROM generate_series(1, 10000) i;
 ANALYZE authors, posts, comments;
+-- no autovacuum: its ANALYZE would invalidate the kept plans the memory checks below look at
+ALTER TABLE authors SET (autovacuum_enabled = off);
+ALTER TABLE posts SET (autovacuum_enabled = off);
+ALTER TABLE comments SET (autovacuum_enabled = off);
 CREATE VIEW want AS
   SELECT json_agg(json_build_object('id', a.id, 'posts', coalesce((
       SELECT json_agg(json_build_object('id', p.id, 'title', p.title, 'comments', coalesce((
@@ -73,8 +77,10 @@ DO $$ BEGIN
     PERFORM count(*) FROM (SELECT relorm.fetch('authors', 'id,posts(id)', 'id <= 3')) s;
   END LOOP;
 END $$;
-SELECT sum(total_bytes) FILTER (WHERE name = 'relorm fetch trees') = :trees_bytes AS trees_same_size,
-       sum(total_bytes) FILTER (WHERE name = 'relorm fetch buffers') = :plan_bytes AS plans_same_size
+-- (a plan made again, after an invalidation, may lay its buffers out a little
+-- differently: within 16 kB; 300 fetches leaking 256 bytes each would be 75 kB)
+SELECT sum(total_bytes) FILTER (WHERE name = 'relorm fetch trees') <= :trees_bytes + 16384 AS trees_same_size,
+       sum(total_bytes) FILTER (WHERE name = 'relorm fetch buffers') <= :plan_bytes + 16384 AS plans_same_size
   FROM pg_backend_memory_contexts;
 -- ... and are written again by the next run: the same trees
 SELECT * FROM compare($$SELECT relorm.fetch('authors', 'id,posts(id,title,comments(id,body))')$$,

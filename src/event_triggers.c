@@ -23,6 +23,7 @@
 #include "utils/lsyscache.h"
 
 #include "catalog.h"
+#include "citus.h"
 #include "ddl.h"
 #include "follow.h"
 #include "fragment.h"
@@ -329,6 +330,8 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	}
 
+	/* a table Citus replaces: its relationships held for the new one */
+	(void) relorm_citus_hold_dropped();
 	if (SPI_execute(psprintf("%s%s%s%s", affected_by_drop_head, affected_by_drop_mark,
 							 relorm_catalog_has_column("inferred") ? inferred_drop : "", affected_by_drop_tail),
 					false, 0) != SPI_OK_SELECT)
@@ -550,7 +553,13 @@ relorm_on_ddl_command_end(PG_FUNCTION_ARGS)
 		if (stmt->renameType == OBJECT_COLUMN)
 			follow_column_rename(stmt);
 		else
-			relorm_follow_table_rename(renamed_table(), stmt->relation->relname, stmt->newname);
+		{
+			Oid			relid = renamed_table();
+
+			relorm_citus_hold_renamed(relid, stmt->relation->relname, stmt->newname);
+			relorm_follow_table_rename(relid, stmt->relation->relname, stmt->newname);
+			relorm_citus_restore_held();
+		}
 		SPI_finish();
 		PG_RETURN_NULL();
 	}
@@ -567,6 +576,8 @@ relorm_on_ddl_command_end(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	if (IsA(parsetree, CreateStmt))
+		relorm_citus_restore_held();
 	remark_restored_constraints();
 
 	/*
