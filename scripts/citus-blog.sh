@@ -94,7 +94,7 @@ citus_blog_databases() {	# citus database, plain database, users
 	on "$plain" -c 'CREATE EXTENSION relorm' >/dev/null || return 1
 	# the Citus database is cluster.sh's, whose metadata has the two workers
 	on "$citus" >/dev/null 2>&1 <<'SQL'
-DROP TABLE IF EXISTS r_posts, r_users, a_posts, a_users, reviews, bookmarks, follows, post_tags, comments, posts, tags, users CASCADE;
+DROP TABLE IF EXISTS post_labels, labels, r_posts, r_users, a_posts, a_users, reviews, bookmarks, follows, post_tags, comments, posts, tags, users CASCADE;
 DELETE FROM relorm.relationship;
 SQL
 	{ citus_blog_schema; citus_blog_fks; citus_blog_data "$n"; } | on "$plain" >/dev/null ||

@@ -78,6 +78,30 @@ relorm_citus_apart(Oid a, Oid b)
 }
 
 /*
+ * The distribution column of a distributed table, or NULL.  The caller is
+ * connected to SPI.
+ */
+char *
+relorm_citus_distribution_column(Oid relid)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	MemoryContext cxt = CurrentMemoryContext;
+	char	   *column = NULL;
+
+	if (relorm_citus_kind(relid) != RELORM_CITUS_DISTRIBUTED)
+		return NULL;
+	if (SPI_execute_with_args("SELECT pg_catalog.column_to_column_name(logicalrelid, partkey)"
+							  "  FROM pg_catalog.pg_dist_partition WHERE logicalrelid OPERATOR(pg_catalog.=) $1",
+							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "relorm: reading pg_dist_partition failed");
+	MemoryContextSwitchTo(cxt);
+	if (SPI_processed == 1)
+		column = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return column;
+}
+
+/*
  * Tables Citus replaces.  alter_distributed_table, undistribute_table and
  * alter_table_set_access_method make a new table, drop the old one and give
  * the new one the old name, all in one call (create_reference_table renames

@@ -14,6 +14,7 @@ typedef enum RelormCitusKind
 
 extern RelormCitusKind relorm_citus_kind(Oid relid);
 extern bool relorm_citus_apart(Oid a, Oid b);
+extern char *relorm_citus_distribution_column(Oid relid);
 extern bool relorm_citus_hold_dropped(void);
 extern void relorm_citus_restore_held(void);
 extern void relorm_citus_hold_renamed(Oid relid, const char *oldname, const char *newname);

@@ -578,6 +578,52 @@ relorm_ensure_fk(RelormDdl *ddl, RelormFk *fk)
  * DELETE (CASCADE unless the declaration named another), the pair as primary
  * key, and an index for lookups from the target side.
  */
+/*
+ * On Citus, an association table goes where its rows' parents are: for a
+ * distributed side (the source first), distributed by its column of that
+ * side's distribution column and co-located with it; between tables that
+ * are not distributed (reference tables), a reference table.  Then its
+ * foreign keys can be added, as Citus keeps them only between such tables.
+ */
+static void
+distribute_association(RelormDdl *ddl, const char *qualname, RelormFk *to_source, RelormFk *to_target)
+{
+	RelormFk   *sides[2] = {to_source, to_target};
+
+	/*
+	 * Citus adds a foreign key to a distributed table only over one
+	 * connection per node, which a parallel create_distributed_table in the
+	 * same transaction rules out: the rest of the transaction is sequential.
+	 */
+	relorm_ddl_exec(ddl, "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'");
+
+	for (int s = 0; s < 2; s++)
+	{
+		char	   *dist = relorm_citus_distribution_column(sides[s]->parent->relid);
+		ListCell   *c,
+				   *k;
+
+		if (dist == NULL)
+			continue;
+		forboth(c, sides[s]->columns, k, sides[s]->key)
+			if (strcmp(lfirst(k), dist) == 0)
+			{
+				relorm_ddl_exec(ddl, psprintf("SELECT pg_catalog.create_distributed_table(%s, %s, colocate_with => %s)",
+											  quote_literal_cstr(qualname), quote_literal_cstr(lfirst(c)),
+											  quote_literal_cstr(sides[s]->parent->qualname)));
+				return;
+			}
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the association table cannot be co-located with %s", sides[s]->parent->qualname),
+				 errdetail("%s is distributed by %s, which its key (%s) does not hold.", sides[s]->parent->qualname,
+						   quote_identifier(dist), relorm_quote_columns(sides[s]->key, NULL)),
+				 errhint("Key %s by its distribution column too, or create the association table yourself and "
+						 "declare with secondary => (docs/scaling.md).", sides[s]->parent->qualname)));
+	}
+	relorm_ddl_exec(ddl, psprintf("SELECT pg_catalog.create_reference_table(%s)", quote_literal_cstr(qualname)));
+}
+
 bool
 relorm_create_association(RelormDdl *ddl, const char *nspname, const char *relname,
 						  RelormFk *to_source, RelormFk *to_target)
@@ -587,6 +633,9 @@ relorm_create_association(RelormDdl *ddl, const char *nspname, const char *relna
 			   *k;
 	RelormFk   *sides[2] = {to_source, to_target};
 	char	   *qualname = quote_qualified_identifier(nspname, relname);
+
+	bool		citus = relorm_citus_kind(to_source->parent->relid) != RELORM_CITUS_NONE ||
+		relorm_citus_kind(to_target->parent->relid) != RELORM_CITUS_NONE;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "CREATE TABLE %s (", qualname);
@@ -598,14 +647,24 @@ relorm_create_association(RelormDdl *ddl, const char *nspname, const char *relna
 	{
 		if (sides[s]->on_delete == NULL)
 			sides[s]->on_delete = "cascade";
-		appendStringInfo(&buf, "FOREIGN KEY (%s) REFERENCES %s (%s)%s, ",
-						 relorm_quote_columns(sides[s]->columns, NULL), sides[s]->parent->qualname,
-						 relorm_quote_columns(sides[s]->key, NULL), actions_sql(sides[s]));
+		/* on Citus, the keys once the table is distributed (below) */
+		if (!citus)
+			appendStringInfo(&buf, "FOREIGN KEY (%s) REFERENCES %s (%s)%s, ",
+							 relorm_quote_columns(sides[s]->columns, NULL), sides[s]->parent->qualname,
+							 relorm_quote_columns(sides[s]->key, NULL), actions_sql(sides[s]));
 	}
 	appendStringInfo(&buf, "PRIMARY KEY (%s, %s))",
 					 relorm_quote_columns(to_source->columns, NULL),
 					 relorm_quote_columns(to_target->columns, NULL));
 	relorm_ddl_exec(ddl, buf.data);
+	if (citus)
+	{
+		distribute_association(ddl, qualname, to_source, to_target);
+		for (int s = 0; s < 2; s++)
+			relorm_ddl_exec(ddl, psprintf("ALTER TABLE %s ADD FOREIGN KEY (%s) REFERENCES %s (%s)%s", qualname,
+										  relorm_quote_columns(sides[s]->columns, NULL), sides[s]->parent->qualname,
+										  relorm_quote_columns(sides[s]->key, NULL), actions_sql(sides[s])));
+	}
 	relorm_ddl_exec(ddl, psprintf("CREATE INDEX ON %s (%s)", qualname,
 								  relorm_quote_columns(to_target->columns, NULL)));
 	return true;

@@ -9,7 +9,6 @@
  */
 #include "relorm.h"
 
-#include "citus.h"
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
@@ -513,18 +512,6 @@ relorm_many_to_many(PG_FUNCTION_ARGS)
 		relorm_check_direction(&back);
 	}
 
-	if (!OidIsValid(secid) &&
-		(relorm_citus_kind(source.relid) == RELORM_CITUS_DISTRIBUTED ||
-		 relorm_citus_kind(target.relid) == RELORM_CITUS_DISTRIBUTED))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("relorm cannot create the association table of %s.%s: %s is distributed by Citus",
-						source.relname, name,
-						relorm_citus_kind(source.relid) == RELORM_CITUS_DISTRIBUTED ? source.relname : target.relname),
-				 errdetail("A local table's foreign keys to a distributed table are not checked against its shards."),
-				 errhint("Create %s yourself, distributed by its column of the distribution key and co-located with %s "
-						 "(create_distributed_table), with its foreign keys, then declare again with secondary => '%s'.",
-						 secrv->relname, source.relname, secrv->relname)));
 	if (!OidIsValid(secid))
 	{
 		relorm_create_association(&ddl, secrv->schemaname, secrv->relname, &to_source, &to_target);
