@@ -997,3 +997,49 @@ RETURNS SETOF pg_catalog.text
 AS 'MODULE_PATHNAME', 'relorm_explain_save' LANGUAGE C CALLED ON NULL INPUT VOLATILE SECURITY INVOKER;
 COMMENT ON FUNCTION relorm.explain_save(pg_catalog.regclass, pg_catalog.json, pg_catalog.text, pg_catalog.text)
     IS 'relorm: the statements relorm.save_many runs for these trees (run, then rolled back)';
+
+-------------------------------------------------------------------------------
+-- Every public function says what it does (\df+ relorm.*, \dx+ relorm); the
+-- internal helpers, whose names start with _, say they are internal.
+-------------------------------------------------------------------------------
+COMMENT ON FUNCTION relorm.one_to_many(regclass, text, regclass, text, text, text, text, boolean, text, boolean, text, text, text, text, text)
+    IS 'relorm: declares a one-to-many relationship (source has many target rows), adding or adopting the foreign key on the target; returns the DDL it ran';
+COMMENT ON FUNCTION relorm.many_to_one(regclass, text, regclass, text, text, text, text, boolean, text, boolean, text, text, text, text, text)
+    IS 'relorm: declares a many-to-one relationship (source row references one target row), adding or adopting the foreign key on the source; returns the DDL it ran';
+COMMENT ON FUNCTION relorm.one_to_one(regclass, text, regclass, text, text, text, text, boolean, text, boolean, text, text, text, text, text, text)
+    IS 'relorm: declares a one-to-one relationship, a unique foreign key on the target; returns the DDL it ran';
+COMMENT ON FUNCTION relorm.many_to_many(regclass, text, regclass, text, text, text, text, text, text, text, text, text, text, text, text)
+    IS 'relorm: declares a many-to-many relationship through an association table, created or adopted with its foreign keys; returns the DDL it ran';
+COMMENT ON FUNCTION relorm.viewonly(regclass, text, regclass, text, boolean, text, text, text)
+    IS 'relorm: declares a read-only relationship on a join condition, without a foreign key';
+COMMENT ON FUNCTION relorm.drop_relationship(regclass, text, boolean)
+    IS 'relorm: drops a declared relationship (both directions), and with drop_constraint its foreign key';
+COMMENT ON FUNCTION relorm.polymorphic(regclass, name, text)
+    IS 'relorm: makes a table polymorphic: a discriminator column tells each row''s subtype';
+COMMENT ON FUNCTION relorm.subtype(regclass, text, name[])
+    IS 'relorm: declares a subtype of a polymorphic table: its discriminator value and its own columns';
+COMMENT ON FUNCTION relorm.reflect(name)
+    IS 'relorm: registers every foreign key of a schema (and the relationships of its simple views) as relationships under conventional names';
+COMMENT ON FUNCTION relorm."check"()
+    IS 'relorm: finds common mistakes in the declared model and the live schema, each with the statement that fixes it';
+COMMENT ON FUNCTION relorm.diagram(text)
+    IS 'relorm: draws the declared model as Mermaid (default) or Graphviz dot';
+COMMENT ON FUNCTION relorm.constraint_of(regclass, name[], regclass, name[])
+    IS 'relorm: the foreign key constraint from the first table''s columns to the second''s, or NULL';
+COMMENT ON FUNCTION relorm._catalog_changed() IS 'internal: trigger invalidating cached relationships when the catalog changes';
+COMMENT ON FUNCTION relorm._delete_orphans() IS 'internal: trigger deleting orphaned rows of delete-orphan relationships';
+COMMENT ON FUNCTION relorm._on_sql_drop() IS 'internal: event trigger following dropped tables, columns and constraints';
+COMMENT ON FUNCTION relorm._on_ddl_command_end() IS 'internal: event trigger following renames, views and new foreign keys';
+COMMENT ON FUNCTION relorm._singular(text) IS 'internal: the singular of an English table name, for conventional names';
+COMMENT ON FUNCTION relorm._declaration_sql(relorm.relationship, text, text) IS 'internal: the declaration that makes a relationship, for check()';
+COMMENT ON FUNCTION relorm._diagram_edges() IS 'internal: the edges diagram() draws';
+COMMENT ON FUNCTION relorm._key_marks(oid, smallint) IS 'internal: a column''s key marks in diagram()';
+COMMENT ON FUNCTION relorm._html(text) IS 'internal: HTML escaping for diagram()';
+COMMENT ON FUNCTION relorm._view_columns(regclass) IS 'internal: the table columns a view''s columns are';
+COMMENT ON FUNCTION relorm._inferred_holds(relorm.relationship) IS 'internal: whether a relationship inferred from a view still holds';
+COMMENT ON FUNCTION relorm._names_arg(name[], text) IS 'internal: checks an array of names given as an argument';
+COMMENT ON FUNCTION relorm._dot_string(text) IS 'internal: Graphviz string escaping for diagram()';
+COMMENT ON FUNCTION relorm._orphan_rows(relorm.relationship) IS 'internal: the orphaned rows check() reports';
+COMMENT ON FUNCTION relorm._alter_type_sql(regclass, name, oid, integer) IS 'internal: the ALTER TABLE that gives a column a key''s type, for check()';
+COMMENT ON FUNCTION relorm._free_name(regclass, text, name[]) IS 'internal: a column name not yet taken';
+COMMENT ON FUNCTION relorm._reflect_candidates(name, oid[]) IS 'internal: the foreign keys reflect() registers';
