@@ -1043,3 +1043,20 @@ COMMENT ON FUNCTION relorm._orphan_rows(relorm.relationship) IS 'internal: the o
 COMMENT ON FUNCTION relorm._alter_type_sql(regclass, name, oid, integer) IS 'internal: the ALTER TABLE that gives a column a key''s type, for check()';
 COMMENT ON FUNCTION relorm._free_name(regclass, text, name[]) IS 'internal: a column name not yet taken';
 COMMENT ON FUNCTION relorm._reflect_candidates(name, oid[]) IS 'internal: the foreign keys reflect() registers';
+
+-------------------------------------------------------------------------------
+-- relorm.explain(..., "analyze" => true) runs the fetch and tells per level the
+-- rows, the queries and their time, as EXPLAIN ANALYZE does.  ANALYZE is a
+-- reserved word: the argument's name is quoted, in the call too.
+-------------------------------------------------------------------------------
+DROP FUNCTION relorm.explain(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text);
+CREATE FUNCTION relorm.explain(
+    root pg_catalog.regclass,
+    shape pg_catalog.text DEFAULT '*',
+    filter pg_catalog.text DEFAULT NULL,
+    order_by pg_catalog.text DEFAULT NULL,
+    "analyze" pg_catalog.bool DEFAULT false)
+RETURNS SETOF pg_catalog.text
+AS 'MODULE_PATHNAME', 'relorm_explain' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.explain(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.bool)
+    IS 'relorm: the queries a fetch runs, one line per relationship level; with analyze, it runs the fetch and adds each level''s rows, queries and time';

@@ -26,6 +26,7 @@
 #include "render.h"
 #include "run_buffers.h"
 #include "executor/tuptable.h"
+#include "portability/instr_time.h"
 #include "miscadmin.h"
 #include "nodes/params.h"
 #include "utils/array.h"
@@ -70,6 +71,7 @@ typedef struct ExecState
 	RunBuffers *bufs;
 
 	int64	   *loaded;			/* per level (PlanLevel.level_id): rows loaded, for relorm.max_rows */
+	RunStats	stats;			/* queries and their time per level (relorm_run_stats) */
 } ExecState;
 
 static ChildLoad *load_children(ExecState *es, PlanLevel *lvl, LevelRows *rows);
@@ -411,9 +413,19 @@ execute_level(ExecState *es, PlanLevel *child, int nkeys, SPIExecuteOptions *opt
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	volatile int ret = 0;
+	instr_time	start,
+				took;
 
+	INSTR_TIME_SET_CURRENT(start);
+	es->stats.queries[child->level_id]++;
 	if (!es->plan->reads_citus)
-		return run_level_query(child, nkeys, options);
+	{
+		ret = run_level_query(child, nkeys, options);
+		INSTR_TIME_SET_CURRENT(took);
+		INSTR_TIME_SUBTRACT(took, start);
+		es->stats.ms[child->level_id] += INSTR_TIME_GET_MILLISEC(took);
+		return ret;
+	}
 	PG_TRY();
 	{
 		ret = run_level_query(child, nkeys, options);
@@ -437,6 +449,9 @@ execute_level(ExecState *es, PlanLevel *child, int nkeys, SPIExecuteOptions *opt
 						 "columns hold it, or make the target a reference table (docs/scaling.md).")));
 	}
 	PG_END_TRY();
+	INSTR_TIME_SET_CURRENT(took);
+	INSTR_TIME_SUBTRACT(took, start);
+	es->stats.ms[child->level_id] += INSTR_TIME_GET_MILLISEC(took);
 	return ret;
 }
 
@@ -637,6 +652,10 @@ relorm_run_start(LoadPlan *plan, Datum *params, const char *nulls)
 	es->nulls = nulls;
 	es->depth = palloc0(sizeof(int) * Max(1, plan->nrecursions));
 	es->loaded = palloc0(sizeof(int64) * Max(1, plan->nlevels));
+	es->stats.nlevels = plan->nlevels;
+	es->stats.rows = es->loaded;
+	es->stats.queries = palloc0(sizeof(int64) * Max(1, plan->nlevels));
+	es->stats.ms = palloc0(sizeof(double) * Max(1, plan->nlevels));
 	es->bufs = relorm_buffers_take(plan);
 	initStringInfo(&run->tree);
 	run->more = true;
@@ -666,7 +685,17 @@ relorm_run_batch(RelormRun *run, TreeEmitter emit, void *emit_arg)
 
 	if (!run->more || !PortalIsValid(portal))
 		return false;
-	SPI_cursor_fetch(portal, true, relorm_batch_size);
+	{
+		instr_time	start,
+					took;
+
+		INSTR_TIME_SET_CURRENT(start);
+		SPI_cursor_fetch(portal, true, relorm_batch_size);
+		INSTR_TIME_SET_CURRENT(took);
+		INSTR_TIME_SUBTRACT(took, start);
+		es->stats.queries[plan->top->level_id]++;
+		es->stats.ms[plan->top->level_id] += INSTR_TIME_GET_MILLISEC(took);
+	}
 	if (SPI_processed == 0)
 		return false;
 	count_rows(es, plan->top, SPI_processed);
@@ -684,6 +713,7 @@ relorm_run_batch(RelormRun *run, TreeEmitter emit, void *emit_arg)
 		relorm_render_row(&run->tree, plan->top, rows.values + (Size) i * rows.ncols,
 						  rows.nulls + (Size) i * rows.ncols, i, loads);
 		run->more = emit(emit_arg, run->tree.data + VARHDRSZ, run->tree.len - VARHDRSZ);
+		es->stats.trees++;
 	}
 	MemoryContextSwitchTo(old);
 	SPI_freetuptable(tt);
@@ -695,6 +725,13 @@ relorm_run_batch(RelormRun *run, TreeEmitter emit, void *emit_arg)
 		initStringInfo(&run->tree);
 	}
 	return run->more;
+}
+
+/* What the run did so far (RunStats), valid until the run ends. */
+RunStats *
+relorm_run_stats(RelormRun *run)
+{
+	return &run->es.stats;
 }
 
 /* Ends a run: its cursor closed (when the transaction has not closed it already), its memory freed. */

@@ -33,6 +33,21 @@ extern RelormRun *relorm_run_start(LoadPlan *plan, Datum *params, const char *nu
 extern bool relorm_run_batch(RelormRun *run, TreeEmitter emit, void *emit_arg);
 extern void relorm_run_end(RelormRun *run);
 
+/*
+ * What a run did, per level (PlanLevel.level_id), for relorm.explain with
+ * analyze: the rows loaded, the queries run (the root's: its cursor's
+ * fetches) and their time, rendering of rows streamed from them included.
+ */
+typedef struct RunStats
+{
+	int			nlevels;
+	int64	   *rows;
+	int64	   *queries;
+	double	   *ms;
+	int64		trees;
+} RunStats;
+extern RunStats *relorm_run_stats(RelormRun *run);
+
 /* fetch.c: the trees of a list of roots' keys (keys[column][root], as text), in its order */
 extern void relorm_fetch_key_list(Oid root, const char *shape, bool camel, char ***keys, int n,
 								  TreeEmitter emit, void *arg);

@@ -529,8 +529,44 @@ relorm_fetch_one(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(oe.result);
 }
 
+/* A tree relorm.explain's analyze run drops: only counted (RunStats). */
+static bool
+discard_tree(void *arg, const char *json, int len)
+{
+	return true;
+}
+
+/*
+ * relorm.explain(..., analyze => true): runs the fetch, its trees dropped,
+ * and returns what each level did.  The filter cannot take $n here (explain
+ * has no params): a filter that uses them is refused.
+ */
+static RunStats *
+explain_analyze(LoadPlan *plan)
+{
+	Datum	   *values = palloc0(sizeof(Datum) * (plan->nparams + 2));
+	char	   *nulls = palloc(plan->nparams + 3);
+	RelormRun  *run;
+	RunStats   *stats;
+
+	if (plan->nparams > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relorm.explain with analyze cannot run a fetch whose filter or shape uses $n"),
+				 errhint("Write the values into the filter for the analysis, or time relorm.fetch with its params.")));
+	memset(nulls, ' ', plan->nparams + 2);
+	nulls[plan->nparams] = nulls[plan->nparams + 1] = 'n';	/* no row_limit, no row_offset */
+	nulls[plan->nparams + 2] = '\0';
+	run = relorm_run_start(plan, values, nulls);
+	while (relorm_run_batch(run, discard_tree, NULL))
+		;
+	stats = relorm_run_stats(run);
+	relorm_run_end(run);
+	return stats;
+}
+
 static void
-explain_level(Tuplestorestate *store, TupleDesc desc, LoadPlan *plan, PlanLevel *lvl)
+explain_level(Tuplestorestate *store, TupleDesc desc, LoadPlan *plan, PlanLevel *lvl, RunStats *stats)
 {
 	char	   *line;
 	Datum		d;
@@ -556,14 +592,19 @@ explain_level(Tuplestorestate *store, TupleDesc desc, LoadPlan *plan, PlanLevel 
 		line = psprintf("%s: %s %s%s, 1 query a batch%s%s: %s", lvl->path, lvl->rel->kind_name, how, rec,
 						lvl->recursive ? " and level" : "", planned, lvl->sql);
 	}
+	if (stats && lvl->strategy != STRATEGY_JOINED)
+		line = psprintf("%s (actual: " INT64_FORMAT " row%s, " INT64_FORMAT " quer%s, %.3f ms)", line,
+						stats->rows[lvl->level_id], stats->rows[lvl->level_id] == 1 ? "" : "s",
+						stats->queries[lvl->level_id], stats->queries[lvl->level_id] == 1 ? "y" : "ies",
+						stats->ms[lvl->level_id]);
 	d = CStringGetTextDatum(line);
 	tuplestore_putvalues(store, desc, &d, &isnull);
 	for (int c = 0; c < lvl->nchildren; c++)
 		if (lvl->children[c] != lvl)
-			explain_level(store, desc, plan, lvl->children[c]);
+			explain_level(store, desc, plan, lvl->children[c], stats);
 }
 
-/* relorm.explain(root, shape, filter, order_by) RETURNS SETOF text */
+/* relorm.explain(root, shape, filter, order_by, analyze) RETURNS SETOF text */
 Datum
 relorm_explain(PG_FUNCTION_ARGS)
 {
@@ -571,6 +612,7 @@ relorm_explain(PG_FUNCTION_ARGS)
 	PlanRequest req;
 	LoadPlanUse use;
 	int			ret;
+	bool		analyze;
 
 	memset(&req, 0, sizeof(req));
 	req.root = root_arg(fcinfo);
@@ -578,13 +620,23 @@ relorm_explain(PG_FUNCTION_ARGS)
 	req.filter = relorm_text_arg(fcinfo, 2);
 	req.order_by = relorm_text_arg(fcinfo, 3);
 	req.max_params = RELORM_MAX_PARAMS;
+	analyze = PG_NARGS() > 4 && !PG_ARGISNULL(4) && PG_GETARG_BOOL(4);
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %s", SPI_result_code_string(ret));
 	relorm_plan_open(&use, &req);
 	PG_TRY();
 	{
-		explain_level(rsinfo->setResult, rsinfo->setDesc, use.plan, use.plan->top);
+		RunStats   *stats = analyze ? explain_analyze(use.plan) : NULL;
+
+		explain_level(rsinfo->setResult, rsinfo->setDesc, use.plan, use.plan->top, stats);
+		if (stats)
+		{
+			Datum		d = CStringGetTextDatum(psprintf("trees: " INT64_FORMAT, stats->trees));
+			bool		isnull = false;
+
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &d, &isnull);
+		}
 	}
 	PG_FINALLY();
 	{
