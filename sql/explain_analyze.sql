@@ -31,5 +31,24 @@ SELECT * FROM relorm.explain('users', 'id', 'id > $1', "analyze" => true);
 SELECT count(*) FILTER (WHERE e LIKE '%actual:%') AS with_actuals, count(*) AS lines
   FROM relorm.explain('users', 'id,posts(title)') e;
 
+-- relorm.log_min_duration: a fetch that takes that long is logged (the times
+-- and levels are in the message's detail, left out here by VERBOSITY terse)
+SET relorm.log_min_duration = 0;
+SET client_min_messages = log;
+\set VERBOSITY terse
+SELECT count(*) FROM (SELECT relorm.fetch('users', 'id,posts(title)')) s;
+SELECT relorm.fetch_one('users', 'name', '3');
+SET relorm.log_min_duration = '1h';
+SELECT count(*) FROM (SELECT relorm.fetch('users', 'id,posts(title)')) s;
+\set VERBOSITY default
+RESET client_min_messages;
+RESET relorm.log_min_duration;
+-- a role without superuser rights cannot change it (as auto_explain's)
+CREATE ROLE explain_analyze_user;
+SET ROLE explain_analyze_user;
+SET relorm.log_min_duration = 0;
+RESET ROLE;
+DROP ROLE explain_analyze_user;
+
 SET client_min_messages = warning;
 DROP SCHEMA explain_analyze CASCADE;

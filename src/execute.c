@@ -630,7 +630,41 @@ struct RelormRun
 	char	   *portal_name;
 	StringInfoData tree;
 	bool		more;			/* the emitter has not asked to stop */
+	instr_time	started;		/* for relorm.log_min_duration */
 };
+
+/*
+ * relorm.log_min_duration: a run that took at least that long is logged with
+ * its levels (path, rows, queries, time) and their SQL, as auto_explain logs
+ * a slow statement's plan.  The message names the root and counts; the
+ * times are in its detail.
+ */
+static void log_levels(StringInfo buf, ExecState *es, PlanLevel *lvl);
+
+static void
+log_if_slow(RelormRun *run)
+{
+	ExecState  *es = &run->es;
+	instr_time	took;
+	double		ms;
+	StringInfoData detail;
+
+	if (relorm_log_min_duration < 0)
+		return;
+	INSTR_TIME_SET_CURRENT(took);
+	INSTR_TIME_SUBTRACT(took, run->started);
+	ms = INSTR_TIME_GET_MILLISEC(took);
+	if (ms < relorm_log_min_duration)
+		return;
+	initStringInfo(&detail);
+	appendStringInfo(&detail, "Took %.3f ms.", ms);
+	log_levels(&detail, es, es->plan->top);
+	ereport(LOG,
+			(errmsg("relorm: slow fetch of %s: " INT64_FORMAT " tree%s, %d level%s", es->plan->top->path,
+					es->stats.trees, es->stats.trees == 1 ? "" : "s",
+					es->plan->nlevels, es->plan->nlevels == 1 ? "" : "s"),
+			 errdetail_internal("%s", detail.data)));
+}
 
 /*
  * Starts a run: params are the filter's $1..$n followed by the limit and the
@@ -659,6 +693,7 @@ relorm_run_start(LoadPlan *plan, Datum *params, const char *nulls)
 	es->bufs = relorm_buffers_take(plan);
 	initStringInfo(&run->tree);
 	run->more = true;
+	INSTR_TIME_SET_CURRENT(run->started);
 	portal = SPI_cursor_open(NULL, plan->top->plan, params, nulls, true);
 	MemoryContextSwitchTo(old);
 	run->portal_name = pstrdup(portal->name);
@@ -727,6 +762,19 @@ relorm_run_batch(RelormRun *run, TreeEmitter emit, void *emit_arg)
 	return run->more;
 }
 
+/* One line per level with a query: its path, rows, queries, time and SQL. */
+static void
+log_levels(StringInfo buf, ExecState *es, PlanLevel *lvl)
+{
+	if (lvl->strategy != STRATEGY_JOINED)
+		appendStringInfo(buf, "\n%s: " INT64_FORMAT " rows, " INT64_FORMAT " queries, %.3f ms: %s", lvl->path,
+						 es->stats.rows[lvl->level_id], es->stats.queries[lvl->level_id],
+						 es->stats.ms[lvl->level_id], lvl->sql);
+	for (int c = 0; c < lvl->nchildren; c++)
+		if (lvl->children[c] != lvl)
+			log_levels(buf, es, lvl->children[c]);
+}
+
 /* What the run did so far (RunStats), valid until the run ends. */
 RunStats *
 relorm_run_stats(RelormRun *run)
@@ -742,6 +790,7 @@ relorm_run_end(RelormRun *run)
 
 	if (PortalIsValid(portal))
 		SPI_cursor_close(portal);
+	log_if_slow(run);
 	MemoryContextDelete(run->es.batch_cxt);
 	relorm_buffers_give_back(run->es.bufs, run->es.plan);
 	run->es.bufs = NULL;

@@ -19,6 +19,7 @@ int			relorm_plan_cache_memory = 32 * 1024;
 int			relorm_key_case = RELORM_KEY_CASE_NONE;
 int			relorm_max_rows = 0;
 int			relorm_level_plans = RELORM_LEVEL_PLANS_AUTO;
+int			relorm_log_min_duration = -1;
 
 static const struct config_enum_entry key_case_options[] = {
 	{"none", RELORM_KEY_CASE_NONE, false},
@@ -101,6 +102,14 @@ _PG_init(void)
 							 RELORM_LEVEL_PLANS_AUTO, level_plans_options,
 							 PGC_USERSET, 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("relorm.log_min_duration",
+							"Logs every fetch that takes at least this long, with its levels' rows, queries, times and SQL; -1 logs none.",
+							"In the manner of auto_explain: the message names the root, its detail lists the levels.",
+							&relorm_log_min_duration,
+							-1, -1, INT_MAX,
+							PGC_SUSET, GUC_UNIT_MS,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("relorm");
 }

@@ -19,6 +19,7 @@ extern int	relorm_plan_cache_memory;
 extern int	relorm_key_case;
 extern int	relorm_max_rows;
 extern int	relorm_level_plans;
+extern int	relorm_log_min_duration;
 
 /* relorm.key_case */
 typedef enum RelormKeyCase
