@@ -224,9 +224,9 @@ relorm_citus_hold_dropped(void)
 
 		h->xid = GetTopTransactionIdIfAny();
 		h->old = DatumGetObjectId(SPI_getbinval(tup, desc, 1, &isnull));
-		h->nspname = pstrdup(SPI_getvalue(tup, desc, 2));
-		h->relname = pstrdup(SPI_getvalue(tup, desc, 3));
-		h->rows = pstrdup(SPI_getvalue(tup, desc, 4));
+		h->nspname = SPI_getvalue(tup, desc, 2);	/* in TopMemoryContext */
+		h->relname = SPI_getvalue(tup, desc, 3);
+		h->rows = SPI_getvalue(tup, desc, 4);
 		held = lappend(held, h);
 		MemoryContextSwitchTo(old);
 	}
@@ -239,6 +239,15 @@ relorm_citus_hold_dropped(void)
 						 "    AND o.objid OPERATOR(pg_catalog.=) ANY (ARRAY[r.source, r.target, r.secondary]::pg_catalog.oid[]))",
 						 0, NULL, NULL, NULL);
 	return true;
+}
+
+static void
+free_held(HeldTable *h)
+{
+	pfree(h->nspname);
+	pfree(h->relname);
+	pfree(h->rows);
+	pfree(h);
 }
 
 /*
@@ -259,10 +268,17 @@ relorm_citus_restore_held(void)
 		Oid			now = OidIsValid(nsp) ? get_relname_relid(h->relname, nsp) : InvalidOid;
 
 		if (h->xid != GetTopTransactionIdIfAny())
+		{
+			free_held(h);
 			continue;
+		}
 		if (!OidIsValid(now) || now == h->old)
 		{
+			/* the list lives across event triggers, not in SPI's memory */
+			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
 			left = lappend(left, h);
+			MemoryContextSwitchTo(old);
 			continue;
 		}
 		{
@@ -282,7 +298,9 @@ relorm_citus_restore_held(void)
 			ereport(NOTICE,
 					(errmsg("the relationships of %s.%s follow the table Citus replaced", h->nspname, h->relname),
 					 errdetail("Citus dropped its foreign keys: the relationships are marked 'constraint dropped' until they are added again.")));
+			free_held(h);
 		}
 	}
+	list_free(held);
 	held = left;
 }
