@@ -1060,3 +1060,26 @@ RETURNS SETOF pg_catalog.text
 AS 'MODULE_PATHNAME', 'relorm_explain' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
 COMMENT ON FUNCTION relorm.explain(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.bool)
     IS 'relorm: the queries a fetch runs, one line per relationship level; with analyze, it runs the fetch and adds each level''s rows, queries and time';
+
+-------------------------------------------------------------------------------
+-- Typed results: the JSON Schema and the TypeScript declarations of one tree a
+-- fetch returns, read off the fetch's plan (what its renderer writes: keys,
+-- JSON types, nulls, arrays, subtypes, recursions).
+-------------------------------------------------------------------------------
+CREATE FUNCTION relorm.json_schema(
+    root pg_catalog.regclass,
+    shape pg_catalog.text DEFAULT '*',
+    key_case pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.jsonb
+AS 'MODULE_PATHNAME', 'relorm_json_schema' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.json_schema(pg_catalog.regclass, pg_catalog.text, pg_catalog.text)
+    IS 'relorm: the JSON Schema (draft 2020-12) of one tree relorm.fetch returns for this root and shape';
+CREATE FUNCTION relorm.typescript(
+    root pg_catalog.regclass,
+    shape pg_catalog.text,
+    type_name pg_catalog.text,
+    key_case pg_catalog.text DEFAULT NULL)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'relorm_typescript' LANGUAGE C CALLED ON NULL INPUT STABLE SECURITY INVOKER;
+COMMENT ON FUNCTION relorm.typescript(pg_catalog.regclass, pg_catalog.text, pg_catalog.text, pg_catalog.text)
+    IS 'relorm: TypeScript declarations of one tree relorm.fetch returns for this root and shape, the tree''s type named type_name';

@@ -3,8 +3,9 @@
  *		The read cases: relorm.fetch of a generated shape (sometimes with
  *		custom plans, relorm.level_plans), compared across
  *		strategies (as generated, batch_size 1, every level !select, every
- *		level !selectin: the trees must be the same), and relorm.fetch_one
- *		and relorm.explain over the same generators.
+ *		level !selectin: the trees must be the same), and relorm.fetch_one,
+ *		relorm.explain, relorm.json_schema and relorm.typescript over the
+ *		same generators.
  */
 #include "fuzz.h"
 
@@ -161,7 +162,7 @@ fetch_case(bool compare)
 	free(d2.s);
 }
 
-/* fetch_one and explain over the same generators. */
+/* fetch_one, explain and the typed results over the same generators. */
 void
 other_read_case(void)
 {
@@ -189,6 +190,19 @@ other_read_case(void)
 		p[2] = PICK(((const char *const[]) {"1", "2", "{\"id\": 3}", "\"x\"", "null", "[1]", "{\"org_id\":1,\"id\":1}", "1e300"}));
 		p[3] = params.len ? params.s : NULL;
 		run(&o, "SELECT relorm.fetch_one($1::regclass, $2, $3::jsonb, $4::jsonb)", 4, p);
+	}
+	else if (chance(30))
+	{
+		/* the schema and the declarations of the shape's trees */
+		p[2] = PICK(((const char *const[]) {"Tree", "T$_1", "string", "1x", "", "a-b", "Ünïcode"}));
+		p[3] = PICK(((const char *const[]) {"camel", "none", "CAMEL", "snake"}));
+		if (chance(50))
+		{
+			p[2] = p[3];
+			run(&o, "SELECT relorm.json_schema($1::regclass, $2, $3)", 3, p);
+		}
+		else
+			run(&o, "SELECT relorm.typescript($1::regclass, $2, $3, $4)", 4, p);
 	}
 	else
 	{

@@ -44,8 +44,8 @@ PG_FUNCTION_INFO_V1(relorm_explain);
  * was parsed.  The lock is taken first, so that a drop cannot slip in between
  * the check and the fetch.
  */
-static Oid
-root_arg(FunctionCallInfo fcinfo)
+Oid
+relorm_fetch_root_arg(FunctionCallInfo fcinfo)
 {
 	Oid			root;
 	char		relkind;
@@ -80,8 +80,8 @@ root_arg(FunctionCallInfo fcinfo)
 	return root;
 }
 
-static char *
-shape_arg(FunctionCallInfo fcinfo)
+char *
+relorm_fetch_shape_arg(FunctionCallInfo fcinfo)
 {
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -301,8 +301,8 @@ emit_one(void *arg, const char *json, int len)
  * key_case => 'camel' or 'none'; NULL (or a function declared before the
  * argument existed): the relorm.key_case setting.
  */
-static bool
-key_case_arg(FunctionCallInfo fcinfo, int n)
+bool
+relorm_fetch_key_case_arg(FunctionCallInfo fcinfo, int n)
 {
 	const char *v;
 
@@ -468,11 +468,11 @@ void
 relorm_fetch_args(FunctionCallInfo fcinfo, FetchCall *call)
 {
 	memset(call, 0, sizeof(*call));
-	call->req.root = root_arg(fcinfo);
-	call->req.shape = shape_arg(fcinfo);
+	call->req.root = relorm_fetch_root_arg(fcinfo);
+	call->req.shape = relorm_fetch_shape_arg(fcinfo);
 	call->req.filter = relorm_text_arg(fcinfo, 2);
 	call->req.order_by = relorm_text_arg(fcinfo, 4);
-	call->req.camel = key_case_arg(fcinfo, 7);
+	call->req.camel = relorm_fetch_key_case_arg(fcinfo, 7);
 	if (!PG_ARGISNULL(5) && PG_GETARG_INT64(5) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_ROW_COUNT_IN_LIMIT_CLAUSE),
@@ -509,8 +509,8 @@ relorm_fetch_one(PG_FUNCTION_ARGS)
 	OneEmit		oe;
 
 	memset(&call, 0, sizeof(call));
-	call.req.root = root_arg(fcinfo);
-	call.req.shape = shape_arg(fcinfo);
+	call.req.root = relorm_fetch_root_arg(fcinfo);
+	call.req.shape = relorm_fetch_shape_arg(fcinfo);
 	if (PG_ARGISNULL(2))
 		PG_RETURN_NULL();
 	call.key = PG_GETARG_JSONB_P(2);
@@ -518,7 +518,7 @@ relorm_fetch_one(PG_FUNCTION_ARGS)
 							   &call.nparams);
 	call.req.by_key = true;
 	call.req.key_param = call.nparams;
-	call.req.camel = key_case_arg(fcinfo, 4);
+	call.req.camel = relorm_fetch_key_case_arg(fcinfo, 4);
 	call.req.max_params = call.nparams;
 	call.limit_null = call.offset_null = true;
 	oe.cxt = CurrentMemoryContext;
@@ -615,8 +615,8 @@ relorm_explain(PG_FUNCTION_ARGS)
 	bool		analyze;
 
 	memset(&req, 0, sizeof(req));
-	req.root = root_arg(fcinfo);
-	req.shape = shape_arg(fcinfo);
+	req.root = relorm_fetch_root_arg(fcinfo);
+	req.shape = relorm_fetch_shape_arg(fcinfo);
 	req.filter = relorm_text_arg(fcinfo, 2);
 	req.order_by = relorm_text_arg(fcinfo, 3);
 	req.max_params = RELORM_MAX_PARAMS;

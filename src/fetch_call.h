@@ -26,6 +26,10 @@ typedef struct FetchCall
 	bool		offset_null;
 } FetchCall;
 
+/* The arguments every fetch-like call shares: root (0), shape (1), key_case. */
+extern Oid	relorm_fetch_root_arg(FunctionCallInfo fcinfo);
+extern char *relorm_fetch_shape_arg(FunctionCallInfo fcinfo);
+extern bool relorm_fetch_key_case_arg(FunctionCallInfo fcinfo, int n);
 extern void relorm_fetch_args(FunctionCallInfo fcinfo, FetchCall *call);
 extern void relorm_fetch_bind(FetchCall *call, LoadPlan *plan, Datum **values, char **nulls);
 

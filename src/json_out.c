@@ -19,78 +19,79 @@
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 
-/* Decides how a column of this type is rendered, as json_categorize_type does. */
+/*
+ * How a value of this type (a domain's base type) is rendered, as
+ * json_categorize_type decides; *castfunc is set for JO_CAST.  Also what
+ * relorm.json_schema reads a column's JSON type from.
+ */
+JsonOutCategory
+relorm_json_out_category(Oid typid, Oid *castfunc)
+{
+	*castfunc = InvalidOid;
+	switch (getBaseType(typid))
+	{
+		case BOOLOID:
+			return JO_BOOL;
+		case INT2OID:
+			return JO_INT2;
+		case INT4OID:
+			return JO_INT4;
+		case INT8OID:
+			return JO_INT8;
+		case FLOAT4OID:
+		case FLOAT8OID:
+		case NUMERICOID:
+			return JO_NUMERIC;
+		case DATEOID:
+			return JO_DATE;
+		case TIMESTAMPOID:
+			return JO_TIMESTAMP;
+		case TIMESTAMPTZOID:
+			return JO_TIMESTAMPTZ;
+		case JSONOID:
+		case JSONBOID:
+			return JO_JSON;
+		case TEXTOID:
+		case VARCHAROID:
+			return JO_TEXT;
+		default:
+			break;
+	}
+	typid = getBaseType(typid);
+	if (OidIsValid(get_element_type(typid)) || typid == ANYARRAYOID ||
+		typid == ANYCOMPATIBLEARRAYOID || typid == RECORDARRAYOID)
+		return JO_ARRAY;
+	if (type_is_rowtype(typid))
+		return JO_COMPOSITE;
+	if (typid >= FirstNormalObjectId)
+	{
+		CoercionPathType ctype = find_coercion_pathway(JSONOID, typid, COERCION_EXPLICIT, castfunc);
+
+		if (ctype == COERCION_PATH_FUNC && OidIsValid(*castfunc))
+			return JO_CAST;
+	}
+	*castfunc = InvalidOid;
+	return JO_OTHER;
+}
+
+/* Decides how a column of this type is rendered, and finds the function it needs. */
 void
 relorm_json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt)
 {
 	Oid			outfunc = InvalidOid;
 	bool		varlena;
 
-	typid = getBaseType(typid);
-	col->typid = typid;
-	switch (typid)
+	col->typid = getBaseType(typid);
+	col->category = relorm_json_out_category(col->typid, &outfunc);
+	switch (col->category)
 	{
-		case BOOLOID:
-			col->category = JO_BOOL;
-			break;
-		case INT2OID:
-			col->category = JO_INT2;
-			break;
-		case INT4OID:
-			col->category = JO_INT4;
-			break;
-		case INT8OID:
-			col->category = JO_INT8;
-			break;
-		case FLOAT4OID:
-		case FLOAT8OID:
-		case NUMERICOID:
-			col->category = JO_NUMERIC;
-			getTypeOutputInfo(typid, &outfunc, &varlena);
-			break;
-		case DATEOID:
-			col->category = JO_DATE;
-			break;
-		case TIMESTAMPOID:
-			col->category = JO_TIMESTAMP;
-			break;
-		case TIMESTAMPTZOID:
-			col->category = JO_TIMESTAMPTZ;
-			break;
-		case JSONOID:
-		case JSONBOID:
-			col->category = JO_JSON;
-			getTypeOutputInfo(typid, &outfunc, &varlena);
-			break;
-		case TEXTOID:
-		case VARCHAROID:
-			col->category = JO_TEXT;
+		case JO_NUMERIC:
+		case JO_JSON:
+		case JO_OTHER:
+			getTypeOutputInfo(col->typid, &outfunc, &varlena);
 			break;
 		default:
-			if (OidIsValid(get_element_type(typid)) || typid == ANYARRAYOID ||
-				typid == ANYCOMPATIBLEARRAYOID || typid == RECORDARRAYOID)
-				col->category = JO_ARRAY;
-			else if (type_is_rowtype(typid))
-				col->category = JO_COMPOSITE;
-			else
-			{
-				col->category = JO_OTHER;
-				if (typid >= FirstNormalObjectId)
-				{
-					Oid			castfunc;
-					CoercionPathType ctype;
-
-					ctype = find_coercion_pathway(JSONOID, typid, COERCION_EXPLICIT, &castfunc);
-					if (ctype == COERCION_PATH_FUNC && OidIsValid(castfunc))
-					{
-						col->category = JO_CAST;
-						outfunc = castfunc;
-					}
-				}
-				if (col->category == JO_OTHER)
-					getTypeOutputInfo(typid, &outfunc, &varlena);
-			}
-			break;
+			break;				/* JO_CAST: the cast function, found above */
 	}
 	if (OidIsValid(outfunc))
 		fmgr_info_cxt(outfunc, &col->fn, cxt);

@@ -35,6 +35,7 @@ typedef struct JsonOutColumn
 	FmgrInfo	fn;				/* output or cast function when needed */
 } JsonOutColumn;
 
+extern JsonOutCategory relorm_json_out_category(Oid typid, Oid *castfunc);
 extern void relorm_json_out_init_column(JsonOutColumn *col, Oid typid, MemoryContext cxt);
 extern void relorm_json_out_value(StringInfo buf, JsonOutColumn *col, Datum value, bool isnull);
 extern void relorm_json_out_string(StringInfo buf, const char *str, int len);
