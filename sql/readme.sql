@@ -24,6 +24,7 @@ SELECT * FROM relorm.fetch('users', 'id,name,profile(bio),posts(id,title,comment
 SELECT relorm.fetch_one('posts', 'title,writer:author(name)', '3');
 SELECT * FROM relorm.fetch('posts', 'id,title', filter => 'author_id = $1 AND title <> $2', params => '[1, "N+1"]');
 SELECT * FROM relorm.explain('users', 'id,posts(id,comments(body),tags(name))');
+SELECT relorm.json_schema('users', 'name,posts(title,author(name))') #> '{properties,posts,items,properties,author}' AS author;
 SELECT * FROM relorm.fetch('users', 'id,post(title)');
 SELECT * FROM relorm.fetch('users', 'name,latest:posts(order: id DESC, limit: 1, title),posts(count),others:posts(where: title <> $1, count)', params => '["N+1"]');
 SELECT * FROM relorm.fetch('posts', 'title,tags!inner(where: name = $1, name)', params => '["orm"]');
