@@ -1,21 +1,25 @@
 # relorm: PGXS build.  `make && make install`, then `make installcheck` against a
 # running server (scripts/test does all of it on a throwaway cluster).
 
+# The source directory: "." in the tree, else the tree of a VPATH build
+# (pg_buildext builds the Debian package in build-<version>/).
+relorm_src := $(patsubst %/,%,$(dir $(firstword $(MAKEFILE_LIST))))
+
 EXTENSION = relorm
 MODULE_big = relorm
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
-DATA = $(sort $(wildcard relorm--*.sql))
+OBJS = $(patsubst $(relorm_src)/%.c,%.o,$(sort $(wildcard $(relorm_src)/src/*.c)))
+DATA = $(notdir $(sort $(wildcard $(relorm_src)/relorm--*.sql)))
 PGFILEDESC = "relorm - relationships inside PostgreSQL"
 
 # Every test is self-contained (its own schema), so the list is the directory.
-REGRESS = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS = $(sort $(basename $(notdir $(wildcard $(relorm_src)/sql/*.sql))))
 REGRESS_OPTS = --load-extension=relorm
-ifneq ($(wildcard specs/*.spec),)
-ISOLATION = $(sort $(basename $(notdir $(wildcard specs/*.spec))))
+ifneq ($(wildcard $(relorm_src)/specs/*.spec),)
+ISOLATION = $(sort $(basename $(notdir $(wildcard $(relorm_src)/specs/*.spec))))
 ISOLATION_OPTS = --load-extension=relorm
 endif
 
-PG_CPPFLAGS = -I$(srcdir)/src
+PG_CPPFLAGS = -I$(relorm_src)/src
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -23,8 +27,13 @@ include $(PGXS)
 # Warnings that PostgreSQL's own headers do not trip; scripts/test adds -Werror.
 override CFLAGS += -Wextra -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
+# A VPATH build writes its objects under src/ of the build directory.
+ifneq ($(relorm_src),.)
+$(shell mkdir -p src)
+endif
+
 # PGXS knows nothing of our headers: rebuild every object when one changes.
-$(OBJS): $(wildcard src/*.h)
+$(OBJS): $(wildcard $(relorm_src)/src/*.h)
 
 .PHONY: bench fuzz load citus-check
 bench:
