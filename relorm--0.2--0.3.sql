@@ -10,6 +10,25 @@
 -- Issue 10: many-to-manys whose sides' keys differ in width.
 -------------------------------------------------------------------------------
 
+-- Internal helpers (trigger functions, the SQL behind check(), diagram() and
+-- reflect()) live in schema relorm_internal, so that schema relorm holds the
+-- public API alone and `\dx+ relorm` lists it before them.  Functions that call
+-- them by name are created again below.
+CREATE SCHEMA relorm_internal;
+COMMENT ON SCHEMA relorm IS 'relorm: relationship catalogs, generated DDL, nested fetch and save (the public API)';
+COMMENT ON SCHEMA relorm_internal IS 'relorm: internal helpers of the relorm extension, not an API';
+GRANT USAGE ON SCHEMA relorm_internal TO PUBLIC;
+ALTER FUNCTION relorm._catalog_changed() SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._delete_orphans() SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._on_sql_drop() SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._on_ddl_command_end() SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._reflect_candidates(pg_catalog.name, pg_catalog.oid[]) SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._singular(pg_catalog.text) SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._declaration_sql(relorm.relationship, pg_catalog.text, pg_catalog.text) SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._diagram_edges() SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._key_marks(pg_catalog.oid, pg_catalog.int2) SET SCHEMA relorm_internal;
+ALTER FUNCTION relorm._html(pg_catalog.text) SET SCHEMA relorm_internal;
+
 -- The role that wrote a relationship's join_on and order_by: they run with the
 -- rights of whoever fetches, so the default tree (**) follows a relationship
 -- only when its fragments were written by a role with all the caller's rights.
@@ -34,7 +53,7 @@ COMMENT ON COLUMN relorm.relationship.function IS
 
 -- The columns of a view that are columns of a table (through joins,
 -- subqueries and views of views), with that table and column.
-CREATE FUNCTION relorm._view_columns(view pg_catalog.regclass)
+CREATE FUNCTION relorm_internal._view_columns(view pg_catalog.regclass)
 RETURNS TABLE (attname pg_catalog.name, base pg_catalog.regclass, base_attname pg_catalog.name)
 AS 'MODULE_PATHNAME', 'relorm_view_columns' LANGUAGE C STABLE STRICT;
 
@@ -43,7 +62,7 @@ AS 'MODULE_PATHNAME', 'relorm_view_columns' LANGUAGE C STABLE STRICT;
 -- columns of one table, and the foreign key behind the relationship is still
 -- there, from those columns (the view holds the foreign key's columns) or to
 -- them (the view holds the key it references).
-CREATE FUNCTION relorm._inferred_holds(r relorm.relationship) RETURNS pg_catalog.bool
+CREATE FUNCTION relorm_internal._inferred_holds(r relorm.relationship) RETURNS pg_catalog.bool
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -62,7 +81,7 @@ SELECT COALESCE((
            SELECT pg_catalog.min(x.base::pg_catalog.oid)::pg_catalog.regclass AS base,
                   pg_catalog.array_agg(x.base_attname ORDER BY k.o) AS cols
              FROM pg_catalog.unnest(s.view_cols) WITH ORDINALITY AS k(col, o)
-             JOIN relorm._view_columns(s.view) x ON x.attname OPERATOR(pg_catalog.=) k.col
+             JOIN relorm_internal._view_columns(s.view) x ON x.attname OPERATOR(pg_catalog.=) k.col
            HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) pg_catalog.cardinality(s.view_cols)
               AND pg_catalog.count(DISTINCT x.base) OPERATOR(pg_catalog.=) 1) AS b), false)
 $$;
@@ -95,7 +114,7 @@ ALTER TABLE relorm.relationship DROP CONSTRAINT relationship_columns_check,
         END);
 
 -- A name[] argument, checked: one dimension, no NULL element (22004).
-CREATE FUNCTION relorm._names_arg(names pg_catalog.name[], argname pg_catalog.text)
+CREATE FUNCTION relorm_internal._names_arg(names pg_catalog.name[], argname pg_catalog.text)
 RETURNS pg_catalog.name[]
 AS 'MODULE_PATHNAME', 'relorm_names_arg' LANGUAGE C IMMUTABLE STRICT;
 
@@ -111,8 +130,8 @@ AS $$
      WHERE c.contype OPERATOR(pg_catalog.=) 'f'
        AND c.conrelid OPERATOR(pg_catalog.=) fk_table
        AND c.confrelid OPERATOR(pg_catalog.=) ref_table
-       AND pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.=) pg_catalog.cardinality(relorm._names_arg(fk_columns, 'fk_columns'))
-       AND pg_catalog.cardinality(relorm._names_arg(ref_columns, 'ref_columns')) OPERATOR(pg_catalog.>=) 0
+       AND pg_catalog.cardinality(c.conkey) OPERATOR(pg_catalog.=) pg_catalog.cardinality(relorm_internal._names_arg(fk_columns, 'fk_columns'))
+       AND pg_catalog.cardinality(relorm_internal._names_arg(ref_columns, 'ref_columns')) OPERATOR(pg_catalog.>=) 0
        AND NOT EXISTS (
              SELECT 1
                FROM ROWS FROM (pg_catalog.unnest(c.conkey), pg_catalog.unnest(c.confkey)) AS k(fkatt, refatt)
@@ -128,7 +147,7 @@ AS $$
 $$;
 
 -- A string in a Graphviz dot file: backslashes and double quotes escaped.
-CREATE FUNCTION relorm._dot_string(s pg_catalog.text) RETURNS pg_catalog.text
+CREATE FUNCTION relorm_internal._dot_string(s pg_catalog.text) RETURNS pg_catalog.text
 LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -158,7 +177,7 @@ BEGIN
                             THEN c.relname::pg_catalog.text
                             ELSE n.nspname OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) c.relname END,
                        '[^A-Za-z0-9_]', '_', 'g') AS ident
-              FROM (SELECT g.lhs AS relid FROM relorm._diagram_edges() g UNION SELECT g.rhs FROM relorm._diagram_edges() g) t
+              FROM (SELECT g.lhs AS relid FROM relorm_internal._diagram_edges() g UNION SELECT g.rhs FROM relorm_internal._diagram_edges() g) t
               JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
               JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
         ),
@@ -167,7 +186,7 @@ BEGIN
                        (SELECT pg_catalog.string_agg(pg_catalog.format(E'        %s %s%s\n',
                                    pg_catalog.regexp_replace(pg_catalog.format_type(a.atttypid, NULL), '[^A-Za-z0-9_\[\]]', '_', 'g'),
                                    pg_catalog.regexp_replace(a.attname, '[^A-Za-z0-9_]', '_', 'g'),
-                                   relorm._key_marks(e.relid, a.attnum)),
+                                   relorm_internal._key_marks(e.relid, a.attnum)),
                                    '' ORDER BY a.attnum)
                           FROM pg_catalog.pg_attribute a
                          WHERE a.attrelid OPERATOR(pg_catalog.=) e.relid AND a.attnum OPERATOR(pg_catalog.>) 0
@@ -184,24 +203,24 @@ BEGIN
                                           ELSE '}o..o|' END,
                               r.ident, '"' OPERATOR(pg_catalog.||) pg_catalog.replace(d.label, '"', '#quot;') OPERATOR(pg_catalog.||) '"'),
                           '' ORDER BY l.ident, r.ident, d.label)
-                     FROM relorm._diagram_edges() d
+                     FROM relorm_internal._diagram_edges() d
                      JOIN ent l ON l.relid OPERATOR(pg_catalog.=) d.lhs
                      JOIN ent r ON r.relid OPERATOR(pg_catalog.=) d.rhs), '')
           INTO out;
     ELSE
         WITH ent AS (
             SELECT t.relid, pg_catalog.format('%I.%I', n.nspname, c.relname) AS qual
-              FROM (SELECT g.lhs AS relid FROM relorm._diagram_edges() g UNION SELECT g.rhs FROM relorm._diagram_edges() g) t
+              FROM (SELECT g.lhs AS relid FROM relorm_internal._diagram_edges() g UNION SELECT g.rhs FROM relorm_internal._diagram_edges() g) t
               JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid
               JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
         ),
         nodes AS (
             SELECT e.qual, pg_catalog.format(
                        E'    "%s" [label=<<table border="0" cellborder="1" cellspacing="0"><tr><td bgcolor="lightgrey"><b>%s</b></td></tr>%s</table>>];\n',
-                       relorm._dot_string(e.qual), relorm._html(e.qual),
+                       relorm_internal._dot_string(e.qual), relorm_internal._html(e.qual),
                        (SELECT pg_catalog.string_agg(pg_catalog.format('<tr><td align="left">%s %s%s</td></tr>',
-                                   relorm._html(a.attname), relorm._html(pg_catalog.format_type(a.atttypid, a.atttypmod)),
-                                   relorm._key_marks(e.relid, a.attnum)),
+                                   relorm_internal._html(a.attname), relorm_internal._html(pg_catalog.format_type(a.atttypid, a.atttypmod)),
+                                   relorm_internal._key_marks(e.relid, a.attnum)),
                                    '' ORDER BY a.attnum)
                           FROM pg_catalog.pg_attribute a
                          WHERE a.attrelid OPERATOR(pg_catalog.=) e.relid AND a.attnum OPERATOR(pg_catalog.>) 0
@@ -212,15 +231,15 @@ BEGIN
                OPERATOR(pg_catalog.||) COALESCE((SELECT pg_catalog.string_agg(x.node, '' ORDER BY x.qual) FROM nodes x), '')
                OPERATOR(pg_catalog.||) COALESCE((
                    SELECT pg_catalog.string_agg(pg_catalog.format(E'    "%s" -> "%s" [label="%s", dir=both, arrowtail=%s, arrowhead=%s%s];\n',
-                              relorm._dot_string(l.qual), relorm._dot_string(r.qual),
-                              relorm._dot_string(d.label),
+                              relorm_internal._dot_string(l.qual), relorm_internal._dot_string(r.qual),
+                              relorm_internal._dot_string(d.label),
                               CASE WHEN pg_catalog.starts_with(d.card, 'one:') THEN 'teetee'
                                    WHEN pg_catalog.starts_with(d.card, 'zero-or-one:') THEN 'teeodot'
                                    WHEN d.card OPERATOR(pg_catalog.=) 'many:many' THEN 'crowodot' ELSE 'none' END,
                               CASE WHEN pg_catalog.right(d.card, 4) OPERATOR(pg_catalog.=) ':one' THEN 'teeodot' ELSE 'crowodot' END,
                               CASE WHEN pg_catalog.starts_with(d.card, 'view:') THEN ', style=dashed' ELSE '' END),
                           '' ORDER BY l.qual, r.qual, d.label)
-                     FROM relorm._diagram_edges() d
+                     FROM relorm_internal._diagram_edges() d
                      JOIN ent l ON l.relid OPERATOR(pg_catalog.=) d.lhs
                      JOIN ent r ON r.relid OPERATOR(pg_catalog.=) d.rhs), '')
                OPERATOR(pg_catalog.||) E'}\n'
@@ -268,7 +287,7 @@ SELECT r.source,
 -------------------------------------------------------------------------------
 
 -- The rows that would violate the foreign keys declaring r again creates.
-CREATE FUNCTION relorm._orphan_rows(r relorm.relationship) RETURNS pg_catalog.int8
+CREATE FUNCTION relorm_internal._orphan_rows(r relorm.relationship) RETURNS pg_catalog.int8
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -309,7 +328,7 @@ $$;
 -- ALTER TABLE tbl ALTER COLUMN col TYPE the type, or NULL when it could not
 -- run: a view or rule uses the column, no assignment cast exists, or a value
 -- does not convert.
-CREATE FUNCTION relorm._alter_type_sql(tbl pg_catalog.regclass, col pg_catalog.name, typ pg_catalog.oid,
+CREATE FUNCTION relorm_internal._alter_type_sql(tbl pg_catalog.regclass, col pg_catalog.name, typ pg_catalog.oid,
                                        typmod pg_catalog.int4)
 RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE
@@ -346,7 +365,7 @@ $$;
 -- relationship of tbl, for a relationship to be declared on it.  The columns
 -- in own do not count: a to-one relationship may be named after its own
 -- foreign key column.
-CREATE FUNCTION relorm._free_name(tbl pg_catalog.regclass, name pg_catalog.text,
+CREATE FUNCTION relorm_internal._free_name(tbl pg_catalog.regclass, name pg_catalog.text,
                                   own pg_catalog.name[] DEFAULT '{}') RETURNS pg_catalog.text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -450,9 +469,9 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                                        CASE WHEN o.n OPERATOR(pg_catalog.=) 1 THEN 'row references' ELSE 'rows reference' END,
                                        CASE WHEN o.n OPERATOR(pg_catalog.=) 1 THEN 'it' ELSE 'them' END)
                 ELSE '' END,
-           CASE WHEN o.n OPERATOR(pg_catalog.=) 0 THEN relorm._declaration_sql(e, NULL, NULL) END
+           CASE WHEN o.n OPERATOR(pg_catalog.=) 0 THEN relorm_internal._declaration_sql(e, NULL, NULL) END
       FROM edge e JOIN fk_of f ON f.source OPERATOR(pg_catalog.=) e.source AND f.name OPERATOR(pg_catalog.=) e.name
-     CROSS JOIN LATERAL (SELECT relorm._orphan_rows(e) AS n) AS o
+     CROSS JOIN LATERAL (SELECT relorm_internal._orphan_rows(e) AS n) AS o
      WHERE f.con IS NULL
        AND NOT EXISTS (SELECT 1 FROM gone g WHERE g.rsource OPERATOR(pg_catalog.=) e.source AND g.rname OPERATOR(pg_catalog.=) e.name)
     UNION ALL
@@ -479,7 +498,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
     -- one-direction relationships (SQLAlchemy's "missing back_populates")
     SELECT 'warning', pg_catalog.format('relationship %I of %s', e.name, e.source),
            'it has no back_populates: its other direction is missing, or declared apart and not linked to it',
-           relorm._declaration_sql(e, COALESCE(
+           relorm_internal._declaration_sql(e, COALESCE(
                -- the reverse direction declared on its own
                (SELECT p.name FROM relorm.relationship p
                  WHERE p.source OPERATOR(pg_catalog.=) e.target AND p.target OPERATOR(pg_catalog.=) e.source
@@ -489,7 +508,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                    AND (p.source, p.name) OPERATOR(pg_catalog.<>) (e.source, e.name)
                  ORDER BY p.name LIMIT 1),
                -- or the conventional name of relorm.reflect (src/reflect.c), unless the target uses it
-               relorm._free_name(e.target, CASE WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_one' THEN t.relname::pg_catalog.text
+               relorm_internal._free_name(e.target, CASE WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_one' THEN t.relname::pg_catalog.text
                     WHEN e.kind OPERATOR(pg_catalog.=) 'many_to_many' THEN t.relname::pg_catalog.text
                     WHEN e.fk_side OPERATOR(pg_catalog.=) 'target'
                      AND pg_catalog.cardinality(e.remote_columns) OPERATOR(pg_catalog.=) 1
@@ -497,9 +516,9 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
                                AND pg_catalog.right(e.remote_columns[1]::pg_catalog.text, 3) OPERATOR(pg_catalog.=) '_id'
                               THEN pg_catalog.left(e.remote_columns[1]::pg_catalog.text, -3)
                               WHEN e.remote_columns[1] OPERATOR(pg_catalog.=) e.local_columns[1]
-                              THEN relorm._singular(t.relname)
+                              THEN relorm_internal._singular(t.relname)
                               ELSE e.remote_columns[1]::pg_catalog.text END
-                    ELSE relorm._singular(t.relname) END,
+                    ELSE relorm_internal._singular(t.relname) END,
                     CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'target' THEN e.remote_columns
                          ELSE '{}'::pg_catalog.name[] END)), NULL)
       FROM edge e
@@ -509,7 +528,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
     -- joined loading of a collection multiplies the parent rows
     SELECT 'warning', pg_catalog.format('relationship %I of %s', r.name, r.source),
            'it loads a collection with lazy ''joined'', which multiplies the parent rows; use ''selectin''',
-           relorm._declaration_sql(r, NULL, 'selectin')
+           relorm_internal._declaration_sql(r, NULL, 'selectin')
       FROM relorm.relationship r
      WHERE r.many AND r.lazy OPERATOR(pg_catalog.=) 'joined'
     UNION ALL
@@ -529,7 +548,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
            pg_catalog.format('it is %s but references %s.%I, which is %s',
                              pg_catalog.format_type(ca.atttypid, ca.atttypmod), k.parent, pa.attname,
                              pg_catalog.format_type(pa.atttypid, pa.atttypmod)),
-           relorm._alter_type_sql(k.child, ca.attname, pa.atttypid, pa.atttypmod)
+           relorm_internal._alter_type_sql(k.child, ca.attname, pa.atttypid, pa.atttypmod)
       FROM fk k
      CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(k.conkey), pg_catalog.unnest(k.confkey)) AS u(c, p)
       JOIN pg_catalog.pg_attribute ca ON ca.attrelid OPERATOR(pg_catalog.=) k.child AND ca.attnum OPERATOR(pg_catalog.=) u.c
@@ -541,7 +560,7 @@ SELECT x.severity, x.object, x.problem, x.fix_sql
            pg_catalog.format('it is %s but relationship %I of %s joins it to %s.%I, which is %s',
                              pg_catalog.format_type(ca.atttypid, ca.atttypmod), p.name, p.source, p.parent, pa.attname,
                              pg_catalog.format_type(pa.atttypid, pa.atttypmod)),
-           relorm._alter_type_sql(p.child, ca.attname, pa.atttypid, pa.atttypmod)
+           relorm_internal._alter_type_sql(p.child, ca.attname, pa.atttypid, pa.atttypmod)
       FROM (SELECT e.source, e.name,
                    CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.source ELSE e.target END AS child,
                    CASE WHEN e.fk_side OPERATOR(pg_catalog.=) 'source' THEN e.target ELSE e.source END AS parent,
@@ -591,7 +610,7 @@ AS 'MODULE_PATHNAME', 'relorm_many_to_many' LANGUAGE C CALLED ON NULL INPUT VOLA
 -- relorm.check's redeclaration of a many-to-many keeps the ON DELETE of its
 -- association table's foreign keys when they do not cascade: the direction's
 -- own for source_on_delete, its partner's for target_on_delete.
-CREATE OR REPLACE FUNCTION relorm._declaration_sql(r relorm.relationship, back pg_catalog.text, lazy pg_catalog.text)
+CREATE OR REPLACE FUNCTION relorm_internal._declaration_sql(r relorm.relationship, back pg_catalog.text, lazy pg_catalog.text)
 RETURNS pg_catalog.text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -665,8 +684,8 @@ $$;
 -- an FK unit, or a view's unit: there a foreign key of a table to itself
 -- counts twice, so that its names take "_by_" as a table's do), or the
 -- junctions between the same two tables (for a many_to_many unit).
-DROP FUNCTION relorm._reflect_candidates(pg_catalog.name, pg_catalog.oid[]);
-CREATE FUNCTION relorm._reflect_candidates(schema pg_catalog.name, tables pg_catalog.oid[])
+DROP FUNCTION relorm_internal._reflect_candidates(pg_catalog.name, pg_catalog.oid[]);
+CREATE FUNCTION relorm_internal._reflect_candidates(schema pg_catalog.name, tables pg_catalog.oid[])
 RETURNS TABLE (unit pg_catalog.text, child pg_catalog.regclass, conname pg_catalog.name,
                parent pg_catalog.regclass, fk_columns pg_catalog.name[], ref_columns pg_catalog.name[],
                parent2 pg_catalog.regclass, fk2_columns pg_catalog.name[], ref2_columns pg_catalog.name[],
@@ -680,7 +699,7 @@ WITH view_col AS (
     SELECT v.oid AS view, x.attname, x.base, x.base_attname, a.attnum
       FROM pg_catalog.pg_class v
       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) v.relnamespace
-     CROSS JOIN LATERAL relorm._view_columns(v.oid) x
+     CROSS JOIN LATERAL relorm_internal._view_columns(v.oid) x
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) v.oid AND a.attname OPERATOR(pg_catalog.=) x.attname
      WHERE v.relkind OPERATOR(pg_catalog.=) 'v'
        AND CASE WHEN tables IS NULL THEN n.nspname OPERATOR(pg_catalog.=) schema
@@ -847,7 +866,7 @@ DROP EVENT TRIGGER relorm_ddl_command_end;
 CREATE EVENT TRIGGER relorm_ddl_command_end ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE', 'CREATE VIEW', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
                  'ALTER FOREIGN TABLE')
-    EXECUTE FUNCTION relorm._on_ddl_command_end();
+    EXECUTE FUNCTION relorm_internal._on_ddl_command_end();
 
 -- fetch and fetch_one gain key_case: 'camel' writes the keys that come from names
 -- in camelCase (created_at: createdAt); NULL follows the relorm.key_case setting.
@@ -903,7 +922,7 @@ COMMENT ON FUNCTION relorm.computed(pg_catalog.regclass, pg_catalog.text, pg_cat
 
 -- The diagram draws an edge no constraint backs (view-only, computed, inferred
 -- from a view) dashed, as a view-only one was.
-CREATE OR REPLACE FUNCTION relorm._diagram_edges()
+CREATE OR REPLACE FUNCTION relorm_internal._diagram_edges()
 RETURNS TABLE (lhs pg_catalog.regclass, rhs pg_catalog.regclass, card pg_catalog.text, label pg_catalog.text)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -958,7 +977,7 @@ COMMENT ON TABLE relorm.version_column IS
 SELECT pg_catalog.pg_extension_config_dump('relorm.version_column', '');
 GRANT SELECT ON relorm.version_column TO PUBLIC;
 CREATE TRIGGER version_column_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
-    ON relorm.version_column FOR EACH STATEMENT EXECUTE FUNCTION relorm._catalog_changed();
+    ON relorm.version_column FOR EACH STATEMENT EXECUTE FUNCTION relorm_internal._catalog_changed();
 
 CREATE FUNCTION relorm.version_column(tbl pg_catalog.regclass, "column" pg_catalog.name)
 RETURNS void
@@ -1026,23 +1045,23 @@ COMMENT ON FUNCTION relorm.diagram(text)
     IS 'relorm: draws the declared model as Mermaid (default) or Graphviz dot';
 COMMENT ON FUNCTION relorm.constraint_of(regclass, name[], regclass, name[])
     IS 'relorm: the foreign key constraint from the first table''s columns to the second''s, or NULL';
-COMMENT ON FUNCTION relorm._catalog_changed() IS 'internal: trigger invalidating cached relationships when the catalog changes';
-COMMENT ON FUNCTION relorm._delete_orphans() IS 'internal: trigger deleting orphaned rows of delete-orphan relationships';
-COMMENT ON FUNCTION relorm._on_sql_drop() IS 'internal: event trigger following dropped tables, columns and constraints';
-COMMENT ON FUNCTION relorm._on_ddl_command_end() IS 'internal: event trigger following renames, views and new foreign keys';
-COMMENT ON FUNCTION relorm._singular(text) IS 'internal: the singular of an English table name, for conventional names';
-COMMENT ON FUNCTION relorm._declaration_sql(relorm.relationship, text, text) IS 'internal: the declaration that makes a relationship, for check()';
-COMMENT ON FUNCTION relorm._diagram_edges() IS 'internal: the edges diagram() draws';
-COMMENT ON FUNCTION relorm._key_marks(oid, smallint) IS 'internal: a column''s key marks in diagram()';
-COMMENT ON FUNCTION relorm._html(text) IS 'internal: HTML escaping for diagram()';
-COMMENT ON FUNCTION relorm._view_columns(regclass) IS 'internal: the table columns a view''s columns are';
-COMMENT ON FUNCTION relorm._inferred_holds(relorm.relationship) IS 'internal: whether a relationship inferred from a view still holds';
-COMMENT ON FUNCTION relorm._names_arg(name[], text) IS 'internal: checks an array of names given as an argument';
-COMMENT ON FUNCTION relorm._dot_string(text) IS 'internal: Graphviz string escaping for diagram()';
-COMMENT ON FUNCTION relorm._orphan_rows(relorm.relationship) IS 'internal: the orphaned rows check() reports';
-COMMENT ON FUNCTION relorm._alter_type_sql(regclass, name, oid, integer) IS 'internal: the ALTER TABLE that gives a column a key''s type, for check()';
-COMMENT ON FUNCTION relorm._free_name(regclass, text, name[]) IS 'internal: a column name not yet taken';
-COMMENT ON FUNCTION relorm._reflect_candidates(name, oid[]) IS 'internal: the foreign keys reflect() registers';
+COMMENT ON FUNCTION relorm_internal._catalog_changed() IS 'internal: trigger invalidating cached relationships when the catalog changes';
+COMMENT ON FUNCTION relorm_internal._delete_orphans() IS 'internal: trigger deleting orphaned rows of delete-orphan relationships';
+COMMENT ON FUNCTION relorm_internal._on_sql_drop() IS 'internal: event trigger following dropped tables, columns and constraints';
+COMMENT ON FUNCTION relorm_internal._on_ddl_command_end() IS 'internal: event trigger following renames, views and new foreign keys';
+COMMENT ON FUNCTION relorm_internal._singular(text) IS 'internal: the singular of an English table name, for conventional names';
+COMMENT ON FUNCTION relorm_internal._declaration_sql(relorm.relationship, text, text) IS 'internal: the declaration that makes a relationship, for check()';
+COMMENT ON FUNCTION relorm_internal._diagram_edges() IS 'internal: the edges diagram() draws';
+COMMENT ON FUNCTION relorm_internal._key_marks(oid, smallint) IS 'internal: a column''s key marks in diagram()';
+COMMENT ON FUNCTION relorm_internal._html(text) IS 'internal: HTML escaping for diagram()';
+COMMENT ON FUNCTION relorm_internal._view_columns(regclass) IS 'internal: the table columns a view''s columns are';
+COMMENT ON FUNCTION relorm_internal._inferred_holds(relorm.relationship) IS 'internal: whether a relationship inferred from a view still holds';
+COMMENT ON FUNCTION relorm_internal._names_arg(name[], text) IS 'internal: checks an array of names given as an argument';
+COMMENT ON FUNCTION relorm_internal._dot_string(text) IS 'internal: Graphviz string escaping for diagram()';
+COMMENT ON FUNCTION relorm_internal._orphan_rows(relorm.relationship) IS 'internal: the orphaned rows check() reports';
+COMMENT ON FUNCTION relorm_internal._alter_type_sql(regclass, name, oid, integer) IS 'internal: the ALTER TABLE that gives a column a key''s type, for check()';
+COMMENT ON FUNCTION relorm_internal._free_name(regclass, text, name[]) IS 'internal: a column name not yet taken';
+COMMENT ON FUNCTION relorm_internal._reflect_candidates(name, oid[]) IS 'internal: the foreign keys reflect() registers';
 
 -------------------------------------------------------------------------------
 -- relorm.explain(..., "analyze" => true) runs the fetch and tells per level the

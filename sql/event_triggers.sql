@@ -129,7 +129,7 @@ ALTER TABLE scratch RENAME COLUMN note TO remark;
 ALTER TABLE scratch DROP COLUMN remark;
 DROP TABLE scratch;
 SELECT funcname, calls FROM pg_stat_xact_user_functions
- WHERE schemaname = 'relorm' ORDER BY funcname;
+ WHERE schemaname = 'relorm_internal' ORDER BY funcname;
 COMMIT;
 
 -------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ SELECT count(*) FROM relorm.polymorphic_base b WHERE b.base::text LIKE '%vehicle
 -- Errors
 -------------------------------------------------------------------------------
 -- The trigger functions cannot be called directly.
-SELECT evt.try('SELECT relorm._on_sql_drop()');
-SELECT evt.try('SELECT relorm._on_ddl_command_end()');
+SELECT evt.try('SELECT relorm_internal._on_sql_drop()');
+SELECT evt.try('SELECT relorm_internal._on_ddl_command_end()');
 
 DROP SCHEMA evt CASCADE;

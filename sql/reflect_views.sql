@@ -40,7 +40,7 @@ CREATE VIEW category_tree AS SELECT c.id, c.parent_id, c.name FROM categories c;
 -- Where each view column comes from, as PostgreSQL's parser marked it (the
 -- resorigtbl and resorigcol of the target list in the stored query; the
 -- view's own are its last), followed through views of views: the reference
--- for relorm._view_columns, built without it.
+-- for relorm_internal._view_columns, built without it.
 CREATE VIEW refl_v_check.parser_origin AS
 WITH RECURSIVE tle AS (
     SELECT DISTINCT ON (r.ev_class, m.m[1]::int) r.ev_class AS view, m.m[1]::int AS attnum,
@@ -65,7 +65,7 @@ SELECT c.view::regclass, a.attname, c.tbl::regclass AS base, b.attname AS base_a
  WHERE (SELECT relkind FROM pg_class WHERE oid = c.tbl) = 'r';
 CREATE VIEW refl_v_check.view_columns AS
 SELECT v.oid::regclass AS view, x.attname, x.base, x.base_attname
-  FROM pg_class v, relorm._view_columns(v.oid) x
+  FROM pg_class v, relorm_internal._view_columns(v.oid) x
  WHERE v.relnamespace = 'refl_v'::regnamespace AND v.relkind = 'v';
 SELECT * FROM view_columns ORDER BY view::text, attname;
 -- relorm's and the parser's agree: nothing only one of them has
@@ -74,9 +74,9 @@ SELECT * FROM ((SELECT 'only relorm' AS found, * FROM view_columns EXCEPT SELECT
                 (SELECT 'only parser', * FROM parser_origin EXCEPT SELECT 'only parser', * FROM view_columns)) d
  ORDER BY found, view::text, attname;
 -- nothing for a table, a relation that is gone, NULL
-SELECT count(*) FROM relorm._view_columns('posts');
-SELECT count(*) FROM relorm._view_columns(0);
-SELECT count(*) FROM relorm._view_columns(NULL);
+SELECT count(*) FROM relorm_internal._view_columns('posts');
+SELECT count(*) FROM relorm_internal._view_columns(0);
+SELECT count(*) FROM relorm_internal._view_columns(NULL);
 
 SELECT * FROM relorm.reflect('refl_v') ORDER BY source::text, name;
 

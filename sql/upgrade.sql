@@ -18,7 +18,8 @@ SELECT relorm.fetch('users', 'name,posts(title)');
 
 -- What 0.1 installed, then what the update adds.
 CREATE TEMP VIEW objects AS
-SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'relorm'::regnamespace
+SELECT p.oid::regprocedure::text AS object FROM pg_proc p
+ WHERE p.pronamespace IN (SELECT n.oid FROM pg_namespace n WHERE n.nspname IN ('relorm', 'relorm_internal'))
 UNION ALL
 SELECT 'column ' || c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
  WHERE c.relnamespace = 'relorm'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped

@@ -39,7 +39,7 @@ relorm_catalog_changed(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("relorm._catalog_changed() must be called as a trigger")));
+				 errmsg("relorm_internal._catalog_changed() must be called as a trigger")));
 
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 
@@ -251,7 +251,7 @@ record_fragments_author(const RelormDirection *dir)
  * A direction relorm.reflect inferred from a view's definition is marked so:
  * no constraint of its own backs it, which the event triggers and
  * relorm.check() must know.  Only a 0.3 catalog has the column, and only its
- * relorm._reflect_candidates infers anything.
+ * relorm_internal._reflect_candidates infers anything.
  */
 static void
 record_inferred(const RelormDirection *dir)
@@ -279,6 +279,16 @@ relorm_catalog_has_column(const char *column)
 	Oid			nsp = get_namespace_oid(RELORM_SCHEMA, false);
 
 	return get_attnum(get_relname_relid("relationship", nsp), column) > 0;
+}
+
+/*
+ * The schema of relorm's internal helpers (trigger functions, check()'s and
+ * reflect()'s SQL): relorm_internal, or relorm in a catalog older than 0.3.
+ */
+const char *
+relorm_internal_schema(void)
+{
+	return OidIsValid(get_namespace_oid(RELORM_INTERNAL_SCHEMA, true)) ? RELORM_INTERNAL_SCHEMA : RELORM_SCHEMA;
 }
 
 #define NARGS 20

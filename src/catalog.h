@@ -53,6 +53,7 @@ extern void relorm_save_direction(const RelormDirection *dir);
 extern void relorm_declaration_lock(int n, const Oid *relids);
 extern void relorm_refuse_on_standby(const char *what);
 extern bool relorm_catalog_has_column(const char *column);
+extern const char *relorm_internal_schema(void);
 extern void relorm_exec_as_owner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
 
 #endif							/* RELORM_CATALOG_H */

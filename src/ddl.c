@@ -19,6 +19,7 @@
 #include "utils/syscache.h"
 
 #include "citus.h"
+#include "catalog.h"
 #include "ddl.h"
 
 /*
@@ -710,7 +711,7 @@ relorm_notice_adopted_action(const RelormFk *fk, const char *conname)
 /*
  * Orphan deletion for many-to-many (SQLAlchemy's delete-orphan with
  * single_parent): statement triggers on the association table hand the rows
- * that went to relorm._delete_orphans(), which reads the catalog at fire time,
+ * that went to relorm_internal._delete_orphans(), which reads the catalog at fire time,
  * so renames and dumps need nothing.  Transition tables allow one event per
  * trigger, hence a pair.
  */
@@ -727,10 +728,12 @@ relorm_ensure_orphan_triggers(RelormDdl *ddl, const RelormTable *secondary)
 		return;
 	relorm_ddl_exec(ddl, psprintf("CREATE TRIGGER relorm_delete_orphans AFTER DELETE ON %s"
 								  " REFERENCING OLD TABLE AS relorm_gone FOR EACH STATEMENT"
-								  " EXECUTE FUNCTION relorm._delete_orphans()", secondary->qualname));
+								  " EXECUTE FUNCTION %s._delete_orphans()", secondary->qualname,
+								  relorm_internal_schema()));
 	relorm_ddl_exec(ddl, psprintf("CREATE TRIGGER relorm_delete_orphans_on_update AFTER UPDATE ON %s"
 								  " REFERENCING OLD TABLE AS relorm_gone FOR EACH STATEMENT"
-								  " EXECUTE FUNCTION relorm._delete_orphans()", secondary->qualname));
+								  " EXECUTE FUNCTION %s._delete_orphans()", secondary->qualname,
+								  relorm_internal_schema()));
 }
 
 void

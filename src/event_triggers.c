@@ -49,7 +49,7 @@ PG_FUNCTION_INFO_V1(relorm_on_ddl_command_end);
  * the priorities make the table win.  Relationships whose source is gone are
  * labelled with the identity the drop reported.  A relationship inferred
  * from a view (0.3) has no constraint to lose: it goes when the foreign key
- * it was inferred from goes (relorm._inferred_holds).  The query is
+ * it was inferred from goes (relorm_internal._inferred_holds).  The query is
  * affected_by_drop_head, affected_by_drop_mark, inferred_drop on a catalog
  * that has inferred relationships (0.3), affected_by_drop_tail.
  */
@@ -105,7 +105,7 @@ static const char *const inferred_drop =
 "           pg_catalog.format('The foreign key it was inferred from was dropped (constraint %s).',"
 "                             (SELECT pg_catalog.string_agg(k.object_identity, ', ' ORDER BY k.object_identity) FROM dk k))"
 "      FROM relorm.relationship r"
-"     WHERE r.inferred AND EXISTS (SELECT 1 FROM dk) AND NOT relorm._inferred_holds(r)";
+"     WHERE r.inferred AND EXISTS (SELECT 1 FROM dk) AND NOT relorm_internal._inferred_holds(r)";
 
 static const char *const affected_by_drop_tail =
 ")"
@@ -306,7 +306,7 @@ relorm_on_sql_drop(PG_FUNCTION_ARGS)
 	 * which sees the catalogs as the drop left them (a read-only query would
 	 * use the statement's snapshot, from before the drop).
 	 */
-	require_event_trigger(fcinfo, "relorm._on_sql_drop()", "relorm_sql_drop");
+	require_event_trigger(fcinfo, "relorm_internal._on_sql_drop()", "relorm_sql_drop");
 	if (!catalog_present())
 		PG_RETURN_NULL();
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -519,7 +519,7 @@ follow_view(void)
 							  "       pg_catalog.format('View %s was replaced: the relationship no longer follows"
 							  " a foreign key through the view columns it names.', $1::pg_catalog.regclass)"
 							  "  FROM relorm.relationship r"
-							  " WHERE r.inferred AND NOT relorm._inferred_holds(r)"
+							  " WHERE r.inferred AND NOT relorm_internal._inferred_holds(r)"
 							  " ORDER BY 4, 2",
 							  1, types, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the relationships inferred from views");
@@ -534,7 +534,7 @@ relorm_on_ddl_command_end(PG_FUNCTION_ARGS)
 	EventTriggerData *trigdata;
 	Node	   *parsetree;
 
-	require_event_trigger(fcinfo, "relorm._on_ddl_command_end()", "relorm_ddl_command_end");
+	require_event_trigger(fcinfo, "relorm_internal._on_ddl_command_end()", "relorm_ddl_command_end");
 	trigdata = (EventTriggerData *) fcinfo->context;
 	parsetree = trigdata->parsetree;
 	if (!catalog_present())

@@ -461,7 +461,7 @@ relorm_column_collation(Oid relid, AttrNumber attnum)
 
 PG_FUNCTION_INFO_V1(relorm_names_arg);
 
-/* relorm._names_arg(names, argname): names, refused when it has a NULL element (22004). */
+/* relorm_internal._names_arg(names, argname): names, refused when it has a NULL element (22004). */
 Datum
 relorm_names_arg(PG_FUNCTION_ARGS)
 {

@@ -68,7 +68,7 @@
 PG_FUNCTION_INFO_V1(relorm_reflect);
 PG_FUNCTION_INFO_V1(relorm_singular_sql);
 
-/* One row of relorm._reflect_candidates. */
+/* One row of relorm_internal._reflect_candidates. */
 typedef struct Candidate
 {
 	char	   *unit;			/* many_to_one, one_to_one or many_to_many */
@@ -398,11 +398,11 @@ read_candidates(const char *schema, List *tables)
 	if (SPI_execute_with_args(psprintf("SELECT c.unit, c.child, c.conname, c.parent, c.fk_columns, c.ref_columns,"
 									   " c.parent2, c.fk2_columns, c.ref2_columns, c.on_delete, c.on_update,"
 									   " c.on_delete2, c.on_update2, c.siblings, c.conname2, %s"
-									   "  FROM relorm._reflect_candidates($1, $2) c"
+									   "  FROM %s._reflect_candidates($1, $2) c"
 									   " ORDER BY %s IS NOT NULL, c.child::pg_catalog.text COLLATE \"C\","
 									   "          c.unit OPERATOR(pg_catalog.<>) 'many_to_many', c.conname COLLATE \"C\","
 									   "          c.conname2 COLLATE \"C\", c.parent::pg_catalog.text COLLATE \"C\"",
-									   via_view, via_view),
+									   via_view, relorm_internal_schema(), via_view),
 							  2, types, values, nulls, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the foreign keys to reflect");
 
@@ -545,7 +545,7 @@ relorm_reflect(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* relorm._singular(text): the naming rule, for relorm.check's suggestions */
+/* relorm_internal._singular(text): the naming rule, for relorm.check's suggestions */
 Datum
 relorm_singular_sql(PG_FUNCTION_ARGS)
 {

@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #define RELORM_SCHEMA "relorm"
+#define RELORM_INTERNAL_SCHEMA "relorm_internal"	/* the helpers, from 0.3 */
 
 /* GUCs (src/relorm.c) */
 extern int	relorm_batch_size;

@@ -12,8 +12,8 @@
  *		of a set operation, or a column of a materialized view or foreign
  *		table (which have no foreign keys) has none.
  *
- *		relorm._view_columns(view) lists the columns that have one, for
- *		relorm.reflect (src/reflect.c, relorm._reflect_candidates) and for
+ *		relorm_internal._view_columns(view) lists the columns that have one, for
+ *		relorm.reflect (src/reflect.c, relorm_internal._reflect_candidates) and for
  *		the event triggers that keep the relationships it inferred true.  A
  *		view's query is read from pg_rewrite, as pg_get_viewdef reads it:
  *		no view is locked, whoever asks, and the names are the views' own
@@ -165,7 +165,7 @@ view_column_origin(Oid view, AttrNumber attno, Oid *relid, AttrNumber *origin)
 }
 
 /*
- * relorm._view_columns(view regclass)
+ * relorm_internal._view_columns(view regclass)
  *		RETURNS TABLE (attname name, base regclass, base_attname name)
  * The columns of the view that are columns of a table, with that table and
  * column.  Nothing for a relation that is not a view, or is gone.
