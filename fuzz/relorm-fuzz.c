@@ -85,7 +85,7 @@ main(int argc, char **argv)
 
 		if (seconds > 0 && time(NULL) - start >= seconds && cases_run >= ncases)
 			break;
-		/* fetch, fetch_one and explain, declarations, saves */
+		/* fetch; fetch_one, explain, json_schema and typescript; declarations; saves */
 		int			kind = saves ? (what < 55 ? 0 : what < 67 ? 1 : what < 78 ? 2 : 3) :
 			(what < 70 ? 0 : what < 85 ? 1 : 2);
 
@@ -109,7 +109,7 @@ main(int argc, char **argv)
 	}
 	printf("relorm-fuzz: %ld cases in %ld s, seed %llu: %ld refused with a proper SQLSTATE, %ld findings\n",
 		   cases_run, (long) (time(NULL) - start), (unsigned long long) seed, errors_seen, findings);
-	printf("relorm-fuzz: by kind: %ld fetch, %ld fetch_one or explain, %ld declarations, %ld saves\n",
+	printf("relorm-fuzz: by kind: %ld fetch, %ld fetch_one, explain or typed results, %ld declarations, %ld saves\n",
 		   kinds[0], kinds[1], kinds[2], kinds[3]);
 	if (kinds[3] > 0)
 		save_summary();

@@ -50,11 +50,25 @@ append_type(StringInfo out, const char *kind, bool nullable)
 		appendStringInfo(out, "\"type\":\"%s\"", kind);
 }
 
+/* [v, ...], each value a literal of t's kind, and null at the end when asked */
 static void
-append_string_members(StringInfo out, const ResultType *t, const char *kind)
+append_literals(StringInfo out, const ResultType *t, List *values, bool and_null)
 {
 	ListCell   *lc;
 
+	appendStringInfoChar(out, '[');
+	foreach(lc, values)
+	{
+		if (foreach_current_index(lc) > 0)
+			appendStringInfoChar(out, ',');
+		append_literal(out, t, lfirst(lc));
+	}
+	appendStringInfoString(out, and_null ? ",null]" : "]");
+}
+
+static void
+append_string_members(StringInfo out, const ResultType *t, const char *kind)
+{
 	if (t->constant)
 	{
 		appendStringInfoString(out, "\"const\":");
@@ -66,25 +80,14 @@ append_string_members(StringInfo out, const ResultType *t, const char *kind)
 		appendStringInfo(out, ",\"format\":\"%s\"", t->format);
 	if (t->labels)
 	{
-		appendStringInfoString(out, ",\"enum\":[");
-		foreach(lc, t->labels)
-		{
-			if (foreach_current_index(lc) > 0)
-				appendStringInfoChar(out, ',');
-			append_string(out, lfirst(lc));
-		}
-		appendStringInfoString(out, t->nullable ? ",null]" : "]");
+		appendStringInfoString(out, ",\"enum\":");
+		append_literals(out, t, t->labels, t->nullable);
 	}
 	if (t->excluded)
 	{
-		appendStringInfoString(out, ",\"not\":{\"enum\":[");
-		foreach(lc, t->excluded)
-		{
-			if (foreach_current_index(lc) > 0)
-				appendStringInfoChar(out, ',');
-			append_literal(out, t, lfirst(lc));
-		}
-		appendStringInfoString(out, "]}");
+		appendStringInfoString(out, ",\"not\":{\"enum\":");
+		append_literals(out, t, t->excluded, false);
+		appendStringInfoChar(out, '}');
 	}
 }
 

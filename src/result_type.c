@@ -516,6 +516,36 @@ is_integer_text(const char *s)
 }
 
 /*
+ * The object of one subtype's rows (identity), its discriminator that value;
+ * or with identity NULL of every other value's, its discriminator none of
+ * others.
+ */
+static ResultType *
+variant(List *built, const BuiltProp *disc, const char *identity, List *others)
+{
+	ResultType *v = object_of(built, identity, false, NULL);
+	ListCell   *lc;
+
+	foreach(lc, v->props)
+	{
+		ResultProp *prop = lfirst(lc);
+
+		if (strcmp(prop->key_json, disc->prop.key_json) != 0)
+			continue;
+		prop->type = copy_type(prop->type);
+		if (identity)
+		{
+			prop->type->nullable = false;
+			prop->type->labels = NIL;
+			prop->type->constant = identity;
+		}
+		else
+			prop->type->excluded = others;
+	}
+	return v;
+}
+
+/*
  * A polymorphic level's rows: one object per subtype that has keys of its
  * own, told by the discriminator's value, and one for every other value.
  * Without the discriminator among the keys (or of a type whose values are
@@ -526,6 +556,7 @@ polymorphic_type(List *built, const char *description)
 {
 	BuiltProp  *disc = NULL;
 	List	   *identities = NIL;
+	List	   *others = NIL;
 	ResultType *t;
 	ListCell   *lc;
 
@@ -563,39 +594,11 @@ polymorphic_type(List *built, const char *description)
 	t = new_type(RESULT_ONE_OF);
 	t->description = description;
 	foreach(lc, identities)
-	{
-		ResultType *v = object_of(built, strVal(lfirst(lc)), false, NULL);
-		ListCell   *p;
-
-		foreach(p, v->props)
-		{
-			ResultProp *prop = lfirst(p);
-
-			if (strcmp(prop->key_json, disc->prop.key_json) != 0)
-				continue;
-			prop->type = copy_type(prop->type);
-			prop->type->nullable = false;
-			prop->type->labels = NIL;
-			prop->type->constant = strVal(lfirst(lc));
-		}
-		t->variants = lappend(t->variants, v);
-	}
-	{
-		ResultType *other = object_of(built, NULL, false, NULL);
-		ListCell   *p;
-
-		foreach(p, other->props)
-		{
-			ResultProp *prop = lfirst(p);
-
-			if (strcmp(prop->key_json, disc->prop.key_json) != 0)
-				continue;
-			prop->type = copy_type(prop->type);
-			foreach(lc, identities)
-				prop->type->excluded = lappend(prop->type->excluded, strVal(lfirst(lc)));
-		}
-		t->variants = lappend(t->variants, other);
-	}
+		t->variants = lappend(t->variants, variant(built, disc, strVal(lfirst(lc)), NIL));
+	/* every other value: the base's rows, subtypes without keys here, undeclared values */
+	foreach(lc, identities)
+		others = lappend(others, strVal(lfirst(lc)));
+	t->variants = lappend(t->variants, variant(built, disc, NULL, others));
 	return t;
 }
 
