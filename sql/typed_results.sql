@@ -160,6 +160,23 @@ SELECT shape, sqlstate_of(format('SELECT relorm.fetch(%L, %L)', 'users', shape))
        sqlstate_of(format('SELECT relorm.typescript(%L, %L, %L)', 'users', shape, 'T')) AS typescript
   FROM unnest(ARRAY['id,name', 'name,email', 'name,posts(title)', 'name,posts(count)']) shape;
 RESET ROLE;
+-- a view its owner may read, the caller only the view: the view's rights, as the fetch
+CREATE VIEW user_names AS SELECT id, name FROM users;
+GRANT SELECT ON user_names TO typed_results_reader;
+REVOKE SELECT (id, name) ON users FROM typed_results_reader;
+SET ROLE typed_results_reader;
+SELECT relorm.json_schema('user_names', '*') -> 'required' AS view_ok, relorm.fetch('user_names', '*') AS fetched;
+SELECT relorm.json_schema('users', 'name');
+RESET ROLE;
+-- a function a level calls replaced: its plan analyzed again, the check still made
+CREATE FUNCTION short(t text) RETURNS bool LANGUAGE sql IMMUTABLE AS $$ SELECT length(t) < 10 $$;
+SELECT relorm.json_schema('users', 'name,posts(where: short(title), title)') -> 'required' AS before_replace;
+CREATE OR REPLACE FUNCTION short(t text) RETURNS bool LANGUAGE sql IMMUTABLE AS $$ SELECT length(t) < 5 $$;
+SELECT relorm.json_schema('users', 'name,posts(where: short(title), title)') -> 'required' AS after_replace;
+GRANT SELECT ON users TO typed_results_reader;
+SET ROLE typed_results_reader;
+SELECT relorm.json_schema('users', 'name,posts(where: short(title), title)');
+RESET ROLE;
 
 SET client_min_messages = warning;
 DROP SCHEMA typed_results CASCADE;

@@ -24,6 +24,7 @@
 #include "executor/spi.h"
 #include "load_plan.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
 #include "result_type.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -650,31 +651,61 @@ level_type(TypeWalk *w, PlanLevel *lvl, PlanLevel *owner)
 	return ref;
 }
 
+/* The relations a query reads, its subqueries', sublinks' and CTEs' included. */
+static bool
+collect_relations(Node *node, List **rtes)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, RangeTblEntry))
+	{
+		if (((RangeTblEntry *) node)->rtekind == RTE_RELATION)
+			*rtes = lappend(*rtes, node);
+		return false;
+	}
+	if (IsA(node, Query))
+		return query_tree_walker((Query *) node, collect_relations, rtes, QTW_EXAMINE_RTES_BEFORE);
+	return expression_tree_walker(node, collect_relations, rtes);
+}
+
 /*
  * The fetch would run each level's query with the caller's rights: the type
  * of its trees is refused as the fetch would be, to a caller who may not
- * read what a level reads (the same check as the executor's, on each
- * level's plan).
+ * read what a level reads.  The executor's own check, on the relations of
+ * each level's analyzed and rewritten query (views expanded, policies
+ * added).  A query a change has invalidated is analyzed again by getting its
+ * plan, but for Citus tables (custom_plans: they have no generic plan),
+ * whose relations a function's or a statistic's change does not alter.
  */
 static void
-check_privileges(PlanLevel *lvl)
+check_privileges(PlanLevel *lvl, bool custom_plans)
 {
 	check_stack_depth();
 	if (lvl->plan)
 	{
-		CachedPlan *cplan = SPI_plan_get_cached_plan(lvl->plan);
+		List	   *rtes = NIL;
 		ListCell   *lc;
 
-		if (cplan)
+		foreach(lc, SPI_plan_get_plan_sources(lvl->plan))
 		{
-			foreach(lc, cplan->stmt_list)
-				(void) ExecCheckRTPerms(lfirst_node(PlannedStmt, lc)->rtable, true);
-			ReleaseCachedPlan(cplan, CurrentResourceOwner);
+			CachedPlanSource *source = lfirst(lc);
+			ListCell   *q;
+
+			if (!source->is_valid && !custom_plans)
+			{
+				CachedPlan *cplan = SPI_plan_get_cached_plan(lvl->plan);
+
+				if (cplan)
+					ReleaseCachedPlan(cplan, CurrentResourceOwner);
+			}
+			foreach(q, source->query_list)
+				(void) collect_relations(lfirst(q), &rtes);
 		}
+		(void) ExecCheckRTPerms(rtes, true);
 	}
 	for (int c = 0; c < lvl->nchildren; c++)
 		if (lvl->children[c] != lvl)
-			check_privileges(lvl->children[c]);
+			check_privileges(lvl->children[c], custom_plans);
 }
 
 ResultSchema *
@@ -695,7 +726,7 @@ relorm_result_schema(Oid root, const char *shape, bool camel)
 	relorm_plan_open(&use, &req);
 	PG_TRY();
 	{
-		check_privileges(use.plan->top);
+		check_privileges(use.plan->top, use.plan->custom_plans);
 		schema->root = level_type(&w, use.plan->top, use.plan->top);
 	}
 	PG_FINALLY();
