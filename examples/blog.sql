@@ -62,6 +62,13 @@ SELECT * FROM relorm.fetch('categories', 'name,children*(name)', filter => 'pare
 \echo '== how relorm loads it: one set-based query per level and batch'
 SELECT * FROM relorm.explain('users', 'id,posts(title,comments(body),tags(name))');
 
+\echo '== the type of those trees, for an application: TypeScript (relorm.json_schema gives their JSON Schema)'
+\pset format unaligned
+\pset tuples_only on
+SELECT relorm.typescript('users', 'id,name,profile(bio),posts(title,created_at,comments(body),tags(name))', 'User');
+\pset tuples_only off
+\pset format aligned
+
 \echo '== saving a tree back: a new user with a post, its comments and tags (an existing one found by name), in one call'
 SELECT relorm.save('users', '{"name": "Cid", "email": "cid@example.org", "profile": {"bio": "New here."},
   "posts": [{"title": "Nested writes", "created_at": "2026-11-24 08:00+00",
