@@ -78,11 +78,21 @@ SELECT relorm.subtype('items', 'film', '{runtime}');
 SELECT count(*) FROM relorm.one_to_many('shelves', 'items', 'items', back_populates => 'shelf', fk => 'shelf_id',
                                         order_by => 'name');
 SELECT count(*) FROM relorm.one_to_many('shelves', 'books', 'items', fk => 'shelf_id', target_type => 'book');
+ALTER TABLE shelves ADD COLUMN featured_id int;
 INSERT INTO shelves VALUES (1, 'front'), (2, 'back');
 INSERT INTO items VALUES
   (1, 1, 'item', 'plain thing', NULL, NULL, NULL), (2, 1, 'book', 'SQL book', '978-0', 300, NULL),
   (3, 1, 'film', 'Join film', NULL, NULL, '01:30:00'), (4, 2, 'book', 'Draft book', NULL, NULL, NULL),
   (5, 2, 'album', 'Unknown kind', '123', 7, '00:40:00');
+
+ALTER TABLE shelves ADD FOREIGN KEY (featured_id) REFERENCES items;
+UPDATE shelves SET featured_id = 2 WHERE id = 1;
+
+-- computed fields of other types: a composite, an array of composites, a domain over an array
+CREATE DOMAIN small_ints AS int[] CHECK (cardinality(VALUE) < 10);
+CREATE FUNCTION corner(s samples) RETURNS point3 LANGUAGE sql STABLE AS $$ SELECT s.pos $$;
+CREATE FUNCTION corners(s samples) RETURNS point3[] LANGUAGE sql STABLE AS $$ SELECT ARRAY[s.pos, NULL] $$;
+CREATE FUNCTION few(s samples) RETURNS small_ints LANGUAGE sql STABLE AS $$ SELECT s.ints::small_ints $$;
 
 -- a view as a root
 CREATE VIEW active_users AS SELECT id, name, settings FROM users WHERE settings IS NOT NULL;
