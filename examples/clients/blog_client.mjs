@@ -2,10 +2,12 @@
 // database, read from an application that declares nothing.
 //
 // Connects with the usual libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE).
-// Prints a page of trees, one tree by key with a parameter in its shape, and a
+// Prints a page of trees, one tree by key with a parameter in its shape, the
+// page's trees validated against relorm.json_schema (Ajv, draft 2020-12), and a
 // relorm error handled by its SQLSTATE; scripts/examples-test compares the output
 // with expected.txt.
 import pg from "pg";
+import Ajv2020 from "ajv/dist/2020.js";
 
 const SHAPE = "id,name,posts(title,comments(body),tags(name))";
 
@@ -30,6 +32,13 @@ try {
     [JSON.stringify(1), JSON.stringify(["Why N+1 hurts"])],
   );
   show("one", one.rows[0].tree);
+
+  // the type of those trees, from the database: their JSON Schema, checked at the boundary
+  // (format is an annotation in draft 2020-12: not asserted here)
+  const { rows: [{ schema }] } = await client.query("SELECT relorm.json_schema('users', $1) AS schema", [SHAPE]);
+  const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(schema);
+  const valid = page.rows.filter((row) => validate(row.tree)).length;
+  console.log(`schema: ${valid} of ${page.rows.length} trees valid against relorm.json_schema`);
 
   // a relorm error, handled by its SQLSTATE
   try {

@@ -3,13 +3,15 @@
 database, read from an application that declares nothing.
 
 Connects with the usual libpq environment (PGHOST, PGPORT, PGUSER, PGDATABASE).
-Prints a page of trees, one tree by key with a parameter in its shape, and a
+Prints a page of trees, one tree by key with a parameter in its shape, the
+page's trees validated against relorm.json_schema (python3-jsonschema), and a
 relorm error handled by its SQLSTATE; scripts/examples-test compares the output
 with expected.txt.
 """
 import json
 
 import psycopg
+from jsonschema import Draft202012Validator
 
 SHAPE = "id,name,posts(title,comments(body),tags(name))"
 
@@ -27,7 +29,8 @@ with psycopg.connect() as conn:
         "SELECT relorm.fetch('users', %s, 'id BETWEEN $1 AND $2', %s::jsonb, order_by => 'id')",
         (SHAPE, json.dumps([1, 10])),
     )
-    for (tree,) in rows:
+    page = [tree for (tree,) in rows]
+    for tree in page:
         show("page", tree)
 
     # one tree by key, a $1 in the shape's where: bound from params
@@ -36,6 +39,12 @@ with psycopg.connect() as conn:
         (json.dumps(1), json.dumps(["Why N+1 hurts"])),
     ).fetchone()
     show("one", tree)
+
+    # the type of those trees, from the database: their JSON Schema, checked at the boundary
+    (schema,) = conn.execute("SELECT relorm.json_schema('users', %s)", (SHAPE,)).fetchone()
+    validator = Draft202012Validator(schema)
+    invalid = [tree for tree in page if not validator.is_valid(tree)]
+    print(f"schema: {len(page) - len(invalid)} of {len(page)} trees valid against relorm.json_schema")
 
     # a relorm error, handled by its SQLSTATE (the transaction is rolled back by psycopg)
     try:
