@@ -82,7 +82,8 @@ SELECT same(relorm.json_schema('posts', 'count(),author_id.sum()'), $${
   "required": ["count", "sum"],
   "additionalProperties": false}$$);
 
--- recursion: a definition referring to itself; with a depth, its key may be absent
+-- recursion: a definition referring to itself; with a depth, written out level by
+-- level, the key absent at the last (deeper than 8 levels: a definition, the key optional)
 SELECT same(relorm.json_schema('categories', 'name,children*(name)'), $${
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "relorm.fetch('categories', 'name,children*(name)')",
@@ -95,7 +96,19 @@ SELECT same(relorm.json_schema('categories', 'name,children*(name)'), $${
     "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {"$ref": "#/$defs/Children"}}},
     "required": ["name", "children"],
     "additionalProperties": false}}}$$);
-SELECT relorm.json_schema('categories', 'name,children*3(name)') #> '{$defs,Children,required}' AS required_with_depth,
+SELECT same(relorm.json_schema('categories', 'name,children*2(name)'), $${
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "relorm.fetch('categories', 'name,children*2(name)')",
+  "type": "object",
+  "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "children": {"type": "array", "items": {
+      "type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"], "additionalProperties": false}}},
+    "required": ["name", "children"],
+    "additionalProperties": false}}},
+  "required": ["name", "children"],
+  "additionalProperties": false}$$);
+SELECT relorm.json_schema('categories', 'name,children*9(name)') #> '{$defs,Children,required}' AS required_past_8,
        relorm.json_schema('categories', 'name,parent*(name)') #> '{$defs,Parent,properties,parent}' AS to_one;
 
 -- polymorphic rows: one object per subtype, told by the discriminator, and one for

@@ -38,7 +38,16 @@ typedef struct TypeWalk
 {
 	List	   *defs;			/* ResultDef * */
 	List	   *def_levels;		/* PlanLevel *, the level of each definition */
+	List	   *unrolled;		/* PlanLevel *, a recursion with a depth being written
+								 * out: once per level of it, the innermost last */
 } TypeWalk;
+
+/*
+ * A recursion with a depth up to this is written out level by level (exact:
+ * its key there down to the last level, absent there); deeper, it is a
+ * definition whose key is optional.
+ */
+#define RESULT_UNROLL_MAX_DEPTH 8
 
 /* A key of an object being built: its property, and the subtype it belongs to. */
 typedef struct BuiltProp
@@ -393,6 +402,26 @@ def_name(TypeWalk *w, PlanLevel *lvl)
 
 static void add_fields(TypeWalk *w, PlanLevel *lvl, PlanLevel *owner, List **props, bool own, bool absent);
 
+/* Whether a recursion is written out level by level. */
+static bool
+unrolls(const PlanLevel *lvl)
+{
+	return lvl->recursive && lvl->max_depth > 0 && lvl->max_depth <= RESULT_UNROLL_MAX_DEPTH;
+}
+
+/* The level of a recursion being written out that lvl's object is at (from 1), or 0. */
+static int
+unrolled_depth(const TypeWalk *w, const PlanLevel *lvl)
+{
+	int			depth = 0;
+	ListCell   *lc;
+
+	foreach(lc, w->unrolled)
+		if (lfirst(lc) == lvl)
+			depth++;
+	return depth;
+}
+
 /*
  * The value of a relationship field: a count's number, a to-many level's
  * array, a to-one level's object or null.
@@ -474,11 +503,13 @@ add_fields(TypeWalk *w, PlanLevel *lvl, PlanLevel *owner, List **props, bool own
 					   absent || (!child->many && !to_one_always_present(child)));
 			continue;
 		}
+		/* a recursion with a depth leaves its key out at the last level */
+		if (child == lvl && unrolls(lvl) && unrolled_depth(w, lvl) == lvl->max_depth)
+			continue;
 		t = relationship_value(w, child, owner);
 		if (absent && !child->many && !child->count)
 			t->nullable = true;
-		/* a recursion with a depth leaves its key out at the last level */
-		add_prop(props, field, t, !(child == lvl && lvl->max_depth > 0));
+		add_prop(props, field, t, !(child == lvl && lvl->max_depth > 0 && !unrolls(lvl)));
 	}
 }
 
@@ -631,6 +662,15 @@ level_type(TypeWalk *w, PlanLevel *lvl, PlanLevel *owner)
 	ListCell   *l;
 
 	check_stack_depth();
+	if (unrolls(lvl))
+	{
+		ResultType *t;
+
+		w->unrolled = lappend(w->unrolled, lvl);
+		t = level_object(w, lvl, owner);
+		w->unrolled = list_delete_last(w->unrolled);
+		return t;
+	}
 	if (!lvl->recursive)
 		return level_object(w, lvl, owner);
 	forboth(d, w->defs, l, w->def_levels)
@@ -712,7 +752,7 @@ ResultSchema *
 relorm_result_schema(Oid root, const char *shape, bool camel)
 {
 	ResultSchema *schema = palloc0(sizeof(ResultSchema));
-	TypeWalk	w = {NIL, NIL};
+	TypeWalk	w = {NIL, NIL, NIL};
 	PlanRequest req;
 	LoadPlanUse use;
 

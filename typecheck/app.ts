@@ -35,9 +35,9 @@ function treeSize(root: CategoryTree): number {
   return 1 + countTree(root.children);
 }
 
-// a recursion with a depth: the key is absent at the last level
+// a recursion with a depth: written out, the key there down to the last level
 function depthTwo(root: CategoryDepth): number {
-  return root.children.reduce((n, c) => n + 1 + (c.children?.length ?? 0), 0);
+  return root.children.reduce((n, c) => n + 1 + c.children.length, 0);
 }
 
 // a count is a number; a limit of 1 still an array

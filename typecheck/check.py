@@ -177,8 +177,10 @@ MUTATIONS = [
     ("UserPosts", ["posts", 0, "title"], DELETE, False),  # every key is there
     ("CategoryTree", ["children", 0, "children"], DELETE, False),  # to the leaves: [] there
     ("CategoryTree", ["children", 0, "children"], None, False),
-    ("CategoryDepth", ["children", 0, "children"], DELETE, True),  # *2: absent at the last level
+    ("CategoryDepth", ["children", 0, "children"], DELETE, False),  # *2: there at the first level,
+    ("CategoryDepth", ["children", 0, "children", 0, "children"], [], False),  # absent at the last
     ("CategoryDepth", ["children"], DELETE, False),
+    ("CategoryDeep", ["children", 0, "children"], DELETE, True),  # *12: a definition, the key optional
     ("CategoryParents", ["parent"], None, True),    # parent_id nullable
     ("ItemStar", ["isbn"], "x", None),              # per row: see below
 ]
@@ -195,7 +197,7 @@ def check_mutations(conn, schemas):
         root, shape, key_case = next((r, s, k) for (n, r, s, k) in SHAPES if n == name)
         validator = Draft202012Validator(schemas[name])
         trees = trees_of(conn, root, shape, key_case)
-        tree = next((t for t in trees if can_reach(t, path)), None)
+        tree = next((t for t in trees if can_reach(t, path, value)), None)
         if tree is None:
             fail(f"mutation {name} {path}: no fetched tree has that path")
             continue
@@ -215,10 +217,13 @@ def check_mutations(conn, schemas):
             print(f"ok   {name}: {what} {'validates' if valid else 'fails'}, as it must")
 
 
-def can_reach(tree, path):
+def can_reach(tree, path, value):
+    """Whether the tree has the object or array the path ends in (and the key, to delete it)."""
     try:
-        at(tree, path)[path[-1]]
-        return True
+        parent = at(tree, path)
+        if value is DELETE:
+            parent[path[-1]]
+        return isinstance(parent, (dict, list))
     except (KeyError, IndexError, TypeError):
         return False
 
