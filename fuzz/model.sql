@@ -197,6 +197,38 @@ BEGIN
     RETURN s;
 END $$;
 
+-- Whether the row a tree was matched to by a save's match => is gone: no row of tbl
+-- has the tree's values of the match's root columns (those outside parentheses).
+-- NULL when the match names none of the tree's columns: nothing to look it up by.
+CREATE FUNCTION fuzz_check.matched_row_gone(tbl regclass, tree jsonb, match text) RETURNS bool
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    root_columns text := match;
+    before text;
+    c text;
+    cond text := '';
+    gone bool;
+BEGIN
+    IF match IS NULL OR jsonb_typeof(tree) IS DISTINCT FROM 'object' THEN
+        RETURN NULL;
+    END IF;
+    LOOP    -- rel(...) items left out, innermost first
+        before := root_columns;
+        root_columns := regexp_replace(root_columns, '[^,()]*\([^()]*\)', '', 'g');
+        EXIT WHEN root_columns = before;
+    END LOOP;
+    FOREACH c IN ARRAY string_to_array(root_columns, ',') LOOP
+        c := btrim(btrim(c), '"');
+        CONTINUE WHEN c = '' OR NOT tree ? c;
+        cond := cond || format(' AND to_jsonb(t) -> %L = %L::jsonb', c, tree -> c);
+    END LOOP;
+    IF cond = '' THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE format('SELECT NOT EXISTS (SELECT FROM %s t WHERE true%s)', tbl, cond) INTO gone;
+    RETURN gone;
+END $$;
+
 CREATE FUNCTION fuzz_check.key_of(tbl regclass, tree jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN jsonb_typeof(tree) = 'object' AND count(*) > 0
                  AND bool_and(coalesce(jsonb_typeof(tree -> a.attname::text), 'null') <> 'null')
