@@ -35,7 +35,7 @@ endif
 # PGXS knows nothing of our headers: rebuild every object when one changes.
 $(OBJS): $(wildcard $(relorm_src)/src/*.h)
 
-.PHONY: bench fuzz load citus-check
+.PHONY: bench fuzz load citus-check dist
 bench:
 	$(MAKE) -C bench run
 
@@ -52,3 +52,8 @@ citus-check:
 # The fuzzer on a throwaway cluster: FUZZ_CASES, FUZZ_SECONDS, FUZZ_SEED (scripts/fuzz).
 fuzz:
 	scripts/fuzz
+
+# A PGXN distribution of the committed tree: relorm-<META.json's version>.zip.
+DISTVERSION = $(shell sed -n 's/^ *"version": "\([0-9.]*\)",$$/\1/p' $(relorm_src)/META.json | head -n 1)
+dist:
+	git -C $(relorm_src) archive --format zip --prefix=relorm-$(DISTVERSION)/ --output $(CURDIR)/relorm-$(DISTVERSION).zip HEAD
