@@ -7,8 +7,9 @@
  *		value can be null (a nullable column, an aggregate, a to-one
  *		relationship whose row may be missing), arrays for to-many levels,
  *		numbers for counts, one object per subtype for polymorphic rows, and
- *		a named definition for a recursion.  json_schema.c and typescript.c
- *		render what this builds.
+ *		a named definition for a recursion (the JSON type of a column's
+ *		type is result_value.c's).  json_schema.c and typescript.c render
+ *		what this builds.
  */
 #include "relorm.h"
 
@@ -61,195 +62,12 @@ typedef struct BuiltProp
 static ResultType *level_type(TypeWalk *w, PlanLevel *lvl, PlanLevel *owner);
 
 static ResultType *
-new_type(ResultKind kind)
-{
-	ResultType *t = palloc0(sizeof(ResultType));
-
-	t->kind = kind;
-	t->min_items = -1;
-	t->max_items = -1;
-	return t;
-}
-
-static ResultType *
 copy_type(const ResultType *t)
 {
 	ResultType *c = palloc(sizeof(ResultType));
 
 	*c = *t;
 	return c;
-}
-
-static ResultType *
-bounded_integer(int64 minimum, int64 maximum)
-{
-	ResultType *t = new_type(RESULT_INTEGER);
-
-	t->bounded = true;
-	t->minimum = minimum;
-	t->maximum = maximum;
-	return t;
-}
-
-/* Whether a value of this type can never be null: a domain (over domains) NOT NULL. */
-static bool
-type_not_null(Oid typid)
-{
-	for (;;)
-	{
-		HeapTuple	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
-		Form_pg_type typ;
-		bool		notnull;
-		Oid			base;
-
-		if (!HeapTupleIsValid(tup))
-			return false;
-		typ = (Form_pg_type) GETSTRUCT(tup);
-		notnull = typ->typnotnull;
-		base = typ->typtype == TYPTYPE_DOMAIN ? typ->typbasetype : InvalidOid;
-		ReleaseSysCache(tup);
-		if (notnull)
-			return true;
-		if (!OidIsValid(base))
-			return false;
-		typid = base;
-	}
-}
-
-/* Whether a column of a table can never be null: NOT NULL, or of a domain NOT NULL. */
-static bool
-column_not_null(Oid relid, AttrNumber attnum)
-{
-	HeapTuple	tup;
-	bool		notnull;
-
-	if (attnum <= 0)
-		return attnum < 0;		/* system columns are never null */
-	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-	if (!HeapTupleIsValid(tup))
-		return false;
-	notnull = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull ||
-		type_not_null(((Form_pg_attribute) GETSTRUCT(tup))->atttypid);
-	ReleaseSysCache(tup);
-	return notnull;
-}
-
-/* An enum's labels, in their order. */
-static List *
-enum_labels(Oid typid)
-{
-	Oid			argtypes[1] = {OIDOID};
-	Datum		args[1] = {ObjectIdGetDatum(typid)};
-	List	   *labels = NIL;
-
-	if (SPI_execute_with_args("SELECT e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e"
-							  " WHERE e.enumtypid OPERATOR(pg_catalog.=) $1 ORDER BY e.enumsortorder",
-							  1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the labels of enum type %u", typid);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		char	   *label = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-
-		labels = lappend(labels, label);
-	}
-	return labels;
-}
-
-static ResultType *value_type(Oid typid);
-
-/* A composite's object: every attribute, by name, as row_to_json writes it. */
-static ResultType *
-composite_type(Oid typid)
-{
-	Oid			relid = get_typ_typrelid(typid);
-	ResultType *t;
-	Relation	rel;
-	TupleDesc	desc;
-
-	if (!OidIsValid(relid))
-		return new_type(RESULT_ANY);	/* record: any object */
-	t = new_type(RESULT_OBJECT);
-	rel = relation_open(relid, AccessShareLock);
-	desc = RelationGetDescr(rel);
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		ResultProp *p;
-		StringInfoData key;
-
-		if (att->attisdropped)
-			continue;
-		p = palloc0(sizeof(ResultProp));
-		initStringInfo(&key);
-		relorm_json_out_string(&key, NameStr(att->attname), strlen(NameStr(att->attname)));
-		p->key_json = key.data;
-		p->type = value_type(att->atttypid);
-		p->type->nullable = !type_not_null(att->atttypid);
-		p->required = true;
-		t->props = lappend(t->props, p);
-	}
-	relation_close(rel, AccessShareLock);
-	return t;
-}
-
-/*
- * The JSON type of a value of this type, as to_json renders it (json_out.c
- * decides the same way), not null.
- */
-static ResultType *
-value_type(Oid typid)
-{
-	Oid			castfunc;
-	Oid			base = getBaseType(typid);
-	ResultType *t;
-
-	check_stack_depth();		/* composites and arrays nest */
-	switch (relorm_json_out_category(base, &castfunc))
-	{
-		case JO_BOOL:
-			return new_type(RESULT_BOOLEAN);
-		case JO_INT2:
-			return bounded_integer(PG_INT16_MIN, PG_INT16_MAX);
-		case JO_INT4:
-			return bounded_integer(PG_INT32_MIN, PG_INT32_MAX);
-		case JO_INT8:
-			return bounded_integer(PG_INT64_MIN, PG_INT64_MAX);
-		case JO_NUMERIC:
-			return new_type(RESULT_NUMBER);
-		case JO_DATE:
-			t = new_type(RESULT_STRING);
-			t->format = "date";
-			return t;
-		case JO_TIMESTAMPTZ:
-			t = new_type(RESULT_STRING);
-			t->format = "date-time";
-			return t;
-		case JO_TIMESTAMP:
-		case JO_TEXT:
-			return new_type(RESULT_STRING);
-		case JO_JSON:
-		case JO_CAST:
-			return new_type(RESULT_ANY);
-		case JO_ARRAY:
-			{
-				Oid			elem = get_element_type(base);
-
-				t = new_type(RESULT_ARRAY);
-				t->items = OidIsValid(elem) ? value_type(elem) : new_type(RESULT_ANY);
-				t->items->nullable = !OidIsValid(elem) || !type_not_null(elem);
-				return t;
-			}
-		case JO_COMPOSITE:
-			return composite_type(base);
-		case JO_OTHER:
-			t = new_type(RESULT_STRING);
-			if (type_is_enum(base))
-				t->labels = enum_labels(base);
-			else if (base == UUIDOID)
-				t->format = "uuid";
-			return t;
-	}
-	return new_type(RESULT_ANY);
 }
 
 /* Whether a column's value (before any aggregate) can be null. */
@@ -260,7 +78,7 @@ value_nullable(const LevelColumn *c)
 
 	if (e && (OidIsValid(e->func) || e->json_path != NIL))
 		return true;			/* a function's result, a JSON path's member */
-	return !column_not_null(c->relid, c->attnum);
+	return !relorm_result_column_not_null(c->relid, c->attnum);
 }
 
 /*
@@ -273,7 +91,7 @@ column_type(PlanLevel *owner, int colidx, bool absent)
 {
 	const LevelColumn *c = &owner->attrs[colidx - owner->nkeycols];
 	const ValueExpr *e = c->expr;
-	ResultType *t = value_type(owner->out[colidx].typid);
+	ResultType *t = relorm_result_value_type(owner->out[colidx].typid);
 
 	switch (e ? e->agg : AGG_NONE)
 	{
@@ -327,7 +145,7 @@ to_one_always_present(PlanLevel *child)
 		get_rel_relkind(r->target) != RELKIND_RELATION)
 		return false;
 	for (int k = 0; k < r->nkeys; k++)
-		if (!column_not_null(r->source, r->local_attnums[k]))
+		if (!relorm_result_column_not_null(r->source, r->local_attnums[k]))
 			return false;
 	rel = relation_open(r->target, AccessShareLock);
 	found = !rel->rd_rel->relrowsecurity;
@@ -433,14 +251,14 @@ relationship_value(TypeWalk *w, PlanLevel *child, PlanLevel *owner)
 	ResultType *t;
 
 	if (child->count)
-		return bounded_integer(0, PG_INT64_MAX);
+		return relorm_result_integer(0, PG_INT64_MAX);
 	obj = level_type(w, child, child->strategy == STRATEGY_JOINED ? owner : child);
 	if (!child->many)
 	{
 		obj->nullable = !to_one_always_present(child);
 		return obj;
 	}
-	t = new_type(RESULT_ARRAY);
+	t = relorm_result_new(RESULT_ARRAY);
 	t->items = obj;
 	if (child->scalar_agg)
 		t->min_items = t->max_items = 1;	/* aggregates only: one object per parent */
@@ -516,7 +334,7 @@ add_fields(TypeWalk *w, PlanLevel *lvl, PlanLevel *owner, List **props, bool own
 static ResultType *
 object_of(List *built, const char *identity, bool all, const char *description)
 {
-	ResultType *t = new_type(RESULT_OBJECT);
+	ResultType *t = relorm_result_new(RESULT_OBJECT);
 	ListCell   *lc;
 
 	t->description = description;
@@ -623,7 +441,7 @@ polymorphic_type(List *built, const char *description)
 				((BuiltProp *) lfirst(lc))->prop.required = false;
 		return object_of(built, NULL, true, description);
 	}
-	t = new_type(RESULT_ONE_OF);
+	t = relorm_result_new(RESULT_ONE_OF);
 	t->description = description;
 	foreach(lc, identities)
 		t->variants = lappend(t->variants, variant(built, disc, strVal(lfirst(lc)), NIL));
@@ -686,7 +504,7 @@ level_type(TypeWalk *w, PlanLevel *lvl, PlanLevel *owner)
 		w->def_levels = lappend(w->def_levels, lvl);
 		def->type = level_object(w, lvl, owner);
 	}
-	ref = new_type(RESULT_REF);
+	ref = relorm_result_new(RESULT_REF);
 	ref->ref = def->name;
 	return ref;
 }

@@ -9,6 +9,7 @@
 #define RELORM_RESULT_TYPE_H
 
 #include "postgres.h"
+#include "access/attnum.h"
 #include "nodes/pg_list.h"
 
 typedef enum ResultKind
@@ -77,6 +78,12 @@ typedef struct ResultSchema
 	ResultType *root;			/* the tree: an object, or one of objects */
 	List	   *defs;			/* ResultDef * */
 } ResultSchema;
+
+/* result_value.c */
+extern ResultType *relorm_result_new(ResultKind kind);
+extern ResultType *relorm_result_integer(int64 minimum, int64 maximum);
+extern ResultType *relorm_result_value_type(Oid typid);
+extern bool relorm_result_column_not_null(Oid relid, AttrNumber attnum);
 
 /*
  * The type of one tree of a fetch of root in this shape (key_case camel or
