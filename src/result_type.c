@@ -82,6 +82,26 @@ value_nullable(const LevelColumn *c)
 }
 
 /*
+ * The type of the values a to-many spread puts in its array as json (arrays
+ * themselves): the value's own, cast, or the function's.
+ */
+static Oid
+array_element_source(const LevelColumn *c)
+{
+	const ValueExpr *e = c->expr;
+
+	if (OidIsValid(e->cast_type))
+		return e->cast_type;
+	if (e->json_path != NIL)
+		return JSONOID;
+	if (OidIsValid(e->value_cast_type))
+		return e->value_cast_type;
+	if (OidIsValid(e->func))
+		return get_func_rettype(e->func);
+	return get_atttype(c->relid, c->attnum);
+}
+
+/*
  * The type of result column colidx of owner's query; absent: in a spread
  * whose row may be missing, where a value is null (an array of a to-many
  * spread's values, []).
@@ -103,6 +123,8 @@ column_type(PlanLevel *owner, int colidx, bool absent)
 			break;
 		case AGG_ARRAY:
 			/* a to-many spread: [] without rows; a joined column is null when nothing joined */
+			if (e->array_of_json)
+				t->items = relorm_result_value_type(array_element_source(c));	/* arrays in json */
 			if (t->items)
 				t->items->nullable = value_nullable(c) || c->join > 0;
 			break;
