@@ -46,6 +46,16 @@ SELECT relorm.fetch('users', 'name,posts(count),first:posts(limit: 1, title)');
 CREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users);
 SELECT count(*) FROM relorm.viewonly('users', 'big_orders', 'orders', join_on => 'orders.user_id = users.id');
 SELECT count(*) FROM relorm.one_to_many('users', 'orders', 'orders', fk => 'user_id', order_by => 'id DESC');
+-- a many-to-many deleting its orphans, declared on the 0.2 catalog: its triggers call
+-- the helper where 0.2 has it, and keep calling it once 0.3 moves it to relorm_internal
+-- (a schema of that name made by someone else does not mislead the module)
+CREATE SCHEMA relorm_internal;
+CREATE TABLE labels (id int PRIMARY KEY);
+SELECT count(*) FROM relorm.many_to_many('posts', 'labels', 'labels', back_populates => 'posts', orphans => 'delete');
+DROP SCHEMA relorm_internal;
+SELECT tgname, tgfoid::regprocedure FROM pg_trigger WHERE tgrelid = 'post_labels'::regclass AND NOT tgisinternal ORDER BY 1;
+INSERT INTO labels VALUES (1), (2);
+INSERT INTO post_labels VALUES (1, 1), (2, 2);
 CREATE TEMP TABLE objects_02b AS SELECT * FROM objects;
 ALTER EXTENSION relorm UPDATE TO '0.3';
 SELECT extversion FROM pg_extension WHERE extname = 'relorm';
@@ -54,6 +64,9 @@ SELECT object AS removed FROM objects_02b EXCEPT SELECT object FROM objects ORDE
 SELECT source, name, fragments_by = (SELECT relowner FROM pg_class WHERE oid = 'users'::regclass)::regrole AS by_owner
   FROM relorm.relationships ORDER BY 1, 2;
 SELECT relorm.fetch('users', 'name,posts(count),orders(id),big_orders(id)');
+SELECT tgname, tgfoid::regprocedure FROM pg_trigger WHERE tgrelid = 'post_labels'::regclass AND NOT tgisinternal ORDER BY 1;
+DELETE FROM posts WHERE id = 1;
+SELECT id AS labels_left FROM labels ORDER BY 1;
 
 -- Back to a default installation for the tests that follow: it has exactly
 -- the objects the updates gave.

@@ -283,12 +283,13 @@ relorm_catalog_has_column(const char *column)
 
 /*
  * The schema of relorm's internal helpers (trigger functions, check()'s and
- * reflect()'s SQL): relorm_internal, or relorm in a catalog older than 0.3.
+ * reflect()'s SQL): relorm_internal, or relorm in a catalog older than 0.3
+ * (told by the catalog, not by a schema of that name, which anyone may make).
  */
 const char *
 relorm_internal_schema(void)
 {
-	return OidIsValid(get_namespace_oid(RELORM_INTERNAL_SCHEMA, true)) ? RELORM_INTERNAL_SCHEMA : RELORM_SCHEMA;
+	return relorm_catalog_has_column("inferred") ? RELORM_INTERNAL_SCHEMA : RELORM_SCHEMA;
 }
 
 #define NARGS 20
