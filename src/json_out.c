@@ -28,7 +28,8 @@ JsonOutCategory
 relorm_json_out_category(Oid typid, Oid *castfunc)
 {
 	*castfunc = InvalidOid;
-	switch (getBaseType(typid))
+	typid = getBaseType(typid);
+	switch (typid)
 	{
 		case BOOLOID:
 			return JO_BOOL;
@@ -57,7 +58,6 @@ relorm_json_out_category(Oid typid, Oid *castfunc)
 		default:
 			break;
 	}
-	typid = getBaseType(typid);
 	if (OidIsValid(get_element_type(typid)) || typid == ANYARRAYOID ||
 		typid == ANYCOMPATIBLEARRAYOID || typid == RECORDARRAYOID)
 		return JO_ARRAY;
